@@ -1,0 +1,230 @@
+"""Claims: sentences from different outlets of one story that state the same thing.
+
+A single cosine cut is not enough (on the seeds, the best-F1 ECB+ threshold accepts 38%
+of all cross-outlet pairs). So, inside each story and for each pair of articles from
+different outlets:
+
+1. every sentence pair gets a score from a pair scorer (cosine plus agreement of names
+   and numbers, see ``similarity.py``);
+2. an optimal one-to-one assignment (the generalisation of "mutual best match") picks at
+   most one partner per sentence, and only pairs scoring at least the threshold count;
+3. accepted pairs are merged into claims strongest first, never putting two sentences of
+   one article into one claim.
+
+Ties break by (article path, sentence index), so the result never depends on input order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from itertools import combinations
+
+import numpy as np
+
+from .models import Article, Claim, Recurrence, Sentence, Story
+
+# scores[i, j] for sentences a[i], b[j], given their cosine similarities.
+PairScorer = Callable[[Sequence[Sentence], Sequence[Sentence], np.ndarray], np.ndarray]
+
+RECURRENCE_THRESHOLD = 0.80  # cosine above which a sentence recurs across stories
+
+SentenceKey = tuple[str, int]
+
+
+def cosine_scorer(a: Sequence[Sentence], b: Sequence[Sentence], cosines: np.ndarray) -> np.ndarray:
+    """The baseline scorer: cosine alone."""
+    return cosines
+
+
+HUB_NEIGHBOURS = 3  # k of the hubness correction below
+
+
+def hubness_corrected(scores: np.ndarray, k: int = HUB_NEIGHBOURS) -> np.ndarray:
+    """Scores with each sentence's typical closeness to the other article taken out.
+
+    Some sentences ("All four countries were invited ...") are close to everything in a
+    story and would be every sentence's best match. Subtracting each side's mean of its
+    ``k`` best scores (CSLS, Conneau et al. 2018) lets a pair win only by being closer to
+    each other than to the rest: ``2 s(x, y) - r(x) - r(y)``.
+    """
+    r_rows = np.sort(scores, axis=1)[:, -min(k, scores.shape[1]) :].mean(axis=1)
+    r_cols = np.sort(scores, axis=0)[-min(k, scores.shape[0]) :, :].mean(axis=0)
+    return 2 * scores - r_rows[:, None] - r_cols[None, :]
+
+
+def mutual_best(scores: np.ndarray) -> list[tuple[int, int]]:
+    """(row, column) pairs that are each other's best match after hubness correction and
+    closer to each other than typical (corrected score above 0); ties go to the lower index."""
+    if scores.size == 0:
+        return []
+    corrected = np.round(hubness_corrected(scores), 6)
+    best_col = np.argmax(corrected, axis=1)
+    best_row = np.argmax(corrected, axis=0)
+    return [(r, int(c)) for r, c in enumerate(best_col) if best_row[c] == r and corrected[r, c] > 0]
+
+
+def _key(s: Sentence) -> SentenceKey:
+    return (s.article, s.index)
+
+
+class _Claims:
+    """Union-find over sentences that keeps one sentence per article in each claim."""
+
+    def __init__(self) -> None:
+        self.parent: dict[SentenceKey, SentenceKey] = {}
+        self.articles: dict[SentenceKey, set[str]] = {}
+        self.weakest: dict[SentenceKey, float] = {}
+
+    def find(self, k: SentenceKey) -> SentenceKey:
+        self.parent.setdefault(k, k)
+        self.articles.setdefault(k, {k[0]})
+        while self.parent[k] != k:
+            self.parent[k] = self.parent[self.parent[k]]
+            k = self.parent[k]
+        return k
+
+    def link(self, a: SentenceKey, b: SentenceKey, score: float) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb or self.articles[ra] & self.articles[rb]:
+            return
+        root, child = min(ra, rb), max(ra, rb)
+        self.parent[child] = root
+        self.articles[root] |= self.articles.pop(child)
+        self.weakest[root] = min(score, self.weakest.pop(root, 1.0), self.weakest.pop(child, 1.0))
+
+
+def cluster_claims(
+    stories: Sequence[Story],
+    articles: Sequence[Article],
+    sentences: Sequence[Sentence],
+    vectors: Mapping[SentenceKey, np.ndarray],
+    scorer: PairScorer = cosine_scorer,
+    threshold: float = 0.5,
+    attach_threshold: float | None = None,
+) -> tuple[Claim, ...]:
+    """Group the claim sentences of each story into shared claims (two or more outlets).
+
+    With ``attach_threshold``, a sentence next to a claim member joins the claim when its
+    own best match in another member's article is that member: one outlet often splits
+    into two sentences what another says in one ("Kishida attended the summit." "This is
+    the first time a Japanese prime minister has attended.").
+    """
+    outlet = {a.id: a.outlet for a in articles}
+    by_article: dict[str, list[Sentence]] = {}
+    for s in sorted(sentences, key=_key):
+        if s.is_claim and _key(s) in vectors:
+            by_article.setdefault(s.article, []).append(s)
+
+    claims: list[Claim] = []
+    for story in stories:
+        members = sorted(a for a in story.articles if a in by_article)
+        edges: list[tuple[float, SentenceKey, SentenceKey]] = []
+        # (sentence, other article) -> (its best-scoring sentence there, score)
+        best_partner: dict[tuple[SentenceKey, str], tuple[SentenceKey, float]] = {}
+        for first, second in combinations(members, 2):
+            if outlet[first] == outlet[second]:
+                continue
+            a, b = by_article[first], by_article[second]
+            cosines = np.vstack([vectors[_key(s)] for s in a]) @ np.vstack([vectors[_key(s)] for s in b]).T
+            scores = np.round(scorer(a, b, cosines), 6)
+            for i, s in enumerate(a):
+                j = int(np.argmax(scores[i]))
+                best_partner[(_key(s), second)] = (_key(b[j]), float(scores[i, j]))
+            for j, s in enumerate(b):
+                i = int(np.argmax(scores[:, j]))
+                best_partner[(_key(s), first)] = (_key(a[i]), float(scores[i, j]))
+            edges.extend(
+                (float(scores[r, c]), _key(a[r]), _key(b[c]))
+                for r, c in mutual_best(scores)
+                if scores[r, c] >= threshold
+            )
+        found = _Claims()
+        for score, x, y in sorted(edges, key=lambda e: (-e[0], e[1], e[2])):
+            found.link(x, y, score)
+        groups: dict[SentenceKey, list[SentenceKey]] = {}
+        for k in sorted(found.parent):
+            groups.setdefault(found.find(k), []).append(k)
+        lookup = {_key(s): s for a in members for s in by_article[a]}
+        if attach_threshold is not None:
+            _attach_neighbours(groups, best_partner, attach_threshold)
+        ordered = sorted((sorted(g) for g in groups.values() if len(g) > 1), key=lambda g: g[0])
+        for n, group in enumerate(ordered, start=1):
+            root = found.find(group[0])
+            members_sorted = sorted(
+                (lookup[k] for k in group), key=lambda s: (outlet[s.article], s.article, s.index)
+            )
+            claims.append(
+                Claim(
+                    id=f"{story.id}/c{n:02d}",
+                    story=story.id,
+                    sentences=tuple(members_sorted),
+                    similarity=round(found.weakest.get(root, 1.0), 4),
+                )
+            )
+    return tuple(claims)
+
+
+def _attach_neighbours(
+    groups: dict[SentenceKey, list[SentenceKey]],
+    best_partner: Mapping[tuple[SentenceKey, str], tuple[SentenceKey, float]],
+    threshold: float,
+) -> None:
+    """Add to each claim the unclaimed neighbours that point back at one of its members."""
+    claimed = {k for g in groups.values() if len(g) > 1 for k in g}
+    for root in sorted(groups):
+        group = groups[root]
+        if len(group) < 2:
+            continue
+        members = set(group)
+        for article, index in sorted(members):
+            for neighbour in ((article, index - 1), (article, index + 1)):
+                if neighbour in claimed:
+                    continue
+                for other in sorted({k[0] for k in members} - {article}):
+                    partner = best_partner.get((neighbour, other))
+                    if partner and partner[0] in members and partner[1] >= threshold:
+                        group.append(neighbour)
+                        claimed.add(neighbour)
+                        break
+        group.sort()
+
+
+def single_outlet_sentences(
+    stories: Sequence[Story], claims: Sequence[Claim], sentences: Sequence[Sentence]
+) -> dict[str, tuple[Sentence, ...]]:
+    """Per story, the claim sentences no other outlet matches (sorted by article, index)."""
+    shared = {_key(s) for c in claims for s in c.sentences}
+    story_of = {a: st.id for st in stories for a in st.articles}
+    out: dict[str, list[Sentence]] = {st.id: [] for st in stories}
+    for s in sorted(sentences, key=_key):
+        if s.is_claim and _key(s) not in shared and s.article in story_of:
+            out[story_of[s.article]].append(s)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def find_recurrences(
+    stories: Sequence[Story],
+    sentences: Sequence[Sentence],
+    vectors: Mapping[SentenceKey, np.ndarray],
+    threshold: float = RECURRENCE_THRESHOLD,
+) -> tuple[Recurrence, ...]:
+    """Background claims that appear in more than one story (e.g. "NATO was created in 1949")."""
+    story_of = {a: st.id for st in stories for a in st.articles}
+    keyed = sorted((s for s in sentences if s.is_claim and _key(s) in vectors and s.article in story_of), key=_key)
+    if len(stories) < 2 or not keyed:
+        return ()
+    mat = np.vstack([vectors[_key(s)] for s in keyed])
+    sims = np.round(mat @ mat.T, 6)
+    found: list[Recurrence] = []
+    for i, s in enumerate(keyed):
+        for j in range(i + 1, len(keyed)):
+            t = keyed[j]
+            if story_of[s.article] != story_of[t.article] and sims[i, j] >= threshold:
+                found.append(
+                    Recurrence(
+                        stories=tuple(sorted({story_of[s.article], story_of[t.article]})),
+                        sentences=(s, t),
+                        similarity=float(sims[i, j]),
+                    )
+                )
+    return tuple(sorted(found, key=lambda r: (r.stories, _key(r.sentences[0]), _key(r.sentences[1]))))

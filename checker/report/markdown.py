@@ -1,0 +1,160 @@
+"""The markdown report a person reviews: inputs, stories, findings under their claims,
+a coverage matrix, every shared claim side by side, and the claims only one outlet makes.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+
+import pandas as pd
+
+from ..cluster import single_outlet_sentences
+from ..models import Article, CheckResult, Claim, Finding, Severity, Story
+from .escape import escape_md, highlight
+
+_SEVERITY_MARK = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "info"}
+EXCERPT = 90
+
+
+def _excerpt(text: str, limit: int = EXCERPT) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _table(header: list[str], rows: Iterable[list[str]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines.extend("| " + " | ".join(row) + " |" for row in rows)
+    return lines
+
+
+def _column_names(articles: list[Article]) -> dict[str, str]:
+    """One column per article, named by outlet (and file when an outlet has several)."""
+    counts = Counter(a.outlet for a in articles)
+    return {a.id: a.outlet if counts[a.outlet] == 1 else f"{a.outlet} ({a.path.rsplit('/', 1)[-1]})" for a in articles}
+
+
+def _inputs(result: CheckResult) -> list[str]:
+    story_of = {a: st.id for st in result.stories for a in st.articles}
+    rows = []
+    for a in result.articles:
+        guessed = {i.field: i for i in a.inferred}
+        outlet = escape_md(a.outlet) + (" (inferred)" if "outlet" in guessed else "")
+        published = a.published.isoformat() if a.published else "unknown"
+        if "published" in guessed:
+            published += " (inferred)"
+        rows.append([f"`{a.path}`" if "`" not in a.path else escape_md(a.path), outlet, published, story_of.get(a.id, "-")])
+    lines = ["## Inputs", ""]
+    outlets = sorted({a.outlet for a in result.articles})
+    lines.append(
+        f"{len(result.articles)} articles from {len(outlets)} outlets ({escape_md(', '.join(outlets))}), "
+        f"{len(result.stories)} {'story' if len(result.stories) == 1 else 'stories'}; model `{result.model}`."
+    )
+    lines.append("")
+    lines.extend(_table(["article", "outlet", "published", "story"], rows))
+    inferred = [(a, i) for a in result.articles for i in a.inferred]
+    if inferred:
+        lines += ["", "Inferred metadata (not given in the file):", ""]
+        lines += [f"- `{a.path}`: {i.field} = {escape_md(i.value)}, from {escape_md(i.source)}" for a, i in inferred]
+    if result.notes:
+        lines += ["", "Notes:", ""]
+        lines += [f"- {escape_md(n)}" for n in result.notes]
+    return lines
+
+
+def _summary(result: CheckResult) -> list[str]:
+    counts = Counter(f.severity for f in result.findings)
+    parts = [f"{counts[s]} {_SEVERITY_MARK[s]}" for s in Severity if counts[s]]
+    by_rule = Counter((f.rule, f.name) for f in result.findings)
+    lines = ["## Summary", ""]
+    lines.append(f"{len(result.findings)} findings" + (f": {', '.join(parts)}." if parts else "."))
+    if by_rule:
+        lines.append("")
+        lines.extend(_table(["rule", "findings"], ([f"{code} {name}", str(n)] for (code, name), n in sorted(by_rule.items()))))
+    return lines
+
+
+def _finding(f: Finding) -> list[str]:
+    lines = [f"- **{f.severity.value}** {f.rule} {f.name}: {escape_md(f.message)} (`{f.fingerprint}`)", ""]
+    rows = [
+        [escape_md(e.outlet), highlight(e.sentence, e.start - e.sentence_start, e.end - e.sentence_start), f"{escape_md(e.path)}:{e.line}"]
+        for e in f.evidence
+    ]
+    lines += ["  " + line for line in _table(["outlet", "wording", "where"], rows)]
+    lines.append("")
+    return lines
+
+
+def _coverage(story: Story, claims: list[Claim], columns: dict[str, str]) -> list[str]:
+    cells = [(c.id.rsplit("/", 1)[-1], columns[s.article]) for c in claims for s in c.sentences]
+    frame = pd.crosstab(
+        pd.Categorical([c for c, _ in cells], categories=[c.id.rsplit("/", 1)[-1] for c in claims]),
+        pd.Categorical([o for _, o in cells], categories=[columns[a] for a in story.articles]),
+        dropna=False,
+    )
+    rows = []
+    for claim in claims:
+        short = claim.id.rsplit("/", 1)[-1]
+        marks = ["x" if frame.loc[short, columns[a]] else " " for a in story.articles]
+        rows.append([short, *marks, escape_md(_excerpt(claim.sentences[0].text, 60))])
+    return _table(["claim", *(escape_md(columns[a]) for a in story.articles), "claim (first wording)"], rows)
+
+
+def _story(result: CheckResult, story: Story, singles) -> list[str]:
+    articles = [result.article(a) for a in story.articles]
+    columns = _column_names(articles)
+    claims = [c for c in result.claims if c.story == story.id]
+    findings = [f for f in result.findings if f.story == story.id]
+    lines = [f"## Story {story.id}", ""]
+    lines.append(f"{len(articles)} articles ({escape_md(', '.join(columns[a] for a in story.articles))}); grouped by {escape_md(story.reason)}.")
+    lines.append(f"{len(claims)} shared claims, {len(singles)} single-outlet claims, {len(findings)} findings.")
+    lines.append("")
+    story_level = [f for f in findings if f.claim is None]
+    if story_level:
+        lines += ["### Story-wide findings", ""]
+        for f in story_level:
+            lines += _finding(f)
+    if claims:
+        lines += ["### Coverage", ""] + _coverage(story, claims, columns) + [""]
+        lines += ["### Shared claims", ""]
+        for claim in claims:
+            short = claim.id.rsplit("/", 1)[-1]
+            lines.append(f"#### {short} (similarity {claim.similarity:.2f})")
+            lines.append("")
+            lines += _table(["outlet", "wording"], ([escape_md(columns[s.article]), escape_md(s.text)] for s in claim.sentences))
+            lines.append("")
+            for f in (f for f in findings if f.claim == claim.id):
+                lines += _finding(f)
+    if singles:
+        lines += ["### Single-outlet claims", ""]
+        lines += _table(["outlet", "claim"], ([escape_md(columns[s.article]), escape_md(s.text)] for s in singles))
+        lines.append("")
+    return lines
+
+
+def _recurrences(result: CheckResult) -> list[str]:
+    if not result.recurrences:
+        return []
+    lines = ["## Background claims recurring across stories", ""]
+    rows = []
+    for r in result.recurrences:
+        a, b = r.sentences
+        rows.append([
+            escape_md(" / ".join(r.stories)),
+            f"{escape_md(result.article(a.article).outlet)}: {escape_md(_excerpt(a.text))}",
+            f"{escape_md(result.article(b.article).outlet)}: {escape_md(_excerpt(b.text))}",
+        ])
+    return lines + _table(["stories", "one", "other"], rows) + [""]
+
+
+def render(result: CheckResult) -> str:
+    singles = single_outlet_sentences(result.stories, result.claims, result.sentences)
+    lines = ["# Claim consistency report", ""]
+    lines += _inputs(result) + [""]
+    lines += _summary(result) + [""]
+    for story in result.stories:
+        lines += _story(result, story, singles.get(story.id, ()))
+    lines += _recurrences(result)
+    while lines and lines[-1] == "":
+        lines.pop()
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,260 @@
+"""The rule layer: each built-in rule is one module here, registered with ``@register``.
+
+A rule is a class with a stable ``code`` (``CK101``), a readable ``name``
+(``name-variant``), a default ``severity`` and a docstring that is its documentation. Its
+``check(ctx)`` yields findings for one run. Rules never crash the run: an exception in a
+rule becomes an internal-error note for that rule and the other rules still run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import pkgutil
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import ClassVar
+
+from ..entities import Entity, Mention, find_mentions, link_mentions
+from ..errors import CheckerError
+from ..models import Article, CheckResult, Claim, Evidence, Finding, Sentence, Severity, Story
+
+
+class Rule:
+    """Base class of built-in rules; subclasses set the class attributes and ``check``."""
+
+    code: ClassVar[str]
+    name: ClassVar[str]
+    severity: ClassVar[Severity]
+
+    def check(self, ctx: RuleContext) -> Iterable[Finding]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    @classmethod
+    def summary(cls) -> str:
+        return (cls.__doc__ or "").strip().splitlines()[0]
+
+
+REGISTRY: dict[str, type[Rule]] = {}
+
+
+def register(cls: type[Rule]) -> type[Rule]:
+    """Class decorator adding a rule to the registry; duplicate codes or names fail fast."""
+    for existing in REGISTRY.values():
+        if existing.code == cls.code or existing.name == cls.name:
+            raise CheckerError(
+                f"rule {cls.__module__}.{cls.__name__} reuses code {cls.code} / name {cls.name} "
+                f"of {existing.__module__}.{existing.__name__}; give it a new code"
+            )
+    if not re.fullmatch(r"CK\d{3}", cls.code):
+        raise CheckerError(f"rule code {cls.code!r} must look like CK123")
+    REGISTRY[cls.code] = cls
+    return cls
+
+
+def builtin_rules() -> list[type[Rule]]:
+    """All built-in rules, sorted by code (imports every module of this package once)."""
+    for info in pkgutil.iter_modules(__path__):
+        if not info.name.startswith("_") and info.name != "ruleset":
+            importlib.import_module(f"{__name__}.{info.name}")
+    return [REGISTRY[c] for c in sorted(REGISTRY)]
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def normalise_text(text: str) -> str:
+    """Case-, width- and whitespace-insensitive form used in fingerprints."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = text.replace("\u2019", "'").replace("\u201c", '"').replace("\u201d", '"')
+    return " ".join(text.split())
+
+
+def fingerprint(code: str, story: str, key: str, evidence: Sequence[Evidence]) -> str:
+    """Content hash of a finding: rule, what it is about and the outlets' spans.
+
+    Line numbers, offsets, paths and input order are left out on purpose, so a finding
+    keeps its fingerprint when an article is re-wrapped, reordered or edited elsewhere.
+    """
+    parts = sorted({f"{e.outlet.casefold()}\x1f{normalise_text(e.text)}" for e in evidence})
+    raw = "\x1e".join([code, normalise_text(key), *parts])
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:20]
+
+
+def _line_col(article: Article, offset: int) -> tuple[int, int]:
+    before = article.text[:offset]
+    line = before.count("\n") + 1 + article.line_offset
+    column = offset - (before.rfind("\n") + 1) + 1
+    return line, column
+
+
+@dataclass
+class RuleContext:
+    """What rules see: the run so far, plus lookups computed once and shared."""
+
+    result: CheckResult
+    ruleset: RuleSet
+    errors: list[str] = field(default_factory=list)
+    _entities: dict[str, list[Entity]] = field(default_factory=dict)
+
+    def for_each_claim(
+        self, rule: Rule, check_claim: Callable[[Claim], Iterable[Finding]]
+    ) -> Iterator[Finding]:
+        """Run ``check_claim`` on every claim; a crash on one claim becomes a note."""
+        for claim in self.result.claims:
+            try:
+                yield from list(check_claim(claim))
+            except CheckerError:
+                raise
+            except Exception as exc:  # one bad claim must not hide the others
+                self.errors.append(
+                    f"internal error in rule {rule.code} {rule.name} on claim {claim.id}: {type(exc).__name__}: {exc}"
+                )
+
+    @cached_property
+    def articles(self) -> dict[str, Article]:
+        return {a.id: a for a in self.result.articles}
+
+    def outlet(self, article_id: str) -> str:
+        return self.articles[article_id].outlet
+
+    @cached_property
+    def sentences_by_article(self) -> dict[str, tuple[Sentence, ...]]:
+        out: dict[str, list[Sentence]] = {}
+        for s in self.result.sentences:
+            out.setdefault(s.article, []).append(s)
+        return {k: tuple(sorted(v, key=lambda s: s.index)) for k, v in out.items()}
+
+    @cached_property
+    def claims_by_story(self) -> dict[str, tuple[Claim, ...]]:
+        out: dict[str, list[Claim]] = {st.id: [] for st in self.result.stories}
+        for c in self.result.claims:
+            out[c.story].append(c)
+        return {k: tuple(v) for k, v in out.items()}
+
+    @cached_property
+    def _claim_index(self) -> dict[tuple[str, int], str]:
+        return {(s.article, s.index): c.id for c in self.result.claims for s in c.sentences}
+
+    def claim_of(self, *sentences: Sentence) -> str | None:
+        """The claim holding all of ``sentences``, if they are in one."""
+        ids = {self._claim_index.get((s.article, s.index)) for s in sentences}
+        return ids.pop() if len(ids) == 1 else None
+
+    def entities(self, story: Story) -> list[Entity]:
+        """The named entities of a story, mentions linked across outlets (computed once)."""
+        if story.id not in self._entities:
+            mentions: list[Mention] = []
+            for article_id in story.articles:
+                article = self.articles[article_id]
+                named = [s for s in self.sentences_by_article.get(article_id, ()) if s.kind in ("body", "headline")]
+                mentions.extend(find_mentions(named, article.text))
+            by_key = {(s.article, s.index): s for a in story.articles for s in self.sentences_by_article.get(a, ())}
+
+            def same_claim(m1: Mention, m2: Mention) -> bool:
+                return self.claim_of(by_key[(m1.article, m1.sentence)], by_key[(m2.article, m2.sentence)]) is not None
+
+            outlet_of = {a: self.outlet(a) for a in story.articles}
+            self._entities[story.id] = link_mentions(mentions, outlet_of, same_claim)
+        return self._entities[story.id]
+
+    @cached_property
+    def story_of_article(self) -> dict[str, Story]:
+        return {a: st for st in self.result.stories for a in st.articles}
+
+    def claim_sentences(self, story: Story) -> list[Sentence]:
+        return [s for a in story.articles for s in self.sentences_by_article.get(a, ()) if s.is_claim]
+
+    def evidence(self, sentence: Sentence, start: int | None = None, end: int | None = None) -> Evidence:
+        """Evidence for a span of ``sentence`` (offsets into the article; whole sentence by default)."""
+        article = self.articles[sentence.article]
+        start = sentence.start if start is None else start
+        end = sentence.end if end is None else end
+        line, column = _line_col(article, start)
+        return Evidence(
+            outlet=article.outlet,
+            path=article.path,
+            sentence=sentence.text,
+            start=start,
+            end=end,
+            text=article.text[start:end],
+            line=line,
+            column=column,
+            sentence_start=sentence.start,
+        )
+
+    def finding(
+        self,
+        rule: Rule,
+        *,
+        story: str,
+        message: str,
+        evidence: Sequence[Evidence],
+        key: str,
+        claim: str | None = None,
+        severity: Severity | None = None,
+    ) -> Finding:
+        ordered = tuple(sorted(evidence, key=lambda e: (e.outlet, e.path, e.start, e.end)))
+        return Finding(
+            rule=rule.code,
+            name=rule.name,
+            severity=severity or rule.severity,
+            message=message,
+            story=story,
+            claim=claim,
+            evidence=ordered,
+            fingerprint=fingerprint(rule.code, story, key, ordered),
+            key=key,
+        )
+
+
+from .ruleset import RuleSet, load_rules  # noqa: E402  (needs Rule defined above)
+
+
+def sort_findings(findings: Iterable[Finding]) -> tuple[Finding, ...]:
+    """Severity first, then story, claim, rule and fingerprint: a total, stable order."""
+    unique = {f.fingerprint: f for f in findings}
+    return tuple(
+        sorted(
+            unique.values(),
+            key=lambda f: (f.severity.rank, f.story, f.claim or "~", f.rule, f.key, f.fingerprint),
+        )
+    )
+
+
+def run_rules(
+    result: CheckResult, ruleset: RuleSet, select: Sequence[str] = ()
+) -> tuple[tuple[Finding, ...], tuple[str, ...]]:
+    """Run every enabled rule; return the sorted findings and internal-error notes."""
+    ctx = RuleContext(result=result, ruleset=ruleset)
+    findings: list[Finding] = []
+    notes: list[str] = []
+    for rule in ruleset.rules:
+        if select and rule.code not in select and rule.name not in select:
+            continue
+        try:
+            findings.extend(rule.check(ctx))
+        except CheckerError:
+            raise
+        except Exception as exc:  # a broken rule must not take the run down
+            notes.append(f"internal error in rule {rule.code} {rule.name}: {type(exc).__name__}: {exc}")
+    kept = [f for f in findings if not ruleset.is_ignored(f)]
+    return sort_findings(kept), tuple(notes + ctx.errors)
+
+
+__all__ = [
+    "REGISTRY",
+    "Rule",
+    "RuleContext",
+    "RuleSet",
+    "builtin_rules",
+    "fingerprint",
+    "load_rules",
+    "register",
+    "run_rules",
+    "sort_findings",
+]

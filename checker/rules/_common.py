@@ -1,0 +1,69 @@
+"""Small text helpers shared by several rules (words with offsets, quotes, claim pairs)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import combinations
+
+from ..models import Claim, Sentence
+
+WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-]*")
+QUOTE = re.compile(r"[\"“”]([^\"“”]{1,600})[\"“”]")
+
+STOPWORDS = frozenset(
+    """a an the and or but of to in on at for with by from as is are was were be been being
+    it its this that these those he she they we you i his her their our your them him us
+    will would shall should can could may might must do does did has have had not no
+    also said says say told added than then there here which who whom whose what when where
+    while after before about into over under up down out so such more most very just all
+    any each both either neither other another some own same""".split()
+)
+
+
+@dataclass(frozen=True)
+class Word:
+    start: int  # offset in the string the word was found in
+    end: int
+    text: str
+
+    @property
+    def lower(self) -> str:
+        return self.text.lower().replace("’", "'")
+
+
+def words(text: str) -> list[Word]:
+    return [Word(m.start(), m.end(), m.group(0)) for m in WORD.finditer(text)]
+
+
+def stem(word: str) -> str:
+    """A crude, deterministic stem: enough to equate "attend/attends/attended/attending"."""
+    w = word.lower().replace("’", "'")
+    if w.endswith("'s"):
+        w = w[:-2]
+    for suffix in ("ing", "ed", "es", "s"):
+        if len(w) > len(suffix) + 3 and w.endswith(suffix):
+            return w[: -len(suffix)]
+    return w
+
+
+def content_stems(text: str) -> set[str]:
+    return {stem(w.text) for w in words(text) if w.lower not in STOPWORDS and not w.text.isdigit()}
+
+
+def pairs_across_outlets(claim: Claim, outlet_of) -> Iterator[tuple[Sentence, Sentence]]:
+    """Every pair of sentences of ``claim`` from two different outlets, in a stable order."""
+    for a, b in combinations(claim.sentences, 2):
+        if outlet_of(a.article) != outlet_of(b.article):
+            yield a, b
+
+
+def quotes(text: str, min_words: int = 1) -> list[tuple[int, int, str]]:
+    """Quoted passages as (start, end, inner text), offsets of the inner text."""
+    out = []
+    for m in QUOTE.finditer(text):
+        inner = m.group(1)
+        if len(inner.split()) >= min_words:
+            out.append((m.start(1), m.end(1), inner))
+    return out

@@ -1,0 +1,126 @@
+"""CK109 contradiction: outlets state the same claim with opposite polarity.
+
+What it flags: inside one claim, one outlet negates what another affirms ("Kishida will
+attend the summit" / "Kishida will not attend the summit"), or uses an antonym of the
+other's verb ("Japan accepted the proposal" / "Japan rejected the proposal").
+Why it matters: a flipped polarity reverses the news while the sentences look alike;
+embeddings score such pairs as near-identical, so only a rule sees it.
+Example: "The leaders agreed to meet again." vs "The leaders did not agree to meet again."
+No natural-language-inference model ships its weights on PyPI, so this is rule-based.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from ..models import Claim, Finding, Severity, Sentence
+from . import Rule, RuleContext, register
+from ._common import Word, pairs_across_outlets, stem, words
+
+NEGATIONS = frozenset({"not", "never", "no", "neither", "nor", "cannot", "without"})
+NEGATING_VERBS = frozenset({"refused", "refuse", "refuses", "failed", "fail", "fails", "declined", "denied", "denies"})
+# Words skipped between a negation and the word it negates ("did not yet fully agree").
+SKIPPABLE = frozenset(
+    "be been being to have has had yet ever also still any a an the fully really even so as do does did will would".split()
+)
+ANTONYMS = {
+    "accept": "reject", "approve": "reject", "agree": "disagree", "support": "oppose",
+    "increase": "decrease", "raise": "lower", "rise": "fall", "win": "lose", "confirm": "deny",
+    "allow": "ban", "lift": "impose", "open": "close", "strengthen": "weaken", "expand": "reduce",
+    "succeed": "fail", "include": "exclude", "welcome": "condemn", "praise": "criticize",
+}
+_OPPOSITE = {**ANTONYMS, **{v: k for k, v in ANTONYMS.items()}}
+_NT = re.compile(r"n[’']t$", re.IGNORECASE)
+
+
+def _is_negation(word: Word) -> bool:
+    return word.lower in NEGATIONS or word.lower in NEGATING_VERBS or bool(_NT.search(word.text))
+
+
+def _negated_words(ws: list[Word]) -> list[tuple[Word, Word]]:
+    """(negation cue, the content word it negates) pairs, in order."""
+    found = []
+    for i, w in enumerate(ws):
+        if not _is_negation(w):
+            continue
+        for nxt in ws[i + 1 : i + 5]:
+            if nxt.lower in SKIPPABLE:
+                continue
+            if not _is_negation(nxt):
+                found.append((w, nxt))
+            break
+    return found
+
+
+def _affirmed(ws: list[Word], target: str) -> Word | None:
+    """An occurrence of ``target`` (a stem) with no negation in the four words before it."""
+    for i, w in enumerate(ws):
+        if stem(w.text) == target and not any(_is_negation(p) for p in ws[max(0, i - 4) : i]):
+            return w
+    return None
+
+
+def _root(word: str) -> str:
+    base = stem(word)
+    return base[:-1] if base.endswith("e") and base[:-1] in _OPPOSITE else base
+
+
+@register
+class Contradiction(Rule):
+    """Outlets give the same claim opposite polarity (negation or antonym)."""
+
+    code = "CK109"
+    name = "contradiction"
+    severity = Severity.ERROR
+
+    def check(self, ctx: RuleContext) -> Iterable[Finding]:
+        return ctx.for_each_claim(self, lambda claim: self._claim(ctx, claim))
+
+    def _claim(self, ctx: RuleContext, claim: Claim) -> Iterable[Finding]:
+        for a, b in pairs_across_outlets(claim, ctx.outlet):
+            yield from self._negation(ctx, claim, a, b)
+            yield from self._negation(ctx, claim, b, a)
+            yield from self._antonym(ctx, claim, a, b)
+
+    def _negation(self, ctx: RuleContext, claim: Claim, neg: Sentence, other: Sentence) -> Iterable[Finding]:
+        neg_words, other_words = words(neg.text), words(other.text)
+        for cue, target in _negated_words(neg_words):
+            hit = _affirmed(other_words, stem(target.text))
+            if hit is None:
+                continue
+            yield ctx.finding(
+                self,
+                story=claim.story,
+                claim=claim.id,
+                key=stem(target.text),
+                message=(
+                    f"{ctx.outlet(neg.article)} negates \"{target.text}\" "
+                    f"(\"{neg.text[cue.start:target.end]}\"), {ctx.outlet(other.article)} affirms it"
+                ),
+                evidence=[
+                    ctx.evidence(neg, neg.start + cue.start, neg.start + target.end),
+                    ctx.evidence(other, other.start + hit.start, other.start + hit.end),
+                ],
+            )
+
+    def _antonym(self, ctx: RuleContext, claim: Claim, a: Sentence, b: Sentence) -> Iterable[Finding]:
+        a_words, b_words = words(a.text), words(b.text)
+        b_roots = {_root(w.text): w for w in b_words}
+        a_roots = {_root(w.text) for w in a_words}
+        for w in a_words:
+            opposite = _OPPOSITE.get(_root(w.text))
+            if opposite and opposite in b_roots and opposite not in a_roots:
+                other = b_roots[opposite]
+                pair = sorted([_root(w.text), opposite])
+                yield ctx.finding(
+                    self,
+                    story=claim.story,
+                    claim=claim.id,
+                    key="/".join(pair),
+                    message=f"{ctx.outlet(a.article)} says \"{w.text}\" where {ctx.outlet(b.article)} says \"{other.text}\"",
+                    evidence=[
+                        ctx.evidence(a, a.start + w.start, a.start + w.end),
+                        ctx.evidence(b, b.start + other.start, b.start + other.end),
+                    ],
+                )

@@ -1,0 +1,78 @@
+"""CK104 date-mismatch: the same claim is dated differently in different outlets.
+
+What it flags: inside one claim, dates and times that disagree once weekdays and
+relative dates ("Wednesday", "last year", "the 29th") are resolved against each article's
+publication date, or, when an article has none, against the dates of the other articles
+of its story. Dates are compared at the coarser granularity of the two ("June 2022" agrees
+with "June 29, 2022").
+Why it matters: a date off by one day is easy to miss and hard to correct later.
+Claims are compared only inside one story, so the Tuesday of one meeting never conflicts
+with the Wednesday of another.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from functools import cached_property
+
+from ..dates import align_dates, dates_conflict, find_dates
+from ..models import Claim, Finding, Severity
+from . import Rule, RuleContext, register
+from ._common import pairs_across_outlets
+
+
+class _References:
+    """The date each article's relative dates resolve against."""
+
+    def __init__(self, ctx: RuleContext) -> None:
+        self.ctx = ctx
+
+    @cached_property
+    def by_story(self) -> dict[str, dt.date | None]:
+        out: dict[str, dt.date | None] = {}
+        for story in self.ctx.result.stories:
+            known = sorted(d for a in story.articles if (d := self.ctx.articles[a].published))
+            out[story.id] = known[0] if known else None
+        return out
+
+    def of(self, article_id: str) -> dt.date | None:
+        article = self.ctx.articles[article_id]
+        if article.published:
+            return article.published
+        return self.by_story.get(self.ctx.story_of_article[article_id].id)
+
+
+@register
+class DateMismatch(Rule):
+    """Dates in the same claim disagree across outlets."""
+
+    code = "CK104"
+    name = "date-mismatch"
+    severity = Severity.ERROR
+
+    def check(self, ctx: RuleContext) -> Iterable[Finding]:
+        refs = _References(ctx)
+        return ctx.for_each_claim(self, lambda claim: self._claim(ctx, refs, claim))
+
+    def _claim(self, ctx: RuleContext, refs: _References, claim: Claim) -> Iterable[Finding]:
+        for a, b in pairs_across_outlets(claim, ctx.outlet):
+            da = find_dates(a.text, refs.of(a.article))
+            db = find_dates(b.text, refs.of(b.article))
+            for x, y in align_dates(da, db):
+                if not dates_conflict(x, y):
+                    continue
+                yield ctx.finding(
+                    self,
+                    story=claim.story,
+                    claim=claim.id,
+                    key=" vs ".join(sorted([x.normalized, y.normalized])),
+                    message=(
+                        f"{ctx.outlet(a.article)} says \"{x.text}\" ({x.normalized}), "
+                        f"{ctx.outlet(b.article)} says \"{y.text}\" ({y.normalized})"
+                    ),
+                    evidence=[
+                        ctx.evidence(a, a.start + x.start, a.start + x.end),
+                        ctx.evidence(b, b.start + y.start, b.start + y.end),
+                    ],
+                )

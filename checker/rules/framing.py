@@ -1,0 +1,244 @@
+"""CK102 framing: the same act or actor described with different loaded words.
+
+What it flags, inside one story:
+- term families: outlets name one concept with different families of terms ("invasion"
+  / "war" / "aggression"), within one claim (warning) or across the story when two
+  outlets share no family at all (info); a family marked ``discouraged`` is flagged
+  wherever an outlet uses it in its own voice. The families live in ``claims/*.yaml``
+  (``kind: terms``), which users edit;
+- scare quotes: a word one outlet puts in quotation marks (Russia's "invasion") that
+  another outlet of the story uses plainly;
+- distancing words: "so-called", "alleged", "self-proclaimed" and the like before a term;
+- labels: the descriptors outlets attach to the same person ("North Korean leader" vs
+  "North Korean dictator"), compared on the titles found before linked names.
+Scare quotes, distancing words and labels need no list: they are found from the text.
+Why it matters: word choice carries a stance; a reviewer should see where outlets differ.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import combinations
+
+from ..models import Claim, Finding, Sentence, Severity, Story
+from . import Rule, RuleContext, register
+from ._common import pairs_across_outlets, quotes
+from .ruleset import TermsRule
+
+DISTANCING = re.compile(
+    r"\b(so-called|so called|alleged|allegedly|purported|purportedly|self-proclaimed|self-styled|"
+    r"supposed|supposedly|would-be)\s+[\"“]?([\w'’\-]+(?:\s+[\w'’\-]+){0,2}?)(?=[\"”,.;:)]|\s+(?:of|in|on|at|and|by|to|that|which|was|is|were|are)\b|$)",
+    re.IGNORECASE,
+)
+SCARE_MAX_WORDS = 3
+
+
+@dataclass(frozen=True)
+class TermUse:
+    sentence: Sentence
+    start: int  # offsets in the sentence
+    end: int
+    family: str
+    quoted: bool
+
+
+@lru_cache(maxsize=256)
+def _term_pattern(term: str) -> re.Pattern[str]:
+    words = [re.escape(w) for w in term.split()]
+    return re.compile(r"\b" + r"\s+".join(words) + r"\b", re.IGNORECASE)
+
+
+def _in_quotes(text: str, start: int, end: int) -> bool:
+    return any(qs <= start and end <= qe for qs, qe, _ in quotes(text))
+
+
+def term_uses(rule: TermsRule, sentence: Sentence) -> list[TermUse]:
+    """Occurrences of the rule's terms in ``sentence`` (only if a context word is there)."""
+    text = sentence.text
+    if rule.context and not any(_term_pattern(c).search(text) for c in rule.context):
+        return []
+    uses: list[TermUse] = []
+    taken: list[tuple[int, int]] = []
+    # Longer terms first, so "special military operation" is not also counted as "operation".
+    candidates = sorted(((t, f.name) for f in rule.families for t in f.terms), key=lambda tf: (-len(tf[0]), tf))
+    for term, family in candidates:
+        for m in _term_pattern(term).finditer(text):
+            if any(m.start() < e and s < m.end() for s, e in taken):
+                continue
+            taken.append((m.start(), m.end()))
+            uses.append(TermUse(sentence, m.start(), m.end(), family, _in_quotes(text, m.start(), m.end())))
+    return sorted(uses, key=lambda u: u.start)
+
+
+@register
+class Framing(Rule):
+    """Outlets frame the same act or actor with different loaded words."""
+
+    code = "CK102"
+    name = "framing"
+    severity = Severity.WARNING
+
+    def check(self, ctx: RuleContext) -> Iterable[Finding]:
+        for terms in ctx.ruleset.terms:
+            in_claims = list(ctx.for_each_claim(self, lambda claim, t=terms: self._claim_terms(ctx, claim, t)))
+            yield from in_claims
+            covered = {(f.story, frozenset(e.outlet for e in f.evidence)) for f in in_claims}
+            for story in ctx.result.stories:
+                yield from self._story_terms(ctx, story, terms, covered)
+        for story in ctx.result.stories:
+            yield from self._scare_quotes(ctx, story)
+            yield from self._distancing(ctx, story)
+            yield from self._labels(ctx, story)
+
+    # -- labels ----------------------------------------------------------------------
+
+    def _labels(self, ctx: RuleContext, story: Story) -> Iterable[Finding]:
+        """Different head words in the titles outlets give one linked person."""
+        for entity in ctx.entities(story):
+            heads: dict[str, dict[str, object]] = {}
+            for m in entity.mentions:
+                if m.role:
+                    head = m.role.split()[-1].casefold()
+                    heads.setdefault(ctx.outlet(m.article), {}).setdefault(head, m)
+            for oa, ob in combinations(sorted(heads), 2):
+                if set(heads[oa]) & set(heads[ob]):
+                    continue
+                ma = min(heads[oa].values(), key=lambda m: (m.article, m.start))
+                mb = min(heads[ob].values(), key=lambda m: (m.article, m.start))
+                yield ctx.finding(
+                    self,
+                    story=story.id,
+                    severity=Severity.INFO,
+                    key=f"label:{entity.canonical.casefold()}:{'/'.join(sorted(set(heads[oa]) | set(heads[ob])))}",
+                    message=f"{oa} calls {entity.canonical} \"{ma.role}\", {ob} \"{mb.role}\"",
+                    evidence=[self._mention_evidence(ctx, ma), self._mention_evidence(ctx, mb)],
+                )
+
+    @staticmethod
+    def _mention_evidence(ctx: RuleContext, mention):
+        sentence = ctx.sentences_by_article[mention.article][mention.sentence]
+        article = ctx.articles[mention.article]
+        start = article.text.rfind(mention.role, sentence.start, mention.start)
+        return ctx.evidence(sentence, start if start >= 0 else mention.start, mention.end)
+
+    # -- term families -------------------------------------------------------------
+
+    def _ev(self, ctx: RuleContext, use: TermUse):
+        s = use.sentence
+        return ctx.evidence(s, s.start + use.start, s.start + use.end)
+
+    def _claim_terms(self, ctx: RuleContext, claim: Claim, terms: TermsRule) -> Iterable[Finding]:
+        for a, b in pairs_across_outlets(claim, ctx.outlet):
+            ua, ub = term_uses(terms, a), term_uses(terms, b)
+            fa, fb = {u.family for u in ua}, {u.family for u in ub}
+            if not fa or not fb or fa & fb:
+                continue
+            yield ctx.finding(
+                self,
+                story=claim.story,
+                claim=claim.id,
+                severity=Severity(terms.severity),
+                key=f"{terms.id}:{'/'.join(sorted(fa | fb))}",
+                message=(
+                    f"{terms.message or terms.concept}: {ctx.outlet(a.article)} says "
+                    f"{', '.join(sorted(fa))}, {ctx.outlet(b.article)} says {', '.join(sorted(fb))}"
+                ),
+                evidence=[self._ev(ctx, ua[0]), self._ev(ctx, ub[0])],
+            )
+
+    def _story_terms(
+        self, ctx: RuleContext, story: Story, terms: TermsRule, covered: set[tuple[str, frozenset[str]]]
+    ) -> Iterable[Finding]:
+        """Discouraged terms, and outlet pairs sharing no family (unless a claim showed it)."""
+        by_outlet: dict[str, list[TermUse]] = {}
+        for s in ctx.claim_sentences(story):
+            uses = term_uses(terms, s)
+            by_outlet.setdefault(ctx.outlet(s.article), []).extend(uses)
+            for use in uses:
+                family = next(f for f in terms.families if f.name == use.family)
+                if family.discouraged and not use.quoted:
+                    yield ctx.finding(
+                        self,
+                        story=story.id,
+                        claim=ctx.claim_of(s),
+                        key=f"{terms.id}:discouraged:{use.family}",
+                        message=f"{ctx.outlet(s.article)} uses the discouraged term \"{s.text[use.start:use.end]}\" ({terms.concept})",
+                        evidence=[self._ev(ctx, use)],
+                    )
+        families = {o: {u.family for u in uses} for o, uses in by_outlet.items() if uses}
+        for oa, ob in combinations(sorted(families), 2):
+            if families[oa] & families[ob] or (story.id, frozenset((oa, ob))) in covered:
+                continue
+            first = lambda o: [next(u for u in by_outlet[o] if u.family == f) for f in sorted(families[o])]  # noqa: E731
+            yield ctx.finding(
+                self,
+                story=story.id,
+                severity=Severity.INFO,
+                key=f"{terms.id}:story:{'/'.join(sorted(families[oa] | families[ob]))}",
+                message=(
+                    f"{terms.concept}: {oa} says {', '.join(sorted(families[oa]))}; "
+                    f"{ob} says {', '.join(sorted(families[ob]))}; they share no term"
+                ),
+                evidence=[self._ev(ctx, u) for u in first(oa) + first(ob)],
+            )
+
+    # -- scare quotes and distancing -----------------------------------------------
+
+    def _plain_use(self, ctx: RuleContext, story: Story, term: str, outlet: str) -> tuple[Sentence, int, int] | None:
+        """A sentence of another outlet using ``term`` outside quotation marks."""
+        pattern = _term_pattern(term)
+        for s in ctx.claim_sentences(story):
+            if ctx.outlet(s.article) == outlet:
+                continue
+            for m in pattern.finditer(s.text):
+                if not _in_quotes(s.text, m.start(), m.end()):
+                    return s, m.start(), m.end()
+        return None
+
+    def _scare_quotes(self, ctx: RuleContext, story: Story) -> Iterable[Finding]:
+        for s in ctx.claim_sentences(story):
+            outlet = ctx.outlet(s.article)
+            for start, end, inner in quotes(s.text):
+                term = inner.strip(" ,.")
+                if not term or len(term.split()) > SCARE_MAX_WORDS or not term[0].islower():
+                    continue
+                plain = self._plain_use(ctx, story, term, outlet)
+                if plain is None:
+                    continue
+                other, ps, pe = plain
+                yield ctx.finding(
+                    self,
+                    story=story.id,
+                    claim=ctx.claim_of(s, other),
+                    key=f"scare-quotes:{term.casefold()}",
+                    message=f"{outlet} puts \"{term}\" in quotation marks; {ctx.outlet(other.article)} uses it plainly",
+                    evidence=[
+                        ctx.evidence(s, s.start + start - 1, s.start + end + 1),
+                        ctx.evidence(other, other.start + ps, other.start + pe),
+                    ],
+                )
+
+    def _distancing(self, ctx: RuleContext, story: Story) -> Iterable[Finding]:
+        for s in ctx.claim_sentences(story):
+            outlet = ctx.outlet(s.article)
+            for m in DISTANCING.finditer(s.text):
+                term = m.group(2)
+                plain = self._plain_use(ctx, story, term, outlet)
+                evidence = [ctx.evidence(s, s.start + m.start(), s.start + m.end())]
+                message = f"{outlet} distances itself from \"{term}\" with \"{m.group(1)}\""
+                if plain:
+                    other, ps, pe = plain
+                    evidence.append(ctx.evidence(other, other.start + ps, other.start + pe))
+                    message += f"; {ctx.outlet(other.article)} uses \"{term}\" plainly"
+                yield ctx.finding(
+                    self,
+                    story=story.id,
+                    claim=ctx.claim_of(s),
+                    severity=Severity.WARNING if plain else Severity.INFO,
+                    key=f"distancing:{m.group(1).casefold()}:{term.casefold()}",
+                    message=message,
+                    evidence=evidence,
+                )

@@ -1,0 +1,80 @@
+"""CK101 name-variant: the same person or organisation spelled differently across outlets.
+
+What it flags: two outlets of one story writing one name two ways (transliteration,
+romanisation, hyphenation, diacritics): "Yoon Suk Yeol" / "Yoon Seok-wyeh". Mentions are
+linked by normalised keys and string similarity, and a spelling variant is only accepted
+when the context agrees too (the same title or role, the same claim, the same slot in a
+list of the same other names), so "Kishida" and "Kushida" are not linked by spelling
+alone. Also flags any spelling an ``alias`` rule in ``claims/`` lists as non-canonical.
+Not flagged: a partial name ("Albanese" / "Anthony Albanese"), an acronym ("US" /
+"United States", "NATO" / "North Atlantic Treaty Organization"), a title added or dropped.
+Why it matters: a misspelled name is an error readers notice, and it splits searches.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from ..entities import Mention, name_key
+from ..models import Finding, Severity, Story
+from . import Rule, RuleContext, register
+
+
+@register
+class NameVariant(Rule):
+    """The same person or organisation is spelled differently across outlets."""
+
+    code = "CK101"
+    name = "name-variant"
+    severity = Severity.ERROR
+
+    def check(self, ctx: RuleContext) -> Iterable[Finding]:
+        for story in ctx.result.stories:
+            yield from self._variants(ctx, story)
+            yield from self._aliases(ctx, story)
+
+    def _evidence(self, ctx: RuleContext, mention: Mention):
+        sentence = ctx.sentences_by_article[mention.article][mention.sentence]
+        return ctx.evidence(sentence, mention.start, mention.end)
+
+    def _variants(self, ctx: RuleContext, story: Story) -> Iterable[Finding]:
+        for entity in ctx.entities(story):
+            for link in entity.variants:
+                first_a = [m for m in entity.mentions if m.text == link.a]
+                first_b = [m for m in entity.mentions if m.text == link.b]
+                outlets_a = sorted({ctx.outlet(m.article) for m in first_a})
+                outlets_b = sorted({ctx.outlet(m.article) for m in first_b})
+                ma = min(first_a, key=lambda m: (m.article, m.start))
+                mb = min(first_b, key=lambda m: (m.article, m.start))
+                by_article = ctx.sentences_by_article
+                yield ctx.finding(
+                    self,
+                    story=story.id,
+                    claim=ctx.claim_of(by_article[ma.article][ma.sentence], by_article[mb.article][mb.sentence]),
+                    key=" / ".join(sorted([name_key(link.a) or link.a, name_key(link.b) or link.b])),
+                    message=(
+                        f"{', '.join(outlets_a)} writes \"{link.a}\", {', '.join(outlets_b)} writes "
+                        f"\"{link.b}\" ({link.reason})"
+                    ),
+                    evidence=[self._evidence(ctx, ma), self._evidence(ctx, mb)],
+                )
+
+    def _aliases(self, ctx: RuleContext, story: Story) -> Iterable[Finding]:
+        for alias in ctx.ruleset.aliases:
+            for variant in alias.variants:
+                pattern = re.compile(r"(?<!\w)" + re.escape(variant) + r"(?!\w)")
+                for article_id in story.articles:
+                    for sentence in ctx.sentences_by_article.get(article_id, ()):
+                        if sentence.kind not in ("body", "headline"):
+                            continue
+                        for m in pattern.finditer(sentence.text):
+                            yield ctx.finding(
+                                self,
+                                story=story.id,
+                                claim=ctx.claim_of(sentence),
+                                severity=Severity(alias.severity),
+                                key=f"alias:{alias.id}:{variant}",
+                                message=alias.message or f"write \"{alias.canonical}\", not \"{variant}\"",
+                                evidence=[ctx.evidence(sentence, sentence.start + m.start(), sentence.start + m.end())],
+                            )

@@ -1,0 +1,44 @@
+"""CK107 omission: a claim that several outlets of a story carry and another leaves out.
+
+What it flags: a shared claim (two or more outlets) missing from another outlet of the
+same story. Claims only one outlet makes are listed in the report's "single-outlet
+claims" section instead: flagging each of them would drown the review.
+Why it matters: what an outlet leaves out shapes a story as much as what it says.
+Example: Kyodo and KUNA both report "NATO was created in 1949 ..."; the third outlet
+does not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ..models import Claim, Finding, Severity
+from . import Rule, RuleContext, register
+
+
+@register
+class Omission(Rule):
+    """A claim carried by some outlets of a story is missing from others."""
+
+    code = "CK107"
+    name = "omission"
+    severity = Severity.INFO
+
+    def check(self, ctx: RuleContext) -> Iterable[Finding]:
+        return ctx.for_each_claim(self, lambda claim: self._claim(ctx, claim))
+
+    def _claim(self, ctx: RuleContext, claim: Claim) -> Iterable[Finding]:
+        story = next(s for s in ctx.result.stories if s.id == claim.story)
+        story_outlets = {ctx.outlet(a) for a in story.articles}
+        carried = {ctx.outlet(s.article) for s in claim.sentences}
+        missing = sorted(story_outlets - carried)
+        if len(carried) < 2 or not missing:
+            return
+        yield ctx.finding(
+            self,
+            story=claim.story,
+            claim=claim.id,
+            key="missing:" + ",".join(m.casefold() for m in missing),
+            message=f"reported by {', '.join(sorted(carried))}; not by {', '.join(missing)}",
+            evidence=[ctx.evidence(s) for s in claim.sentences],
+        )

@@ -1,0 +1,212 @@
+"""Split an article into sentences with exact offsets, and tag what each sentence is.
+
+Paragraphs (lines) are classified first, then split into sentences with pysbd: its
+rules keep "U.S.", "Jan. 31", "Mr." and quoted speech intact and it needs no model or
+data download (NLTK's punkt does; spaCy's sentencizer splits at every period). Only body
+sentences make claims, so the rest is tagged: a short opening line without a final
+period is the headline; photo captions (credits like "(Kyodo)", "(C)" position markers,
+"pose for the family photo") are captions; widgets ("A+ A-"), "Related coverage:" and
+all after it, and wire sign-offs ("(end) mk.ibi") are boilerplate. A leading dateline
+("TOKYO, June 29 (KUNA) --") is metadata and is left out of the first sentence's span.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator
+
+import pysbd
+from pysbd.languages import LANGUAGE_CODES
+
+from checker.ingest.conventions import DATELINE, END_MARK, SIGNOFF, is_caption, is_dateline
+from checker.models import Article, Sentence, SentenceKind
+
+_WIDGET = re.compile(
+    r"(?:A\+\s*A-|A-\s*A\+|Share|Print|E-?mail|Tweet|Advertisement|Font size:?|Listen"
+    r"|Save|Comments?|Copy link)(?:\s*[|/·•]?\s*(?:Share|Print|E-?mail|Tweet|Save|Copy link))*",
+    re.IGNORECASE,
+)
+"""A line that is only page furniture: font-size buttons, share links, ad labels."""
+
+_RELATED = re.compile(
+    r"(?:Related (?:coverage|articles?|stories|news|content|links?)|Read more|See also"
+    r"|More (?:on this|stories)|Recommended)\s*:?",
+    re.IGNORECASE,
+)
+"""A header after which a page lists other articles, not this one."""
+
+_COPYRIGHT = re.compile(r"^(?:©|Copyright\b|\(c\)\s*\d{4}|All rights reserved)", re.IGNORECASE)
+_MARKDOWN_HEADING = re.compile(r"#{1,6}\s+")
+_CREDIT_FRAGMENT = re.compile(r"(?:\([^()\n]*\)\s*)+(?:==\s*\S.*)?")
+_FINAL_STOP = re.compile(r"[.!…][\"'”’)]*$")
+_LINE_END = re.compile(r"[.!?…:;\"'”’)\]]$")
+_HEADLINE_MAX_WORDS = 25
+
+
+@functools.lru_cache(maxsize=8)
+def _segmenter(language: str) -> pysbd.Segmenter:
+    return pysbd.Segmenter(language=language, clean=False)
+
+
+def segment(article: Article) -> tuple[Sentence, ...]:
+    """The article's sentences in order, each with ``text == article.text[start:end]``."""
+    text = article.text
+    paragraphs = list(_paragraphs(text))
+    kinds = _paragraph_kinds([text[s:e] for s, e in paragraphs])
+    language = (article.language or "en").split("-")[0].lower()
+    splitter = _segmenter(language if language in LANGUAGE_CODES else "en")
+
+    spans: list[tuple[int, int, SentenceKind]] = []
+    for (start, end), kind in zip(paragraphs, kinds, strict=True):
+        if kind in ("headline", "boilerplate"):
+            start += _heading_marker_length(text[start:end])
+            spans.append((start, end, kind))
+        elif kind == "caption":
+            spans.extend((s, e, kind) for s, e in _sentences(splitter, text, start, end))
+        else:
+            spans.extend(_body_spans(splitter, text, start, end))
+
+    return tuple(
+        Sentence(article.id, index, start, end, text[start:end], kind)
+        for index, (start, end, kind) in enumerate(spans)
+    )
+
+
+def _paragraphs(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each paragraph, without surrounding whitespace.
+
+    Every line is a paragraph (wire copy often uses single newlines), except that a line
+    starting in lower case continues the line before it when that one has no final
+    punctuation: hard-wrapped text ("... the alliance\nwould grow") is one paragraph.
+    """
+    current: tuple[int, int] | None = None
+    for m in re.finditer(r"[^\n]+", text):
+        line = m.group(0)
+        if not line.strip():
+            continue
+        start = m.start() + len(line) - len(line.lstrip())
+        end = m.start() + len(line.rstrip())
+        if (
+            current is not None
+            and text.count("\n", current[1], start) == 1
+            and line.lstrip()[0].islower()
+            and not _LINE_END.search(text[current[0] : current[1]])
+        ):
+            current = (current[0], end)
+            continue
+        if current is not None:
+            yield current
+        current = (start, end)
+    if current is not None:
+        yield current
+
+
+def _paragraph_kinds(paragraphs: list[str]) -> list[SentenceKind]:
+    """The role of each paragraph; see the module doc for the rules."""
+    kinds: list[SentenceKind] = []
+    related_seen = False
+    for paragraph in paragraphs:
+        if related_seen or _RELATED.fullmatch(paragraph):
+            related_seen = True
+            kinds.append("boilerplate")
+        elif (
+            _WIDGET.fullmatch(paragraph)
+            or _COPYRIGHT.match(paragraph)
+            or END_MARK.fullmatch(paragraph)
+            or SIGNOFF.fullmatch(paragraph)
+        ):
+            kinds.append("boilerplate")
+        elif _MARKDOWN_HEADING.match(paragraph):
+            kinds.append("headline")
+        elif is_caption(paragraph):
+            kinds.append("caption")
+        else:
+            kinds.append("body")
+
+    content = [i for i, kind in enumerate(kinds) if kind != "boilerplate"]
+    if len(content) > 1 and kinds[content[0]] == "body" and _looks_like_headline(
+        paragraphs[content[0]]
+    ):
+        kinds[content[0]] = "headline"
+    return kinds
+
+
+def _looks_like_headline(paragraph: str) -> bool:
+    dateline = DATELINE.match(paragraph)
+    if dateline and is_dateline(dateline):
+        return False
+    return len(paragraph.split()) <= _HEADLINE_MAX_WORDS and not _FINAL_STOP.search(paragraph)
+
+
+def _heading_marker_length(paragraph: str) -> int:
+    m = _MARKDOWN_HEADING.match(paragraph)
+    return m.end() if m else 0
+
+
+def _body_spans(
+    splitter: pysbd.Segmenter, text: str, start: int, end: int
+) -> list[tuple[int, int, SentenceKind]]:
+    """Body sentences of one paragraph: dateline left out, sign-off split off as boilerplate."""
+    paragraph = text[start:end]
+    dateline = DATELINE.match(paragraph)
+    if dateline and is_dateline(dateline) and dateline.end() < len(paragraph):
+        start += dateline.end()
+        paragraph = text[start:end]
+    tail: list[tuple[int, int, SentenceKind]] = []
+    signoff = END_MARK.search(paragraph) or SIGNOFF.search(paragraph)
+    if signoff and signoff.start() > 0:
+        mark = signoff.group(0)
+        mark_start = start + signoff.start() + len(mark) - len(mark.lstrip())
+        tail.append((mark_start, end, "boilerplate"))
+        end = start + len(paragraph[: signoff.start()].rstrip())
+    body: list[tuple[int, int, SentenceKind]] = [
+        (s, e, "body") for s, e in _sentences(splitter, text, start, end)
+    ]
+    return body + tail
+
+
+def _sentences(splitter: pysbd.Segmenter, text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentence spans inside ``text[start:end]``, stripped, with credit fragments merged.
+
+    pysbd returns strings; they are located in the text from left to right. Should a
+    piece not be found verbatim, the rest of the paragraph is kept as one sentence rather
+    than risk a wrong offset.
+    """
+    paragraph = text[start:end].replace("\n", " ")  # same length: offsets still hold
+    spans: list[tuple[int, int]] = []
+    cursor = 0
+    for piece in splitter.segment(paragraph):
+        stripped = piece.strip()
+        if not stripped:
+            continue
+        found = paragraph.find(stripped, cursor)
+        if found < 0:
+            break
+        spans.append((found, found + len(stripped)))
+        cursor = found + len(stripped)
+    if cursor < len(paragraph.rstrip()):
+        rest = paragraph[cursor:]
+        left = len(rest) - len(rest.lstrip())
+        if rest.strip():
+            spans.append((cursor + left, cursor + len(rest.rstrip())))
+    return [(start + s, start + e) for s, e in _merge_fragments(paragraph, spans)]
+
+
+def _merge_fragments(paragraph: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Join pieces that are not sentences to a neighbour: "(Pool photo)(Kyodo)" to the
+    caption before it, "(Clockwise from back R)" to the sentence after, stray quotes back."""
+    merged: list[tuple[int, int]] = []
+    pending_start: int | None = None
+    for i, (s, e) in enumerate(spans):
+        piece = paragraph[s:e]
+        fragment = _CREDIT_FRAGMENT.fullmatch(piece) or not re.search(r"\w", piece)
+        if pending_start is not None:
+            s, pending_start = pending_start, None
+        if fragment and not merged and i + 1 < len(spans):
+            pending_start = s
+        elif fragment and merged:
+            merged[-1] = (merged[-1][0], e)
+        else:
+            merged.append((s, e))
+    return merged

@@ -1,0 +1,333 @@
+"""Do two sentences from different outlets report the same thing? One score for that.
+
+A cosine cut alone is not enough: a sentence about *another* event of the same kind
+(another arrest, another summit) scores as high as a true pair. So the embedding cosine
+is combined with two pieces of lexical evidence that embeddings blur:
+
+* names: two sentences that both name people, places or organisations but share none of
+  them ("Jamal Williams was arrested..." / "Vincent Jackson was arrested...") usually
+  report different events. A sentence naming nobody is no evidence either way.
+* numbers: agreeing numbers ("four-way summit" / "the four countries") support a pair,
+  differing ones ("61-year-old" / "66-year-old", "up 3 points" / "down 1 point") count
+  against it. A sentence without numbers is no evidence either way.
+
+A logistic regression combines them; its coefficients are plain constants below, fit by
+``benchmarks/tune_claim_matching.py`` (which prints the table of everything tried) on the
+ECB+ claim pairs (same event or not) together with the STS-B news training pairs (graded
+similarity, as soft labels), each labelled pair counting once.
+IDF-weighted word and name overlap and character n-gram TF-IDF were tried and added
+nothing once the model is fit on both sets. Nothing is trained at run time; the only
+corpus-level input (:class:`ScoringContext`) tells names from capitalised common words
+and from background names that are in most sentences of one story ("NATO", "Kishida").
+
+``claim_score`` is in [0, 1]; ``same_claim`` applies :data:`CLAIM_THRESHOLD`, the cut with
+the best F1 on ECB+ pairs. The pipeline and ``checker eval pairs --task claim`` both use it.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import astuple, dataclass, fields
+
+import numpy as np
+from anyascii import anyascii
+
+from .models import Sentence
+
+__all__ = [
+    "ATTACH_THRESHOLD",
+    "CLAIM_THRESHOLD",
+    "PairFeatures",
+    "ScoringContext",
+    "SentenceTerms",
+    "claim_features",
+    "claim_score",
+    "claim_scores",
+    "pair_features",
+    "same_claim",
+    "sentence_pair_scorer",
+    "sentence_terms",
+]
+
+# --- the fitted model (benchmarks/tune_claim_matching.py prints these) -------------------
+#: Logistic-regression weights, in the order of the fields of :class:`PairFeatures`.
+COEFFICIENTS: tuple[float, ...] = (3.4267, -0.6988, 0.6844)
+INTERCEPT: float = -1.5944
+#: The cut on ``claim_score`` with the best F1 on the ECB+ claim pairs.
+CLAIM_THRESHOLD: float = 0.308
+#: Cut for a sentence next to a claim member whose best match in another member's article
+#: is that member (see ``cluster.cluster_claims``): the rest of a statement one outlet
+#: split in two. Stricter than the pair cut: a lone neighbour (no mutual match) needs more
+#: evidence. On the seeds the true split ("This is also the first time a Japanese prime
+#: minister has attended the summit.") scores 0.58; wrong neighbours scored 0.31-0.45.
+ATTACH_THRESHOLD: float = 0.5
+
+#: A name in more than this share of the context's sentences is background, not evidence.
+BACKGROUND_SHARE: float = 0.10
+BACKGROUND_MIN_SENTENCES: int = 3
+
+# --- tokens -----------------------------------------------------------------------------
+_TOKEN = re.compile(r"[A-Za-z0-9]+(?:[.,:][0-9]+)*(?:'[A-Za-z]+)?")
+_NUMERIC = re.compile(r"([0-9]+(?:[.,:][0-9]+)*)[A-Za-z]*")  # a unit or "th" may follow
+_ORDINAL_SUFFIXES = ("st", "nd", "rd", "th")
+# fmt: off
+_NUMBER_WORDS = {w: str(i) for i, w in enumerate((
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+    "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty",
+))}
+# Calendar words name days, not people or places: a date is not a name ("June 29" and
+# "Wednesday" are the same day and share no word).
+_MONTHS = frozenset((
+    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+    "November", "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec",
+))
+_CALENDAR_WORDS = frozenset(
+    {m.lower() for m in _MONTHS} | {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+)
+# fmt: on
+
+
+@functools.cache
+def _stop_words() -> frozenset[str]:
+    """scikit-learn's English stop words ("The", "This" opening a sentence are not names).
+
+    Imported on first use: scikit-learn takes most of a second to import.
+    """
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(ENGLISH_STOP_WORDS)
+
+
+def _tokens(text: str) -> list[str]:
+    """Words and numbers, transliterated to ASCII ("Seok-wyeh" -> "Seok", "wyeh")."""
+    return _TOKEN.findall(anyascii(text))
+
+
+def _word_key(token: str) -> str:
+    """Lowercase, without a possessive "'s" ("Kishida's" -> "kishida")."""
+    return token.lower().removesuffix("'s")
+
+
+def _number_key(tokens: Sequence[str], i: int) -> str | None:
+    """The key of the number at ``tokens[i]``, if it is one: its kind and value.
+
+    Values: "1,650" -> 1650, "4.4-magnitude" -> 4.4, "four" -> 4. Kinds keep a date from
+    clashing with a count: "29th" and "June 29" are the ordinal 29, "1949" is a year,
+    anything else a count. Ordinal words are left out: "first" is mostly idiom ("for the
+    first time", "the first Japanese leader").
+    """
+    token = tokens[i]
+    lower = token.lower()
+    if lower in _NUMBER_WORDS:
+        return f"count:{_NUMBER_WORDS[lower]}"
+    match = _NUMERIC.fullmatch(token)
+    if not match:
+        return None
+    value = match.group(1).replace(",", "")
+    next_to_month = any(0 <= j < len(tokens) and tokens[j] in _MONTHS for j in (i - 1, i + 1))
+    if lower.endswith(_ORDINAL_SUFFIXES) or (next_to_month and value.isdigit() and int(value) <= 31):
+        return f"ordinal:{value}"
+    if len(value) == 4 and value.isdigit() and 1800 <= int(value) <= 2100:
+        return f"year:{value}"
+    return f"count:{value}"
+
+
+def _kind(number_key: str) -> str:
+    """"count", "ordinal" or "year"."""
+    return number_key.partition(":")[0]
+
+
+# --- corpus context ---------------------------------------------------------------------
+@dataclass(frozen=True)
+class ScoringContext:
+    """What the corpus at hand says about its words: which capitalised ones are evidence.
+
+    ``common_words`` are words the corpus writes in lowercase at least as often as
+    capitalised after a sentence's first word: "Police" opening a sentence or "Killed" in
+    a title-case headline is not a name. ``background_names`` are names so frequent in the
+    corpus (in more than :data:`BACKGROUND_SHARE` of its sentences, and at least
+    :data:`BACKGROUND_MIN_SENTENCES`) that they say nothing about which event a sentence
+    reports: in one story about a NATO summit, "NATO" and "Kishida" are everywhere. In a
+    corpus of many stories (the ECB+ and STS files) no name is that frequent.
+    """
+
+    common_words: frozenset[str] = frozenset()
+    background_names: frozenset[str] = frozenset()
+
+    @classmethod
+    def from_texts(cls, texts: Iterable[str]) -> ScoringContext:
+        unique = sorted(set(texts))
+        lowercase: Counter[str] = Counter()
+        capitalised: Counter[str] = Counter()
+        for text in unique:
+            for position, token in enumerate(_tokens(text)):
+                if token[0].islower():
+                    lowercase[_word_key(token)] += 1
+                elif token[0].isupper() and position > 0:
+                    capitalised[_word_key(token)] += 1
+        words = cls(common_words=frozenset(w for w, n in lowercase.items() if n >= capitalised[w]))
+        sentences_naming: Counter[str] = Counter()
+        for text in unique:
+            sentences_naming.update(sentence_terms(text, words).names)
+        cut = max(BACKGROUND_MIN_SENTENCES, BACKGROUND_SHARE * len(unique))
+        return cls(
+            common_words=words.common_words,
+            background_names=frozenset(name for name, n in sentences_naming.items() if n > cut),
+        )
+
+
+@dataclass(frozen=True)
+class SentenceTerms:
+    """The lexical evidence of one sentence: proper names and numbers, as normalised keys."""
+
+    names: frozenset[str]
+    numbers: frozenset[str]
+
+
+def _is_name(key: str, context: ScoringContext) -> bool:
+    return (
+        len(key) > 1
+        and key not in _CALENDAR_WORDS
+        and key not in _stop_words()
+        and key not in context.common_words
+        and key not in context.background_names
+    )
+
+
+def sentence_terms(text: str, context: ScoringContext) -> SentenceTerms:
+    """The names ("Kishida's" -> "kishida") and numbers ("four-way" -> "count:4") of a sentence.
+
+    Dates are not names ("Wednesday", "June"), nor are the context's common words and
+    background names.
+    """
+    names: set[str] = set()
+    numbers: set[str] = set()
+    tokens = _tokens(text)
+    for i, token in enumerate(tokens):
+        number = _number_key(tokens, i)
+        if number is not None:
+            numbers.add(number)
+            continue
+        key = _word_key(token)
+        if token[0].isupper() and _is_name(key, context):
+            names.add(key)
+    return SentenceTerms(frozenset(names), frozenset(numbers))
+
+
+# --- pair features ----------------------------------------------------------------------
+@dataclass(frozen=True)
+class PairFeatures:
+    """The evidence on one sentence pair; field order = order of :data:`COEFFICIENTS`."""
+
+    cosine: float  # embedding cosine, from the caller
+    names_disjoint: float  # 1 if both sentences name someone or something and share no name
+    number_agreement: float  # 2 * shared / all numbers - 1 (-1 to +1), same kinds only; else 0
+
+    def vector(self) -> np.ndarray:
+        return np.array(astuple(self), dtype=float)
+
+    @staticmethod
+    def names() -> tuple[str, ...]:
+        return tuple(f.name for f in fields(PairFeatures))
+
+
+def _number_agreement(a: frozenset[str], b: frozenset[str]) -> float:
+    """2 * shared / all - 1 over the kinds of number both sentences give; 0 if none."""
+    kinds = {_kind(n) for n in a} & {_kind(n) for n in b}
+    if not kinds:
+        return 0.0
+    a_kept = {n for n in a if _kind(n) in kinds}
+    b_kept = {n for n in b if _kind(n) in kinds}
+    return 2 * len(a_kept & b_kept) / len(a_kept | b_kept) - 1
+
+
+def _features(a: SentenceTerms, b: SentenceTerms, cosine: float) -> PairFeatures:
+    return PairFeatures(
+        cosine=float(cosine),
+        names_disjoint=float(bool(a.names) and bool(b.names) and not a.names & b.names),
+        number_agreement=_number_agreement(a.numbers, b.numbers),
+    )
+
+
+def pair_features(a: str, b: str, cosine: float, context: ScoringContext | None = None) -> PairFeatures:
+    """The evidence on one pair; without a context, only ``a`` and ``b`` tell names apart."""
+    context = context or ScoringContext.from_texts([a, b])
+    return _features(sentence_terms(a, context), sentence_terms(b, context), cosine)
+
+
+def claim_features(
+    texts_a: Sequence[str],
+    texts_b: Sequence[str],
+    cosines: Sequence[float] | np.ndarray,
+    context: ScoringContext | None = None,
+) -> np.ndarray:
+    """:class:`PairFeatures` of aligned pairs ``(texts_a[i], texts_b[i])``, one row each.
+
+    Without a context, it is built from all the given texts.
+    """
+    if not len(texts_a) == len(texts_b) == len(cosines):
+        raise ValueError(
+            f"texts_a, texts_b and cosines differ in length: {len(texts_a)}, {len(texts_b)}, {len(cosines)}"
+        )
+    context = context or ScoringContext.from_texts([*texts_a, *texts_b])
+    terms: dict[str, SentenceTerms] = {}
+    for text in (*texts_a, *texts_b):
+        if text not in terms:
+            terms[text] = sentence_terms(text, context)
+    rows = [_features(terms[a], terms[b], c).vector() for a, b, c in zip(texts_a, texts_b, cosines)]
+    return np.array(rows, dtype=float).reshape(len(rows), len(fields(PairFeatures)))
+
+
+# --- scores -----------------------------------------------------------------------------
+_WEIGHTS = np.array(COEFFICIENTS, dtype=float)
+
+
+def _probability(feature_rows: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-(feature_rows @ _WEIGHTS + INTERCEPT)))
+
+
+def claim_score(a: str, b: str, cosine: float, context: ScoringContext | None = None) -> float:
+    """How likely ``a`` and ``b`` report the same thing, in [0, 1]; see :func:`same_claim`.
+
+    ``cosine`` is the cosine of the caller's sentence embeddings (all-MiniLM-L6-v2,
+    normalised). Pass a context built from the whole corpus being compared
+    (``ScoringContext.from_texts``) when there is one: it tells names from common words
+    better than two sentences alone.
+    """
+    return float(_probability(pair_features(a, b, cosine, context).vector()[None, :])[0])
+
+
+def claim_scores(
+    texts_a: Sequence[str],
+    texts_b: Sequence[str],
+    cosines: Sequence[float] | np.ndarray,
+    context: ScoringContext | None = None,
+) -> np.ndarray:
+    """:func:`claim_score` for aligned pairs ``(texts_a[i], texts_b[i])``, as one array.
+
+    Without a context, it is built from all the given texts.
+    """
+    return _probability(claim_features(texts_a, texts_b, cosines, context))
+
+
+def same_claim(score: float) -> bool:
+    """The one decision rule of the pipeline and of ``checker eval pairs --task claim``."""
+    return score >= CLAIM_THRESHOLD
+
+
+def sentence_pair_scorer(
+    sentences: Sequence[Sentence],
+) -> Callable[[Sequence[Sentence], Sequence[Sentence], np.ndarray], np.ndarray]:
+    """A ``cluster.PairScorer`` whose context is built from all of the run's sentences."""
+    context = ScoringContext.from_texts(s.text for s in sentences)
+
+    def score(a: Sequence[Sentence], b: Sequence[Sentence], cosines: np.ndarray) -> np.ndarray:
+        # Row-major, like cosines.ravel(): (a[0], b[0]), (a[0], b[1]), ...
+        texts_a = [s.text for s in a for _ in b]
+        texts_b = [s.text for _ in a for s in b]
+        return claim_scores(texts_a, texts_b, cosines.ravel(), context).reshape(cosines.shape)
+
+    return score

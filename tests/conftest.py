@@ -1,0 +1,42 @@
+"""Shared fixtures: the real model, loaded once, and the seed articles run through it."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "fixtures" / "nato-2022"
+
+# Article paths in reports are relative to the working directory: run from the repo root.
+os.chdir(ROOT)
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    from checker.embed import SentenceTransformerEmbedder
+
+    return SentenceTransformerEmbedder()
+
+
+@pytest.fixture(scope="session")
+def cache_path(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("cache") / "embeddings.sqlite"
+
+
+@pytest.fixture(scope="session")
+def seed_result(embedder, cache_path):
+    import checker
+
+    return checker.check(["fixtures/nato-2022"], checker.Settings(cache=cache_path), embedder=embedder)
+
+
+def claim_with(result, *fragments: str):
+    """The claim whose sentences contain every fragment (each in some member sentence)."""
+    for claim in result.claims:
+        texts = [s.text for s in claim.sentences]
+        if all(any(f in t for t in texts) for f in fragments):
+            return claim
+    return None

@@ -1,0 +1,197 @@
+"""Quantities in the seed articles and in real news sentences, and when two conflict."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from checker.quantities import Quantity, align_quantities, find_quantities, quantities_conflict
+
+REPO = Path(__file__).resolve().parent.parent
+SEEDS = REPO / "fixtures" / "nato-2022"
+ECB_PAIRS = Path("/work/shared/eval/claim_pairs_ecbplus.jsonl")
+
+
+def seed(name: str) -> str:
+    return (SEEDS / name).read_text(encoding="utf-8")
+
+
+def summary(quantities: tuple[Quantity, ...]) -> list[tuple[str, str, str]]:
+    return [(q.text, q.kind, q.normalized) for q in quantities]
+
+
+def only(text: str) -> Quantity:
+    (quantity,) = find_quantities(text)
+    return quantity
+
+
+def quantity_at(text: str, context: str, phrase: str) -> Quantity:
+    """The quantity spelled ``phrase`` inside ``context``; checks the exact offsets."""
+    start = text.index(context) + context.index(phrase)
+    found = [q for q in find_quantities(text) if q.start == start]
+    assert len(found) == 1, f"no quantity at {start} for {phrase!r}: {summary(find_quantities(text))}"
+    quantity = found[0]
+    assert (quantity.text, quantity.end) == (phrase, start + len(phrase))
+    assert text[quantity.start : quantity.end] == quantity.text
+    return quantity
+
+
+@pytest.fixture(scope="module")
+def ecb_sentences() -> list[str]:
+    with ECB_PAIRS.open(encoding="utf-8") as lines:
+        return sorted({json.loads(line)[key] for line in lines for key in ("a", "b")})
+
+
+def ecb(sentences: list[str], fragment: str) -> str:
+    """The ECB+ sentence containing ``fragment``, once (the corpus repeats some sentences)."""
+    sentence = next(s for s in sentences if fragment in s)
+    half = len(sentence) // 2
+    return sentence[:half] if sentence[:half] == sentence[half + 1 :] else sentence
+
+
+def test_kyodo_2022_quantities_with_offsets() -> None:
+    text = seed("kyodo_kishida-nato-summit.txt")
+    summit = quantity_at(text, "The two-day summit through Thursday", "two-day")
+    assert (summit.value, summit.unit, summit.kind, summit.approx) == (2, "day", "duration", False)
+    members = quantity_at(text, "an organization with 30 members and", "30 members")
+    assert (members.value, members.unit, members.kind) == (30, "member", "count")
+    hour = quantity_at(text, "which lasted about one hour, they", "about one hour")
+    assert (hour.value, hour.unit, hour.approx, hour.qualifier) == (1, "hour", True, "about")
+    years = quantity_at(text, "over the next five years and", "five years")
+    assert (years.value, years.unit, years.approx) == (5, "year", False)  # "over the next" is no qualifier
+    way = quantity_at(text, "held a four-way summit on Wednesday", "four-way")
+    assert (way.value, way.unit) == (4, "way")
+    # The whole article: no 1949 (a year), no 29/2022 (dates), no 7 ("Group of Seven"),
+    # no 5 ("Five Eyes"); "the next decade" is no number.
+    assert summary(find_quantities(text)) == [
+        ("first Japanese leader", "ordinal", "#1 leader"),
+        ("two-day", "duration", "2 day"),
+        ("first time", "ordinal", "#1 time"),
+        ("four nations", "count", "4 nation"),
+        ("five years", "duration", "5 year"),
+        ("two-day", "duration", "2 day"),
+        ("30 members", "count", "30 member"),
+        ("four countries", "count", "4 country"),
+        ("first time", "ordinal", "#1 time"),
+        ("four-way", "count", "4 way"),
+        ("about one hour", "duration", "about 1 hour"),
+        ("first four-way summit", "ordinal", "#1 summit"),
+        ("four-way", "count", "4 way"),
+    ]
+
+
+def test_kuna_and_kyodo_2023_quantities() -> None:
+    kuna = seed("kuna_japan-pm-nato-partnership.txt")
+    assert summary(find_quantities(kuna)) == [
+        ("two-day", "duration", "2 day"),
+        ("first Japanese leader", "ordinal", "#1 leader"),
+        ("five years", "duration", "5 year"),
+        ("four countries", "count", "4 country"),
+    ]
+    kyodo = seed("kyodo_stoltenberg-tokyo-2023.txt")
+    leaders = quantity_at(kyodo, "The two leaders confirmed", "two leaders")
+    assert (leaders.value, leaders.unit) == (2, "leader")
+    assert [q.normalized for q in find_quantities(kyodo)] == ["2 leader", "2 side", "#1 time"]
+
+
+def test_numbers_inside_dates_times_names_and_ranges_are_not_quantities(ecb_sentences: list[str]) -> None:
+    assert find_quantities("NATO was created in 1949 by the US, Canada") == ()
+    assert find_quantities("attends a summit on June 29, 2022, in Madrid") == ()
+    assert find_quantities("the sole Asian member of the Group of Seven industrialized nations") == ()
+    assert find_quantities('part of the "Five Eyes" intelligence-sharing alliance') == ()
+    assert find_quantities("under UN Resolution 2231 and the one-China policy") == ()
+    assert find_quantities("one of the leaders, and no one else") == ()
+    quake = ecb(ecb_sentences, "The temblor occurred at 9:27 a.m., 13 miles east of Cloverdale")
+    assert [q.normalized for q in find_quantities(quake)] == ["13 mile", "2 mile", "more than 20 plant"]
+    sixers = ecb(ecb_sentences, "disappointing 9-14 start to the 2008-09 season")
+    assert find_quantities(sixers) == ()
+    williams = ecb(ecb_sentences, "who swam to stardom in the 1940's")
+    assert [q.text for q in find_quantities(williams)] == ["91"]
+
+
+def test_real_news_quantities(ecb_sentences: list[str]) -> None:
+    amd = ecb(ecb_sentences, "by buying ATI Technologies Inc. for US $5.4-billion")
+    assert "5,400,000,000 dollar" in [q.normalized for q in find_quantities(amd)]
+    mafia = ecb(ecb_sentences, "one of 99 alleged Sicilian Mafia members")
+    assert [q.normalized for q in find_quantities(mafia)] == ["99 member"]  # "one of" is no quantity
+    traffic = ecb(ecb_sentences, "As much as 70% of internet traffic")
+    (share,) = find_quantities(traffic)
+    assert (share.text, share.unit, share.kind, share.qualifier) == (
+        "As much as 70%",
+        "percent",
+        "percent",
+        "as much as",
+    )
+    felt = ecb(ecb_sentences, "55 miles (90 km) north of")
+    assert [q.normalized for q in find_quantities(felt)][:2] == ["55 mile", "90 kilometer"]
+    victim = ecb(ecb_sentences, "killed a 66-year-old woman")
+    (age,) = find_quantities(victim)
+    assert (age.text, age.kind, age.value) == ("66-year-old", "age", 66)  # not a duration of 66 years
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "conflict"),
+    [
+        ("30 members", "32 members", True),
+        ("a two-day summit", "a 2-day summit", False),
+        ("a two-day summit", "a three-day summit", True),
+        ("the two-day summit", "the summit lasted two days", False),
+        ("about 30 members", "30 members", False),
+        ("about 30 members", "35 members", True),  # outside the 10% tolerance
+        ("10,000 troops", "ten thousand troops", False),
+        ("1.5 million people", "1,500,000 people", False),
+        ("$2 billion", "2 billion dollars", False),
+        ("$2bn", "$2.5 billion", True),
+        ("more than 30 people", "32 people", False),
+        ("more than 30 people", "20 people", True),
+        ("up to 5 percent", "7%", True),
+        ("a dozen countries", "12 countries", False),
+        ("for the first time", "for the second time", True),
+    ],
+)
+def test_quantities_conflict(a: str, b: str, conflict: bool) -> None:
+    assert quantities_conflict(only(a), only(b)) is conflict
+    assert quantities_conflict(only(b), only(a)) is conflict
+
+
+def test_different_units_and_kinds_are_not_comparable() -> None:
+    assert not quantities_conflict(only("30 members"), only("five years"))
+    assert not quantities_conflict(only("the first time"), only("one time"))  # ordinal vs count
+    assert not quantities_conflict(only("a 60-year-old woman"), only("41 years ago"))  # age vs duration
+
+
+def test_align_quantities_pairs_by_unit() -> None:
+    text = seed("kyodo_kishida-nato-summit.txt")
+    start = text.index("NATO was created in 1949")
+    ours = find_quantities(text[start : text.index("\n", start)])
+    theirs = find_quantities("NATO, created in 1949, now has 32 members and plans to grow over five years.")
+    pairs = align_quantities(ours, theirs)
+    assert [(a.text, b.text, quantities_conflict(a, b)) for a, b in pairs] == [("30 members", "32 members", True)]
+    # An extra agreeing value does not shift the pairing; uneven leftovers stay unpaired.
+    pairs = align_quantities(
+        find_quantities("a two-day summit after a three-day trip"), find_quantities("the three-day trip")
+    )
+    assert [(a.text, b.text) for a, b in pairs] == [("three-day", "three-day")]
+    assert align_quantities(find_quantities("30 members"), find_quantities("five years")) == []
+
+
+def test_value_discriminates_same_event_from_different_event_pairs() -> None:
+    """On ECB+ pairs, aligned quantities conflict far more often across different events.
+
+    Measured: 49 of 69 different-event pairs with aligned quantities conflict (71%), 21 of
+    142 same-event pairs (15%); the same-event conflicts are mostly different facts of one
+    event ("20 points" tonight vs a "2,290 points" record), which claim matching separates.
+    """
+    counts = {0: [0, 0], 1: [0, 0]}
+    with ECB_PAIRS.open(encoding="utf-8") as lines:
+        for line in lines:
+            row = json.loads(line)
+            pairs = align_quantities(find_quantities(row["a"]), find_quantities(row["b"]))
+            if pairs:
+                counts[row["label"]][0] += 1
+                counts[row["label"]][1] += any(quantities_conflict(a, b) for a, b in pairs)
+    different = counts[0][1] / counts[0][0]
+    same = counts[1][1] / counts[1][0]
+    assert different > 0.6 and same < 0.25, counts

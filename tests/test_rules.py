@@ -1,0 +1,179 @@
+"""Each built-in rule on small hand-made claims, plus the framework's guarantees."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from checker.errors import CheckerError
+from checker.models import Article, CheckResult, Claim, Sentence, Severity, Story
+from checker.rules import REGISTRY, Rule, builtin_rules, fingerprint, register, run_rules
+from checker.rules.ruleset import RuleSet, load_rules
+
+RULES = load_rules()
+
+
+def story_of(*texts_by_outlet: tuple[str, str], published: dt.date | None = dt.date(2023, 1, 31)) -> CheckResult:
+    """One story, one article per outlet, each article one sentence, all in one claim."""
+    articles, sentences = [], []
+    for outlet, text in texts_by_outlet:
+        path = f"{outlet.lower()}.txt"
+        articles.append(Article(path=path, text=text, outlet=outlet, published=published))
+        sentences.append(Sentence(article=path, index=0, start=0, end=len(text), text=text))
+    story = Story(id="s", articles=tuple(a.path for a in articles), reason="test")
+    claim = Claim(id="s/c01", story="s", sentences=tuple(sentences), similarity=0.9)
+    return CheckResult(tuple(articles), tuple(sentences), (story,), (claim,))
+
+
+def findings(result: CheckResult, rule: str):
+    found, notes = run_rules(result, RULES, select=(rule,))
+    assert notes == ()
+    return found
+
+
+def spans(finding) -> list[str]:
+    return [e.text for e in finding.evidence]
+
+
+def test_registry_has_every_rule_once_with_docs() -> None:
+    rules = builtin_rules()
+    assert [r.code for r in rules] == [f"CK10{i}" for i in range(1, 10)]
+    assert len({r.name for r in rules}) == len(rules)
+    for rule in rules:
+        assert rule.__doc__ and rule.summary()
+        module_doc = __import__(rule.__module__, fromlist=["_"]).__doc__
+        assert "What it flags" in module_doc and "Why it matters" in module_doc
+
+
+def test_registry_refuses_a_duplicate_code() -> None:
+    class Copy(Rule):
+        code = "CK101"
+        name = "another-name"
+        severity = Severity.INFO
+
+    with pytest.raises(CheckerError, match="reuses code CK101"):
+        register(Copy)
+    assert REGISTRY["CK101"].name == "name-variant"
+
+
+def test_a_crashing_rule_becomes_a_note_and_the_others_still_run() -> None:
+    class Broken(Rule):
+        code = "CK999"
+        name = "broken"
+        severity = Severity.ERROR
+
+        def check(self, ctx):
+            return ctx.for_each_claim(self, lambda claim: 1 / 0)
+
+    result = story_of(("A", "Kishida will attend the summit."), ("B", "Kishida will not attend the summit."))
+    ruleset = RuleSet(rules=(Broken(), REGISTRY["CK109"]()))
+    found, notes = run_rules(result, ruleset)
+    assert [f.name for f in found] == ["contradiction"]
+    assert notes == ("internal error in rule CK999 broken on claim s/c01: ZeroDivisionError: division by zero",)
+
+
+def test_contradiction_negation() -> None:
+    (f,) = findings(story_of(("A", "Kishida will attend the summit."), ("B", "Kishida will not attend the summit.")), "contradiction")
+    assert spans(f) == ["attend", "not attend"]
+    assert f.severity is Severity.ERROR
+
+
+def test_contradiction_antonym_and_no_false_alarm_on_shared_negation() -> None:
+    (f,) = findings(story_of(("A", "Japan accepted the proposal."), ("B", "Japan rejected the proposal.")), "contradiction")
+    assert sorted(spans(f)) == ["accepted", "rejected"]
+    same = story_of(("A", "Such attempts will never succeed."), ("B", "Such attempts will never succeed, he said."))
+    assert findings(same, "contradiction") == ()
+
+
+def test_number_mismatch_and_equal_values_written_differently() -> None:
+    (f,) = findings(story_of(("A", "NATO has 30 members."), ("B", "NATO has 32 members.")), "number-mismatch")
+    assert spans(f) == ["30 members", "32 members"]
+    assert findings(story_of(("A", "About 10,000 people marched."), ("B", "Ten thousand people marched.")), "number-mismatch") == ()
+    (g,) = findings(story_of(("A", "The two-day summit opened."), ("B", "The three-day summit opened.")), "number-mismatch")
+    assert spans(g) == ["two-day", "three-day"]
+
+
+def test_date_mismatch_resolves_weekdays_against_publication() -> None:
+    (f,) = findings(story_of(("A", "The leaders met on Tuesday."), ("B", "The leaders met on Wednesday.")), "date-mismatch")
+    assert spans(f) == ["Tuesday", "Wednesday"]
+    # 2023-01-31 was a Tuesday: the same day written two ways.
+    assert findings(story_of(("A", "The leaders met on Tuesday."), ("B", "The leaders met on Jan. 31.")), "date-mismatch") == ()
+
+
+def test_list_difference_ignores_order_and_acronyms() -> None:
+    (f,) = findings(
+        story_of(("A", "They will cooperate on cyber and maritime security."),
+                 ("B", "They will cooperate on cyber, emerging technologies, and maritime security.")),
+        "list-difference",
+    )
+    assert "emerging technologies" in f.message
+    same = story_of(("A", "Leaders of Japan, South Korea, Australia and New Zealand came."),
+                    ("B", "Leaders of Japan, Australia, New Zealand and South Korea came."))
+    assert findings(same, "list-difference") == ()
+    acronym = story_of(("A", "It was founded by the US, Canada and France."), ("B", "It was founded by the United States, Canada and France."))
+    assert findings(acronym, "list-difference") == ()
+
+
+def test_attribution_fact_versus_hedge() -> None:
+    (f,) = findings(
+        story_of(("A", "The floodgates were opened at dawn."), ("B", "The floodgates were reportedly opened at dawn.")),
+        "attribution",
+    )
+    assert f.severity is Severity.WARNING
+    assert spans(f) == ["The floodgates were opened at dawn.", "reportedly"]
+
+
+def test_quote_drift_wording_and_speaker() -> None:
+    wording = story_of(
+        ("A", '"We must demonstrate unity so that such attempts will never succeed," Kishida said.'),
+        ("B", '"We must show unity so that such attempts never succeed," Kishida said.'),
+    )
+    (f,) = findings(wording, "quote-drift")
+    assert "quote the same words differently" in f.message
+    speaker = story_of(
+        ("A", '"We will rebuild every bridge in this valley," Mayor Katarina Novak said.'),
+        ("B", '"We will rebuild every bridge in this valley," Governor Paul Stolz said.'),
+    )
+    (g,) = findings(speaker, "quote-drift")
+    assert g.severity is Severity.ERROR and "Novak" in g.message and "Stolz" in g.message
+
+
+def test_framing_term_families_and_scare_quotes() -> None:
+    result = story_of(
+        ("A", "The leaders condemned Russia's invasion of Ukraine."),
+        ("B", 'The leaders condemned Russia\'s "aggression" against Ukraine.'),
+    )
+    (f,) = findings(result, "framing")
+    assert sorted(spans(f)) == ["aggression", "invasion"]
+    scare = story_of(("A", "Russia's invasion of Ukraine goes on."), ("B", 'Russia\'s "invasion" of Ukraine goes on.'))
+    messages = [f.message for f in findings(scare, "framing")]
+    assert 'B puts "invasion" in quotation marks; A uses it plainly' in messages
+
+
+def test_name_variant_needs_context_and_skips_partial_names() -> None:
+    result = story_of(
+        ("A", "South Korean President Yoon Suk Yeol met Australian Prime Minister Anthony Albanese."),
+        ("B", "South Korean President Yoon Seok-wyeh met Australian Prime Minister Albanese."),
+    )
+    (f,) = findings(result, "name-variant")
+    assert sorted(spans(f)) == ["Yoon Seok-wyeh", "Yoon Suk Yeol"]
+
+
+def test_omission_needs_two_carriers_and_one_missing_outlet() -> None:
+    result = story_of(("A", "NATO was created in 1949."), ("B", "NATO was founded in 1949."))
+    extra = Article(path="c.txt", text="Something else entirely.", outlet="C")
+    story = Story(id="s", articles=("a.txt", "b.txt", "c.txt"), reason="test")
+    with_c = CheckResult(result.articles + (extra,), result.sentences, (story,), result.claims)
+    (f,) = findings(with_c, "omission")
+    assert f.message == "reported by A, B; not by C" and f.severity is Severity.INFO
+    assert findings(result, "omission") == ()
+
+
+def test_fingerprint_ignores_whitespace_case_and_offsets() -> None:
+    from checker.models import Evidence
+
+    one = [Evidence("Kyodo", "a.txt", "s", 10, 20, "Yoon  Suk Yeol", line=3)]
+    two = [Evidence("kyodo", "moved/a.txt", "s", 500, 510, "yoon suk\nyeol", line=40)]
+    assert fingerprint("CK101", "s", "key", one) == fingerprint("CK101", "s", "key", two)
+    assert fingerprint("CK101", "s", "key", one) != fingerprint("CK103", "s", "key", one)
