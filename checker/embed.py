@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import os
-import sqlite3
 from collections.abc import Callable, Sequence
-from contextlib import closing
 from pathlib import Path
 from typing import Protocol
 
 import numpy as np
 
+from .cache import Cache
 from .errors import ModelError
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
@@ -102,52 +101,10 @@ def text_key(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-class EmbeddingCache:
-    """SQLite table of vectors keyed by (model id, text hash). Safe to delete at any time."""
-
-    def __init__(self, path: str | Path) -> None:
-        self.path = Path(path)
-
-    def _connect(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(self.path, timeout=30)
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute(
-            "CREATE TABLE IF NOT EXISTS embeddings ("
-            " model TEXT NOT NULL, key TEXT NOT NULL, dim INTEGER NOT NULL, vector BLOB NOT NULL,"
-            " PRIMARY KEY (model, key))"
-        )
-        return conn
-
-    def get(self, model_id: str, keys: Sequence[str]) -> dict[str, np.ndarray]:
-        found: dict[str, np.ndarray] = {}
-        with closing(self._connect()) as conn:
-            for begin in range(0, len(keys), 500):
-                chunk = list(keys[begin : begin + 500])
-                marks = ",".join("?" * len(chunk))
-                rows = conn.execute(
-                    f"SELECT key, vector FROM embeddings WHERE model = ? AND key IN ({marks})",
-                    [model_id, *chunk],
-                )
-                for key, blob in rows:
-                    found[key] = np.frombuffer(blob, dtype=np.float32)
-        return found
-
-    def put(self, model_id: str, vectors: dict[str, np.ndarray]) -> None:
-        with closing(self._connect()) as conn, conn:
-            conn.executemany(
-                "INSERT OR REPLACE INTO embeddings (model, key, dim, vector) VALUES (?, ?, ?, ?)",
-                [
-                    (model_id, key, int(v.shape[0]), v.astype(np.float32).tobytes())
-                    for key, v in sorted(vectors.items())
-                ],
-            )
-
-
 def embed_texts(
     texts: Sequence[str],
     embedder: Embedder,
-    cache: EmbeddingCache | None = None,
+    cache: Cache | None = None,
     progress: Progress | None = None,
 ) -> np.ndarray:
     """Embed ``texts`` (one unit vector per row), each distinct text once, cache first.
@@ -156,14 +113,14 @@ def embed_texts(
     floating-point results, do not depend on the order the articles were given in.
     """
     keys = [text_key(t) for t in texts]
-    known = cache.get(embedder.model_id, sorted(set(keys))) if cache else {}
+    known = cache.get_vectors(embedder.model_id, sorted(set(keys))) if cache else {}
     missing = sorted({t for t, k in zip(texts, keys) if k not in known})
     if missing:
         fresh = embedder.embed(missing, progress)
         new = {text_key(t): fresh[i] for i, t in enumerate(missing)}
         known.update(new)
         if cache:
-            cache.put(embedder.model_id, new)
+            cache.put_vectors(embedder.model_id, new)
     if not texts:
         return np.zeros((0, 0), dtype=np.float32)
     return np.vstack([known[k] for k in keys])

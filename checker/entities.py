@@ -24,7 +24,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from enum import Enum
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from itertools import pairwise
 
 from anyascii import anyascii
@@ -93,6 +93,7 @@ _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
 @lru_cache(maxsize=16384)
+@lru_cache(maxsize=65536)
 def name_tokens(name: str) -> tuple[str, ...]:
     """The comparable parts of a name: ASCII, casefolded, without titles or particles.
 
@@ -279,6 +280,7 @@ def _is_hypocorism(short: str, full: str) -> bool:
 
 
 @lru_cache(maxsize=65536)
+@lru_cache(maxsize=65536)
 def name_similarity(a: str, b: str) -> float:
     """How likely two names are the same person, in [0, 1], from the names alone.
 
@@ -398,6 +400,7 @@ def _parts_contained(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
     return True
 
 
+@lru_cache(maxsize=65536)
 @lru_cache(maxsize=65536)
 def compare_names(a: str, b: str) -> NameRelation:
     """Classify two names from the strings alone, checking SAME, ACRONYM, PARTIAL, then
@@ -864,12 +867,13 @@ class _Form:
     key: str
     mentions: list[Mention]
 
-    @property
+    # Cached: forms are complete before linking reads them, and linking reads them a lot.
+    @cached_property
     def text(self) -> str:
         counts = Counter(m.text for m in self.mentions)
         return min(counts, key=lambda t: (-counts[t], t))
 
-    @property
+    @cached_property
     def tokens(self) -> tuple[str, ...]:
         return name_tokens(self.text)
 

@@ -11,11 +11,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import cluster, events, similarity
-from .embed import DEFAULT_MODEL, EmbeddingCache, Embedder, SentenceTransformerEmbedder, embed_texts
+from .cache import Cache
+from .embed import DEFAULT_MODEL, Embedder, SentenceTransformerEmbedder, embed_texts
 from .ingest import read_articles
-from .models import CheckResult, Sentence
+from .models import Article, CheckResult, Sentence
 from .rules import RuleSet, load_rules, run_rules
-from .segment import segment
+from .segment import language_of, segment, sentence_spans, spans_key
 
 DEFAULT_CACHE = Path(".checker") / "embeddings.sqlite"
 
@@ -35,6 +36,23 @@ class Settings:
     rule_paths: tuple[Path, ...] = ()  # extra folders/files of YAML rules
     builtin_rules: bool = True  # load the shipped claims/ rules too
     select: tuple[str, ...] = field(default=())  # only these rule codes/names (empty: all)
+
+
+def _segment_all(articles: Sequence[Article], cache: Cache | None) -> list[Sentence]:
+    """Every article's sentences; spans come from the cache when the text was seen before."""
+    keys = {a.id: spans_key(a) for a in articles}
+    known = cache.get_spans(sorted(set(keys.values()))) if cache else {}
+    fresh: dict[str, tuple] = {}
+    sentences: list[Sentence] = []
+    for article in articles:
+        key = keys[article.id]
+        spans = known.get(key) or fresh.get(key)
+        if spans is None:
+            spans = fresh[key] = sentence_spans(article.text, language_of(article))
+        sentences.extend(segment(article, spans))
+    if cache and fresh:
+        cache.put_spans(fresh)
+    return sentences
 
 
 def _no_progress(stage: str, total: int) -> Callable[[int], None]:
@@ -57,13 +75,11 @@ def check(
     ruleset = rules if rules is not None else load_rules(settings.rule_paths, builtin=settings.builtin_rules)
     articles, notes = read_articles(paths, story_from_folders=settings.story_from_folders)
 
-    sentences: list[Sentence] = []
-    for article in articles:
-        sentences.extend(segment(article))
+    cache = Cache(settings.cache) if settings.cache else None
+    sentences = _segment_all(articles, cache)
     claim_sentences = [s for s in sentences if s.is_claim]
 
     embedder = embedder or SentenceTransformerEmbedder(settings.model)
-    cache = EmbeddingCache(settings.cache) if settings.cache else None
     advance = progress("embedding", len({s.text for s in claim_sentences}))
     matrix = embed_texts([s.text for s in claim_sentences], embedder, cache, advance)
     vectors = {(s.article, s.index): matrix[i] for i, s in enumerate(claim_sentences)}

@@ -13,12 +13,15 @@ all after it, and wire sign-offs ("(end) mk.ibi") are boilerplate. A leading dat
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from pathlib import Path
 
 import pysbd
 from pysbd.languages import LANGUAGE_CODES
 
+from checker.ingest import conventions
 from checker.ingest.conventions import DATELINE, END_MARK, SIGNOFF, is_caption, is_dateline
 from checker.models import Article, Sentence, SentenceKind
 
@@ -49,13 +52,48 @@ def _segmenter(language: str) -> pysbd.Segmenter:
     return pysbd.Segmenter(language=language, clean=False)
 
 
-def segment(article: Article) -> tuple[Sentence, ...]:
-    """The article's sentences in order, each with ``text == article.text[start:end]``."""
+def _code_fingerprint() -> str:
+    """Hash of the code that decides sentence spans, so cached spans follow code changes."""
+    digest = hashlib.sha256(pysbd.__version__.encode())
+    for module in (Path(__file__), Path(conventions.__file__)):
+        digest.update(module.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+SEGMENTER_ID = _code_fingerprint()
+
+
+def language_of(article: Article) -> str:
+    """The pysbd language code to split ``article`` with (English when unsupported)."""
+    language = (article.language or "en").split("-")[0].lower()
+    return language if language in LANGUAGE_CODES else "en"
+
+
+def spans_key(article: Article) -> str:
+    """Cache key of an article's sentence spans: segmentation code, language and text."""
+    raw = f"{SEGMENTER_ID}\x1f{language_of(article)}\x1f{article.text}"
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+def segment(article: Article, spans: Sequence[tuple[int, int, str]] | None = None) -> tuple[Sentence, ...]:
+    """The article's sentences in order, each with ``text == article.text[start:end]``.
+
+    ``spans`` are precomputed ``sentence_spans`` (e.g. from the cache) to skip splitting.
+    """
     text = article.text
+    if spans is None:
+        spans = sentence_spans(text, language_of(article))
+    return tuple(
+        Sentence(article.id, index, start, end, text[start:end], kind)  # type: ignore[arg-type]
+        for index, (start, end, kind) in enumerate(spans)
+    )
+
+
+def sentence_spans(text: str, language: str = "en") -> tuple[tuple[int, int, SentenceKind], ...]:
+    """(start, end, kind) of every sentence of ``text``: the slow, cacheable part."""
     paragraphs = list(_paragraphs(text))
     kinds = _paragraph_kinds([text[s:e] for s, e in paragraphs])
-    language = (article.language or "en").split("-")[0].lower()
-    splitter = _segmenter(language if language in LANGUAGE_CODES else "en")
+    splitter = _segmenter(language)
 
     spans: list[tuple[int, int, SentenceKind]] = []
     for (start, end), kind in zip(paragraphs, kinds, strict=True):
@@ -67,10 +105,7 @@ def segment(article: Article) -> tuple[Sentence, ...]:
         else:
             spans.extend(_body_spans(splitter, text, start, end))
 
-    return tuple(
-        Sentence(article.id, index, start, end, text[start:end], kind)
-        for index, (start, end, kind) in enumerate(spans)
-    )
+    return tuple(spans)
 
 
 def _paragraphs(text: str) -> Iterator[tuple[int, int]]:

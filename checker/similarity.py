@@ -30,7 +30,7 @@ import functools
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import astuple, dataclass, fields
+from dataclasses import dataclass, fields
 
 import numpy as np
 from anyascii import anyascii
@@ -227,7 +227,7 @@ class PairFeatures:
     number_agreement: float  # 2 * shared / all numbers - 1 (-1 to +1), same kinds only; else 0
 
     def vector(self) -> np.ndarray:
-        return np.array(astuple(self), dtype=float)
+        return np.array([getattr(self, f.name) for f in fields(self)], dtype=float)  # not astuple: it deep-copies
 
     @staticmethod
     def names() -> tuple[str, ...]:

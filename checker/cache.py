@@ -1,0 +1,70 @@
+"""One SQLite file of derived data that is slow to recompute: sentence vectors (per model)
+and sentence spans (per segmentation code version).
+
+Every key is a content hash, so an entry can never be stale: change the text, the model
+or the segmentation code and the key changes. The file is safe to delete at any time.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Mapping, Sequence
+from contextlib import closing
+from pathlib import Path
+
+import numpy as np
+
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS embeddings ("
+    " model TEXT NOT NULL, key TEXT NOT NULL, dim INTEGER NOT NULL, vector BLOB NOT NULL,"
+    " PRIMARY KEY (model, key))",
+    "CREATE TABLE IF NOT EXISTS spans (key TEXT PRIMARY KEY, spans TEXT NOT NULL)",
+)
+_CHUNK = 500  # SQLite's bound-parameter limit is 999
+
+
+class Cache:
+    """Vectors keyed by (model id, text hash); sentence spans keyed by (code, text) hash."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+
+    def _connect(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(self.path, timeout=30)
+        conn.execute("PRAGMA journal_mode=WAL")
+        for statement in _SCHEMA:
+            conn.execute(statement)
+        return conn
+
+    def _select(self, sql: str, first: Sequence[object], keys: Sequence[str]) -> list[tuple]:
+        rows: list[tuple] = []
+        with closing(self._connect()) as conn:
+            for begin in range(0, len(keys), _CHUNK):
+                chunk = list(keys[begin : begin + _CHUNK])
+                marks = ",".join("?" * len(chunk))
+                rows.extend(conn.execute(sql.format(marks=marks), [*first, *chunk]))
+        return rows
+
+    def get_vectors(self, model_id: str, keys: Sequence[str]) -> dict[str, np.ndarray]:
+        sql = "SELECT key, vector FROM embeddings WHERE model = ? AND key IN ({marks})"
+        return {key: np.frombuffer(blob, dtype=np.float32) for key, blob in self._select(sql, [model_id], keys)}
+
+    def put_vectors(self, model_id: str, vectors: Mapping[str, np.ndarray]) -> None:
+        with closing(self._connect()) as conn, conn:
+            conn.executemany(
+                "INSERT OR REPLACE INTO embeddings (model, key, dim, vector) VALUES (?, ?, ?, ?)",
+                [(model_id, k, int(v.shape[0]), v.astype(np.float32).tobytes()) for k, v in sorted(vectors.items())],
+            )
+
+    def get_spans(self, keys: Sequence[str]) -> dict[str, list[tuple[int, int, str]]]:
+        sql = "SELECT key, spans FROM spans WHERE key IN ({marks})"
+        return {key: [tuple(s) for s in json.loads(text)] for key, text in self._select(sql, [], keys)}
+
+    def put_spans(self, spans: Mapping[str, Sequence[tuple[int, int, str]]]) -> None:
+        with closing(self._connect()) as conn, conn:
+            conn.executemany(
+                "INSERT OR REPLACE INTO spans (key, spans) VALUES (?, ?)",
+                [(k, json.dumps([list(s) for s in v])) for k, v in sorted(spans.items())],
+            )
