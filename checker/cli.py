@@ -18,7 +18,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .errors import CheckerError
+from .errors import CheckerError, InputError
 
 app = typer.Typer(
     help="Find where news outlets reporting one event disagree: names, framing, numbers, dates, quotes.",
@@ -150,6 +150,115 @@ def rules_list() -> None:
 
         for rule in builtin_rules():
             typer.echo(f"{rule.code}  {rule.name:<18} {rule.severity.value:<8} {rule.summary()}")
+
+    _run(action)
+
+
+eval_app = typer.Typer(help="Measure quality on labelled pairs and fixture stories.", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
+
+
+class Task(str, Enum):
+    claim = "claim"
+    name = "name"
+
+
+class EvalFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+def _fmt(value: float | None) -> str:
+    return "-" if value is None else f"{value:.3f}"
+
+
+@eval_app.command("pairs")
+def eval_pairs(
+    file: Annotated[Path, typer.Argument(help='JSONL of {"a", "b", "label"} (or "score" 0..5).')],
+    task: Annotated[Task, typer.Option("--task", help="claim: same-claim decision; name: name linking.")] = Task.claim,
+    threshold: Annotated[Optional[float], typer.Option("--threshold", help="Cut to use instead of the shipped one.")] = None,
+    sweep: Annotated[bool, typer.Option("--sweep", help="Also find the best-F1 threshold.")] = False,
+    fmt: Annotated[EvalFormat, typer.Option("--format", help="text or json.")] = EvalFormat.text,
+    cache: Annotated[Path, typer.Option("--cache", help="Embedding cache (claim task).")] = Path(".checker/embeddings.sqlite"),
+) -> None:
+    """Precision, recall and F1 (or Spearman) of the pipeline's own decision on labelled pairs.
+
+    Examples:
+
+      checker eval pairs ../shared/eval/claim_pairs_ecbplus.jsonl --task claim --sweep
+
+      checker eval pairs names.jsonl --task name --format json
+    """
+
+    def action() -> None:
+        import json
+        from dataclasses import asdict
+
+        from .cache import Cache
+        from .eval import evaluate_pairs, pair_scores, read_pairs
+
+        pairs = read_pairs(file)
+        scores = pair_scores(task.value, pairs, cache=Cache(cache))
+        result = evaluate_pairs(task.value, str(file), pairs, scores, threshold, sweep)
+        if fmt is EvalFormat.json:
+            typer.echo(json.dumps(asdict(result), indent=2, sort_keys=True))
+            return
+        typer.echo(f"{result.path}: {result.pairs} pairs, task {result.task}")
+        if result.spearman is not None:
+            typer.echo(f"Spearman {result.spearman:.3f}")
+            return
+        typer.echo(f"threshold {result.threshold:.3f}: precision {_fmt(result.precision)}  recall {_fmt(result.recall)}  F1 {_fmt(result.f1)}")
+        if sweep:
+            typer.echo(
+                f"best threshold {result.best_threshold:.3f}: precision {_fmt(result.best_precision)}  "
+                f"recall {_fmt(result.best_recall)}  F1 {_fmt(result.best_f1)}"
+            )
+
+    _run(action)
+
+
+@eval_app.command("findings")
+def eval_findings(
+    folders: Annotated[list[Path], typer.Argument(help="Fixture story folders, each with an expected.yaml.")],
+    cache: Annotated[Path, typer.Option("--cache", help="Embedding cache (SQLite).")] = Path(".checker/embeddings.sqlite"),
+) -> None:
+    """Run the pipeline on fixture stories and compare with their expected.yaml.
+
+    Exit 1 when an expected finding is missed (known misses aside) or a trap is flagged.
+
+    Example:
+
+      checker eval findings fixtures/*/
+    """
+
+    def action() -> int:
+        from .eval import load_expectations, score_fixture, score_rules
+        from .pipeline import Settings, check
+
+        scores = []
+        failed = False
+        for folder in folders:
+            expected_file = folder / "expected.yaml"
+            if not expected_file.is_file():
+                raise InputError(f"{folder}: no expected.yaml; see fixtures/README.md for the format")
+            expected, traps = load_expectations(expected_file)
+            result = check([folder], Settings(cache=cache))
+            score = score_fixture(folder.name, result, expected, traps)
+            scores.append(score)
+            typer.echo(f"{folder}: {len(score.found)}/{len(expected)} expected found, {len(score.trap_hits)} traps hit, {len(score.unexpected)} unexpected")
+            for miss in score.missed:
+                typer.echo(f"  missed {miss.rule} {list(miss.contains)}" + (f" (known miss: {miss.known_miss})" if miss.known_miss else ""))
+                failed |= not miss.known_miss
+            for trap, finding in score.trap_hits:
+                typer.echo(f"  trap {trap.rule} {list(trap.contains)} hit by {finding.rule} {finding.name}: {finding.message}")
+                failed = True
+            for finding in score.unexpected:
+                typer.echo(f"  unexpected {finding.rule} {finding.name} ({finding.severity.value}): {finding.message}")
+        typer.echo("")
+        typer.echo(f"{'rule':<18} {'findings':>8} {'precision':>9} {'expected':>8} {'recall':>6}")
+        for row in score_rules(scores):
+            typer.echo(f"{row.rule:<18} {row.findings:>8} {_fmt(row.precision):>9} {row.expected:>8} {_fmt(row.recall):>6}")
+        return 1 if failed else 0
 
     _run(action)
 

@@ -426,6 +426,16 @@ def same_entity(a: str, b: str) -> bool:
     return compare_names(a, b).same_entity
 
 
+def entity_score(a: str, b: str) -> float:
+    """A score whose cut at ``DEFAULT_NAME_THRESHOLD`` is exactly ``same_entity``: 1 for
+    the same name, a part or an acronym of it, else ``name_similarity``. For threshold
+    sweeps in ``checker eval pairs --task name``."""
+    relation = compare_names(a, b)
+    if relation in (NameRelation.SAME, NameRelation.PARTIAL, NameRelation.ACRONYM):
+        return 1.0
+    return name_similarity(a, b) if name_tokens(a) and name_tokens(b) else 0.0
+
+
 # ---------------------------------------------------------------------------------------
 # Mentions
 # ---------------------------------------------------------------------------------------

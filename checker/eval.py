@@ -1,5 +1,11 @@
-"""Measure findings against a fixture story's ``expected.yaml``.
+"""Measure quality: labelled sentence/name pairs, and fixture stories' ``expected.yaml``.
 
+Pairs (``checker eval pairs``): ``{"a", "b", "label"}`` lines (or ``score`` 0..5 for
+graded similarity). ``claim`` pairs are scored by ``similarity.claim_scores`` and decided
+by the claim cut the pipeline uses; ``name`` pairs by ``entities.entity_score``, whose cut
+is the linking decision of the name-variant rule. No separate code path.
+
+Fixtures (``checker eval findings``):
 A fixture lists the discrepancies a careful editor would flag (``expected``) and the
 look-alikes that must not be flagged (``traps``); see ``fixtures/README.md``. A finding
 matches an entry when its rule agrees and every ``contains`` string occurs in one of its
@@ -13,10 +19,134 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import json
+import math
+
+import numpy as np
 import yaml
 
 from .errors import InputError
 from .models import CheckResult, Finding
+
+TASKS = ("claim", "name")
+
+
+@dataclass(frozen=True)
+class Pair:
+    a: str
+    b: str
+    label: int | None = None  # 1 same / 0 different
+    score: float | None = None  # graded 0..5
+
+
+@dataclass(frozen=True)
+class PairsReport:
+    """How one decision does on one file of labelled pairs."""
+
+    task: str
+    path: str
+    pairs: int
+    threshold: float
+    precision: float | None = None
+    recall: float | None = None
+    f1: float | None = None
+    spearman: float | None = None  # graded files only
+    best_threshold: float | None = None  # with sweep
+    best_precision: float | None = None
+    best_recall: float | None = None
+    best_f1: float | None = None
+
+
+def read_pairs(path: str | Path) -> list[Pair]:
+    """Read a JSONL file of pairs; a bad line is an InputError naming ``path:line``."""
+    path = Path(path)
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot read pairs file: {exc}") from exc
+    pairs = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            if not isinstance(row, dict) or not isinstance(row.get("a"), str) or not isinstance(row.get("b"), str):
+                raise ValueError("needs string fields 'a' and 'b'")
+            label = row.get("label")
+            score = row.get("score")
+            if label is None and score is None:
+                raise ValueError("needs 'label' (0/1) or 'score' (0..5)")
+            pairs.append(Pair(row["a"], row["b"], None if label is None else int(label), None if score is None else float(score)))
+        except (ValueError, TypeError) as exc:
+            raise InputError(f"{path}:{number}: {exc} (one JSON object per line: {{\"a\", \"b\", \"label\"}})") from exc
+    if not pairs:
+        raise InputError(f"{path}: no pairs found")
+    return pairs
+
+
+def pair_scores(task: str, pairs: Sequence[Pair], embedder=None, cache=None) -> np.ndarray:
+    """The score the pipeline's decision cuts, for every pair."""
+    if task == "name":
+        from .entities import entity_score
+
+        return np.array([entity_score(p.a, p.b) for p in pairs])
+    if task == "claim":
+        from . import similarity
+        from .embed import SentenceTransformerEmbedder, embed_texts
+
+        embedder = embedder or SentenceTransformerEmbedder()
+        a = [p.a for p in pairs]
+        b = [p.b for p in pairs]
+        va, vb = embed_texts(a, embedder, cache), embed_texts(b, embedder, cache)
+        cosines = np.sum(va * vb, axis=1)
+        return similarity.claim_scores(a, b, cosines, similarity.ScoringContext.from_texts(a + b))
+    raise InputError(f"unknown task {task!r}; choose one of: {', '.join(TASKS)}")
+
+
+def default_threshold(task: str) -> float:
+    if task == "name":
+        from .entities import DEFAULT_NAME_THRESHOLD
+
+        return DEFAULT_NAME_THRESHOLD
+    from .similarity import CLAIM_THRESHOLD
+
+    return CLAIM_THRESHOLD
+
+
+def _prf(predicted: np.ndarray, labels: np.ndarray) -> tuple[float, float, float]:
+    tp = float(np.sum(predicted & labels))
+    precision = tp / float(predicted.sum()) if predicted.any() else 0.0
+    recall = tp / float(labels.sum()) if labels.any() else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
+def _spearman(x: np.ndarray, y: np.ndarray) -> float:
+    from scipy.stats import spearmanr
+
+    value = float(spearmanr(x, y).statistic)
+    return 0.0 if math.isnan(value) else value
+
+
+def evaluate_pairs(
+    task: str, path: str, pairs: Sequence[Pair], scores: np.ndarray, threshold: float | None = None, sweep: bool = False
+) -> PairsReport:
+    """Precision/recall/F1 at the threshold (or Spearman for graded pairs); ``sweep`` adds
+    the best-F1 threshold."""
+    threshold = default_threshold(task) if threshold is None else threshold
+    scores = np.round(np.asarray(scores, dtype=float), 6)
+    if all(p.label is None for p in pairs):
+        return PairsReport(task, path, len(pairs), threshold, spearman=_spearman(scores, np.array([p.score for p in pairs])))
+    labels = np.array([p.label == 1 for p in pairs])
+    precision, recall, f1 = _prf(scores >= threshold, labels)
+    report = PairsReport(task, path, len(pairs), threshold, precision, recall, f1)
+    if not sweep:
+        return report
+    best = max(
+        ((float(cut), *_prf(scores >= cut, labels)) for cut in np.unique(scores)),
+        key=lambda row: (row[3], -abs(row[0] - threshold)),
+    )
+    return PairsReport(task, path, len(pairs), threshold, precision, recall, f1, None, *best)
 
 
 @dataclass(frozen=True)
