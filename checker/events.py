@@ -169,10 +169,11 @@ def group_stories(
             shared = int((sims.max(axis=1) >= SENTENCE_LINK).sum())
             ci, cj = mats[i].mean(axis=0), mats[j].mean(axis=0)
             centroid = float(ci @ cj / (np.linalg.norm(ci) * np.linalg.norm(cj)))
+            pair = f"{ordered[i].outlet} and {ordered[j].outlet}"
             if shared >= SHARED_SENTENCES_LINK:
-                candidates.append((-shared, i, j, f"{shared} near-identical sentences"))
+                candidates.append((-shared, i, j, f"{pair} share {shared} near-identical sentences"))
             elif centroid >= CENTROID_LINK:
-                candidates.append((-centroid, i, j, f"content similarity {centroid:.2f}"))
+                candidates.append((-centroid, i, j, f"{pair} have content similarity {centroid:.2f}"))
     for _, i, j, why in sorted(candidates):
         if groups.find(i) != groups.find(j) and groups.union(i, j):
             reasons[(i, j)] = why
@@ -188,7 +189,7 @@ def group_stories(
         chosen = [ordered[i] for i in members]
         if chosen[0].story:
             base = _slug(chosen[0].story)
-            reason = f"story field {chosen[0].story!r}"
+            reason = f"all give the story {chosen[0].story!r}"
         else:
             # The earliest date that has a year; a year-less dateline only if nothing better.
             date = min((d for i in members if (d := event_date(ordered[i]))), default=None,

@@ -22,6 +22,10 @@ def _excerpt(text: str, limit: int = EXCERPT) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
 def _table(header: list[str], rows: Iterable[list[str]]) -> list[str]:
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
     lines.extend("| " + " | ".join(row) + " |" for row in rows)
@@ -106,8 +110,14 @@ def _story(result: CheckResult, story: Story, singles) -> list[str]:
     claims = [c for c in result.claims if c.story == story.id]
     findings = [f for f in result.findings if f.story == story.id]
     lines = [f"## Story {story.id}", ""]
-    lines.append(f"{len(articles)} articles ({escape_md(', '.join(columns[a] for a in story.articles))}); grouped by {escape_md(story.reason)}.")
-    lines.append(f"{len(claims)} shared claims, {len(singles)} single-outlet claims, {len(findings)} findings.")
+    lines.append(
+        f"{_count(len(articles), 'article')} ({escape_md(', '.join(columns[a] for a in story.articles))}); "
+        f"grouped because {escape_md(story.reason)}."
+    )
+    lines.append(
+        f"{_count(len(claims), 'shared claim')}, {_count(len(singles), 'single-outlet claim')}, "
+        f"{_count(len(findings), 'finding')}."
+    )
     lines.append("")
     story_level = [f for f in findings if f.claim is None]
     if story_level:
