@@ -347,3 +347,12 @@ def test_file_name_outlets_take_the_spelling_of_the_outlets_own_markings(tmp_pat
     assert articles[1].inferred == (
         Inferred("outlet", "Kyodo", 'file name "kyodo_b.txt", spelled as in kyodo_a.txt'),
     )
+
+
+def test_an_oversized_article_is_refused_with_its_size(tmp_path) -> None:
+    from checker.ingest import MAX_ARTICLE_BYTES
+
+    huge = tmp_path / "dump.txt"
+    huge.write_text("The summit lasted two days. " * (MAX_ARTICLE_BYTES // 28 + 10))
+    with pytest.raises(ArticleError, match=r"dump\.txt: is 5\.0 MB, over the 5 MB limit for one article; split it"):
+        read_articles([huge], cwd=tmp_path)

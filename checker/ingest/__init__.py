@@ -34,6 +34,10 @@ _READERS: dict[str, Callable[[str, str, str], list[RawArticle]]] = {
     ".csv": lambda text, path, name: read_csv(text, path),
 }
 KNOWN_SUFFIXES = tuple(_READERS)
+# No news article is this long; a file that is, is a dump or a mistake, and would take
+# minutes to split and embed. Manifests hold many articles and get more room.
+MAX_ARTICLE_BYTES = 5_000_000
+MAX_MANIFEST_BYTES = 200_000_000
 # Files that sit beside articles on purpose (fixture expectations, rule files, READMEs):
 # skipped in folders without a note.
 SIDECAR_SUFFIXES = (".yaml", ".yml")
@@ -124,6 +128,14 @@ def _read_source(source: _Source, notes: list[str]) -> list[RawArticle]:
     """The raw articles in one file; an unusable file in a folder becomes a note."""
     try:
         try:
+            size = source.file.stat().st_size
+            limit = MAX_MANIFEST_BYTES if source.file.suffix.lower() in (".jsonl", ".csv") else MAX_ARTICLE_BYTES
+            if size > limit:
+                raise UnusableFile(
+                    source.display,
+                    f"is {size / 1e6:.1f} MB, over the {limit // 1_000_000} MB limit for one "
+                    f"{'manifest' if limit == MAX_MANIFEST_BYTES else 'article'}; split it into smaller files",
+                )
             data = source.file.read_bytes()
         except OSError as exc:
             raise UnusableFile(source.display, f"cannot be read ({exc.strerror})") from None
