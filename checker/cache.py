@@ -1,5 +1,5 @@
-"""One SQLite file of derived data that is slow to recompute: sentence vectors (per model)
-and sentence spans (per segmentation code version).
+"""One SQLite file of derived data that is slow to recompute: sentence vectors (per model),
+sentence spans (per segmentation code version) and the last few whole-run results.
 
 Every key is a content hash, so an entry can never be stale: change the text, the model
 or the segmentation code and the key changes. The file is safe to delete at any time.
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import zlib
 from collections.abc import Mapping, Sequence
 from contextlib import closing
 from pathlib import Path
@@ -20,7 +21,9 @@ _SCHEMA = (
     " model TEXT NOT NULL, key TEXT NOT NULL, dim INTEGER NOT NULL, vector BLOB NOT NULL,"
     " PRIMARY KEY (model, key))",
     "CREATE TABLE IF NOT EXISTS spans (key TEXT PRIMARY KEY, spans TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, data BLOB NOT NULL, stored INTEGER NOT NULL)",
 )
+KEEP_RESULTS = 8  # whole-run results kept (the newest); each can be many megabytes
 _CHUNK = 500  # SQLite's bound-parameter limit is 999
 
 
@@ -68,3 +71,18 @@ class Cache:
                 "INSERT OR REPLACE INTO spans (key, spans) VALUES (?, ?)",
                 [(k, json.dumps([list(s) for s in v])) for k, v in sorted(spans.items())],
             )
+
+    def get_result(self, key: str) -> str | None:
+        """A whole run's result as JSON (see ``memo.py``), or None."""
+        with closing(self._connect()) as conn:
+            row = conn.execute("SELECT data FROM results WHERE key = ?", (key,)).fetchone()
+        return zlib.decompress(row[0]).decode("utf-8") if row else None
+
+    def put_result(self, key: str, data: str) -> None:
+        with closing(self._connect()) as conn, conn:
+            newest = conn.execute("SELECT coalesce(max(stored), 0) + 1 FROM results").fetchone()[0]
+            conn.execute(
+                "INSERT OR REPLACE INTO results (key, data, stored) VALUES (?, ?, ?)",
+                (key, zlib.compress(data.encode("utf-8"), 1), newest),  # level 1: fast, and nearly as small
+            )
+            conn.execute("DELETE FROM results WHERE stored <= ?", (newest - KEEP_RESULTS,))

@@ -26,7 +26,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-rules_app = typer.Typer(help="List the rules.", no_args_is_help=True)
+rules_app = typer.Typer(help="List, validate and test the rules (YAML rule files: docs/rules.md).", no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
 
 _state = {"debug": False}
@@ -35,6 +35,17 @@ _state = {"debug": False}
 class Format(str, Enum):
     markdown = "markdown"
     json = "json"
+    sarif = "sarif"
+    github = "github"
+
+
+class FailOn(str, Enum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+
+
+_EXTENSIONS = {Format.markdown: "md", Format.json: "json", Format.sarif: "sarif"}
 
 
 class StoryMode(str, Enum):
@@ -75,16 +86,18 @@ def _progress_factory(stack: ExitStack):
     from tqdm import tqdm
 
     def factory(stage: str, total: int):
-        bar = stack.enter_context(tqdm(total=total, desc=stage, unit="sentence", leave=False, file=sys.stderr))
+        bar = stack.enter_context(tqdm(total=total, desc=stage, unit="", leave=False, file=sys.stderr))
         return bar.update
 
     return factory
 
 
-def _default_output(paths: list[Path], fmt: Format) -> Path:
+def _default_output(paths: list[Path], fmt: Format) -> str:
+    if fmt not in _EXTENSIONS:  # workflow commands only mean something in a CI log
+        return "-"
     first = paths[0].resolve()
     name = first.stem if first.is_file() else first.name
-    return Path("reports") / f"{name or 'report'}.{'md' if fmt is Format.markdown else 'json'}"
+    return str(Path("reports") / f"{name or 'report'}.{_EXTENSIONS[fmt]}")
 
 
 @app.callback()
@@ -94,62 +107,431 @@ def _main(
     _state["debug"] = debug
 
 
+# Options shared by every command that runs the pipeline.
+PathsArg = Annotated[list[Path], typer.Argument(help="Article files or folders (.txt .md .html, .jsonl/.csv manifests).")]
+ModelOpt = Annotated[str, typer.Option("--model", help="sentence-transformers model name or local path.")]
+RulesOpt = Annotated[Optional[list[Path]], typer.Option("--rules", help="Extra YAML rule folder or file (repeatable).")]
+StoriesOpt = Annotated[StoryMode, typer.Option("--stories", help="'auto' groups articles by date and content; 'folders' uses sub-folders.")]
+CacheOpt = Annotated[Path, typer.Option("--cache", help="Embedding cache (SQLite); safe to delete.")]
+NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Do not read or write the embedding cache.")]
+BaselineOpt = Annotated[Optional[Path], typer.Option("--baseline", help="Baseline file from `checker baseline`: its findings are accepted, not counted.")]
+TimestampOpt = Annotated[bool, typer.Option("--timestamp", help="Put the time of the run in the output (off: output is byte-identical across runs).")]
+DEFAULT_CACHE = Path(".checker/embeddings.sqlite")
+DEFAULT_STORE = Path(".checker/store.sqlite")
+
+
+class Backend(str, Enum):
+    torch = "torch"
+    onnx = "onnx"
+
+
+BackendOpt = Annotated[Backend, typer.Option("--backend", help="torch: sentence-transformers fp32; onnx: ONNX Runtime int8 (exported once from the packaged model).")]
+StoreOpt = Annotated[Optional[Path], typer.Option("--store", help="Corpus store (SQLite): check PATHS against every article stored there, and keep them.")]
+
+
+def _run_pipeline(paths, model, rules, stories, cache, no_cache, backend: Backend = Backend.torch):
+    from .pipeline import Settings, check
+
+    settings = Settings(
+        model=model,
+        cache=None if no_cache else cache,
+        story_from_folders=stories is StoryMode.folders,
+        rule_paths=tuple(rules or ()),
+        backend=backend.value,
+        segment_workers=os.cpu_count() or 1,  # safe here: the command's main module is guarded
+    )
+    with ExitStack() as stack:
+        return check(paths, settings, progress=_progress_factory(stack))
+
+
+def _run_store_report(store: Path, paths, model, rules, stories, cache, no_cache, backend: Backend):
+    """Check ``paths`` (added first) against the store; with no paths, the whole store."""
+    from .embed import make_embedder
+    from .pipeline import Settings
+    from .rules import load_rules
+    from .store import Store
+
+    settings = Settings(
+        model=model,
+        cache=None if no_cache else cache,
+        story_from_folders=stories is StoryMode.folders,
+        rule_paths=tuple(rules or ()),
+        backend=backend.value,
+    )
+    ruleset = load_rules(settings.rule_paths, builtin=settings.builtin_rules)
+    with ExitStack() as stack:
+        return Store(store).report(
+            paths, make_embedder(model, backend.value), settings, ruleset, progress=_progress_factory(stack)
+        )
+
+
+def _review(result, baseline: Path | None, accepted, fail_on: FailOn | None, stamp: bool):
+    """The result keeping only the findings that count, and the context to render it with."""
+    import datetime as dt
+
+    from .baseline import split_result
+    from .models import Severity
+    from .report import ReportContext
+
+    baselined: tuple = ()
+    stale = 0
+    if accepted is not None:
+        result, match = split_result(result, accepted)
+        baselined, stale = match.baselined, len(match.stale)
+    ctx = ReportContext(
+        baselined=baselined,
+        baseline=str(baseline) if baseline is not None else None,
+        stale=stale,
+        fail_on=Severity(fail_on.value) if fail_on else None,
+        generated_at=dt.datetime.now(dt.UTC) if stamp else None,
+    )
+    return result, ctx
+
+
+def _protected(result, *extra: Path | None) -> tuple[str, ...]:
+    return tuple(a.path.partition("#")[0] for a in result.articles) + tuple(str(p) for p in extra if p is not None)
+
+
+def _warn_notes(result) -> None:
+    for note in result.notes:
+        typer.echo(f"checker: warning: {note}", err=True)
+
+
 @app.command()
 def report(
-    paths: Annotated[list[Path], typer.Argument(help="Article files or folders (.txt .md .html, .jsonl/.csv manifests).")],
-    output: Annotated[Optional[str], typer.Option("-o", "--output", help="Where to write; '-' for stdout. Default: reports/<name>.md")] = None,
+    paths: Annotated[Optional[list[Path]], typer.Argument(help="Article files or folders (.txt .md .html, .jsonl/.csv manifests); with --store, the new articles (none: the whole store).")] = None,
+    output: Annotated[Optional[str], typer.Option("-o", "--output", help="Where to write; '-' for stdout. Default: reports/<name>.md (.json, .sarif; github: stdout)")] = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.markdown,
-    model: Annotated[str, typer.Option("--model", help="sentence-transformers model name or local path.")] = "all-MiniLM-L6-v2",
-    rules: Annotated[Optional[list[Path]], typer.Option("--rules", help="Extra YAML rule folder or file (repeatable).")] = None,
-    stories: Annotated[StoryMode, typer.Option("--stories", help="'auto' groups articles by date and content; 'folders' uses sub-folders.")] = StoryMode.auto,
-    cache: Annotated[Path, typer.Option("--cache", help="Embedding cache (SQLite); safe to delete.")] = Path(".checker/embeddings.sqlite"),
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not read or write the embedding cache.")] = False,
+    model: ModelOpt = "all-MiniLM-L6-v2",
+    rules: RulesOpt = None,
+    stories: StoriesOpt = StoryMode.auto,
+    cache: CacheOpt = DEFAULT_CACHE,
+    no_cache: NoCacheOpt = False,
+    baseline: BaselineOpt = None,
+    timestamp: TimestampOpt = False,
+    store: StoreOpt = None,
+    backend: BackendOpt = Backend.torch,
 ) -> None:
     """Write a consistency report for the articles under PATHS.
+
+    With --store, PATHS are added to the store and checked against everything in it; the
+    report shows the stories they belong to and the findings that involve them.
 
     Examples:
 
       checker report fixtures/nato-2022
 
       checker report articles/ -o - --format json
+
+      checker report --store .checker/store.sqlite new-articles/
     """
 
     def action() -> None:
-        from .pipeline import Settings, check
+        from .baseline import load
         from .report import render, write_output
 
-        settings = Settings(
-            model=model,
-            cache=None if no_cache else cache,
-            story_from_folders=stories is StoryMode.folders,
-            rule_paths=tuple(rules or ()),
-        )
-        with ExitStack() as stack:
-            result = check(paths, settings, progress=_progress_factory(stack))
-        text = render(result, fmt.value)
-        destination = output or str(_default_output(paths, fmt))
-        write_output(text, destination, protect=tuple(a.path for a in result.articles))
+        accepted = load(baseline) if baseline is not None else None  # fail fast, before the slow part
+        if store is not None:
+            result = _run_store_report(store, paths or [], model, rules, stories, cache, no_cache, backend)
+        elif not paths:
+            raise InputError("give the article files or folders to check (or --store to check a corpus store)")
+        else:
+            result = _run_pipeline(paths, model, rules, stories, cache, no_cache, backend)
+        result, ctx = _review(result, baseline, accepted, None, timestamp)
+        text = render(result, fmt.value, ctx)
+        destination = output or _default_output(paths or [store], fmt)
+        write_output(text, destination, protect=_protected(result, baseline))
         if destination != "-":
+            baselined = f" ({len(ctx.baselined)} more baselined)" if baseline is not None else ""
             typer.echo(
                 f"wrote {destination}: {len(result.articles)} articles, {len(result.stories)} stories, "
-                f"{len(result.claims)} shared claims, {len(result.findings)} findings",
+                f"{len(result.claims)} shared claims, {len(result.findings)} findings{baselined}",
                 err=True,
             )
+        _warn_notes(result)
+
+    _run(action)
+
+
+@app.command("add")
+def add_command(
+    paths: PathsArg,
+    store: Annotated[Path, typer.Option("--store", help="Corpus store (SQLite); created when missing.")] = DEFAULT_STORE,
+    model: ModelOpt = "all-MiniLM-L6-v2",
+    backend: BackendOpt = Backend.torch,
+    stories: StoriesOpt = StoryMode.auto,
+    cache: CacheOpt = DEFAULT_CACHE,
+    no_cache: NoCacheOpt = False,
+) -> None:
+    """Add the articles under PATHS to a corpus store (articles already stored are skipped).
+
+    Each batch of articles is one transaction: an interrupted run keeps what it committed.
+
+    Example:
+
+      checker add archive/ --store .checker/store.sqlite
+    """
+
+    def action() -> None:
+        from .cache import Cache
+        from .embed import make_embedder
+        from .store import Store
+
+        with ExitStack() as stack:
+            result = Store(store).add(
+                paths,
+                make_embedder(model, backend.value),
+                story_from_folders=stories is StoryMode.folders,
+                cache=None if no_cache else Cache(cache),
+                progress=_progress_factory(stack),
+            )
+        typer.echo(
+            f"{store}: {len(result.added)} added, {len(result.replaced)} replaced, "
+            f"{len(result.unchanged)} already stored",
+            err=True,
+        )
         for note in result.notes:
             typer.echo(f"checker: warning: {note}", err=True)
 
     _run(action)
 
 
+@app.command("check")
+def check_command(
+    paths: PathsArg,
+    fail_on: Annotated[FailOn, typer.Option("--fail-on", help="Exit 1 when a finding this severe or worse remains (error > warning > info).")] = FailOn.error,
+    baseline: BaselineOpt = None,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="markdown (a summary), json, sarif or github (workflow commands).")] = Format.markdown,
+    output: Annotated[str, typer.Option("-o", "--output", help="Where to write; '-' for stdout.")] = "-",
+    rules: RulesOpt = None,
+    timestamp: TimestampOpt = False,
+    model: ModelOpt = "all-MiniLM-L6-v2",
+    backend: BackendOpt = Backend.torch,
+    stories: StoriesOpt = StoryMode.auto,
+    cache: CacheOpt = DEFAULT_CACHE,
+    no_cache: NoCacheOpt = False,
+) -> None:
+    """Check articles in CI: exit 1 when a finding at or above --fail-on is not baselined.
+
+    Exit codes: 0 no finding at or above --fail-on remains after the baseline and the
+    ignore rules; 1 some do; 2 usage, input, baseline or rule-file error (nothing is
+    written then). When GITHUB_STEP_SUMMARY is set, the markdown summary is appended to it.
+
+    Examples:
+
+      checker check articles/ --baseline checker-baseline.json --format github
+
+      checker check articles/ --fail-on warning --format sarif -o checker.sarif
+    """
+
+    def action() -> int:
+        from .baseline import load
+        from .report import append_output, render, write_output
+
+        accepted = load(baseline) if baseline is not None else None  # fail fast, before the slow part
+        result = _run_pipeline(paths, model, rules, stories, cache, no_cache, backend)
+        result, ctx = _review(result, baseline, accepted, fail_on, timestamp)
+        summary = render(result, "summary", ctx)
+        text = summary if fmt is Format.markdown else render(result, fmt.value, ctx)
+        write_output(text, output, protect=_protected(result, baseline))
+        step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
+        if step_summary:
+            append_output(summary, step_summary)
+        failing = ctx.failing(result.findings)
+        verdict = f"{len(failing)} at or above {fail_on.value}: failed" if failing else f"none at or above {fail_on.value}: passed"
+        baselined = f", {len(ctx.baselined)} baselined" if baseline is not None else ""
+        written = f"; wrote {output}" if output != "-" else ""
+        typer.echo(f"checker: {len(result.findings)} findings{baselined}; {verdict}{written}", err=True)
+        _warn_notes(result)
+        return 1 if failing else 0
+
+    _run(action)
+
+
+@app.command("baseline")
+def baseline_command(
+    paths: PathsArg,
+    output: Annotated[str, typer.Option("-o", "--output", help="The baseline file to write ('-' for stdout).")],
+    rules: RulesOpt = None,
+    model: ModelOpt = "all-MiniLM-L6-v2",
+    backend: BackendOpt = Backend.torch,
+    stories: StoriesOpt = StoryMode.auto,
+    cache: CacheOpt = DEFAULT_CACHE,
+    no_cache: NoCacheOpt = False,
+) -> None:
+    """Record today's findings so that `check --baseline FILE` fails only on new ones.
+
+    Findings are stored by fingerprint, which survives whitespace changes, moving and
+    reordering files, and edits elsewhere in an article (docs/ci.md says what it does
+    not survive). Commit the file; re-run the command to accept the current findings.
+
+    Example:
+
+      checker baseline articles/ -o checker-baseline.json
+    """
+
+    def action() -> None:
+        from .baseline import dumps, from_findings
+        from .report import write_output
+
+        result = _run_pipeline(paths, model, rules, stories, cache, no_cache, backend)
+        accepted = from_findings(result.findings)
+        write_output(dumps(accepted), output, protect=_protected(result))
+        if output != "-":
+            typer.echo(f"wrote {output}: {len(accepted.entries)} findings baselined", err=True)
+        _warn_notes(result)
+
+    _run(action)
+
+
+@app.command("diff")
+def diff_command(
+    old: Annotated[Path, typer.Argument(help="JSON report of the earlier run (--format json).")],
+    new: Annotated[Path, typer.Argument(help="JSON report of the later run.")],
+    output: Annotated[str, typer.Option("-o", "--output", help="Where to write the markdown; '-' for stdout.")] = "-",
+    fail_on: Annotated[Optional[FailOn], typer.Option("--fail-on", help="Exit 1 when an added finding is this severe or worse.")] = None,
+) -> None:
+    """Compare two JSON reports: findings added, resolved and unchanged, as markdown.
+
+    Meant for a pull-request comment; findings are matched by fingerprint.
+
+    Example:
+
+      checker diff base.json head.json -o comment.md
+    """
+
+    def action() -> int:
+        from .models import Severity
+        from .report import write_output
+        from .report.diff import added_at_or_above, compare, render
+        from .report.json_format import load
+
+        before, after = load(old), load(new)
+        changes = compare(before, after)
+        write_output(render(changes, str(old), str(new)), output, protect=(str(old), str(new)))
+        typer.echo(
+            f"checker: {len(changes.added)} added, {len(changes.resolved)} resolved, {len(changes.unchanged)} unchanged"
+            + (f"; wrote {output}" if output != "-" else ""),
+            err=True,
+        )
+        return 1 if fail_on and added_at_or_above(changes, Severity(fail_on.value)) else 0
+
+    _run(action)
+
+
+_RuleFolders = Annotated[
+    Optional[list[Path]], typer.Argument(help="Rule files or folders, besides the shipped claims/ (default: those alone).")
+]
+_NoBuiltin = Annotated[bool, typer.Option("--no-builtin", help="Leave out the shipped claims/ rules and ./claims/.")]
+
+
 @rules_app.command("list")
-def rules_list() -> None:
-    """Print every built-in rule: code, name, default severity and summary."""
+def rules_list(
+    rules: Annotated[Optional[list[Path]], typer.Option("--rules", help="Extra YAML rule folder or file (repeatable).")] = None,
+) -> None:
+    """Print every rule: built-in rules (code, name, severity, summary), then YAML rules (id, family, severity, summary, file)."""
 
     def action() -> None:
         from .rules import builtin_rules
+        from .rules.ruleset import load_rules
 
         for rule in builtin_rules():
             typer.echo(f"{rule.code}  {rule.name:<18} {rule.severity.value:<8} {rule.summary()}")
+        for spec in load_rules(tuple(rules or ())).yaml_rules:
+            severity = "-" if spec.kind == "ignore" else spec.severity.value
+            summary = f"ignore {spec.rule} {spec.match!r}: {spec.reason}" if spec.kind == "ignore" else spec.summary()  # type: ignore[attr-defined]
+            typer.echo(f"{spec.id}  {spec.name:<18} {severity:<8} {summary}  [{spec.source}]")
+
+    _run(action)
+
+
+@rules_app.command("validate")
+def rules_validate(paths: _RuleFolders = None, no_builtin: _NoBuiltin = False) -> None:
+    """Check rule files without running them: YAML, keys, values, ids, regular expressions.
+
+    Prints one `path:line:column: message (how to fix)` line per problem. Exit 0 when every
+    rule is valid, 2 when not.
+
+    Examples:
+
+      checker rules validate
+
+      checker rules validate my-rules/ --no-builtin
+    """
+
+    def action() -> int:
+        from .rules.ruleset import read_rules, rule_files, rule_sources
+
+        rules, problems = read_rules(tuple(paths or ()), builtin=not no_builtin)
+        for problem in problems:
+            typer.echo(str(problem))
+        if problems:
+            typer.echo(f"checker: {len(problems)} problem{'s' if len(problems) != 1 else ''} in rule files", err=True)
+            return 2
+        files = rule_files(rule_sources(tuple(paths or ()), builtin=not no_builtin))
+        typer.echo(f"checker: {len(rules)} rules in {len(files)} files are valid", err=True)
+        return 0
+
+    _run(action)
+
+
+@rules_app.command("test")
+def rules_test(paths: _RuleFolders = None, no_builtin: _NoBuiltin = False) -> None:
+    """Run the rules' examples: `flag` examples must be flagged, `pass` examples must not.
+
+    With PATHS, tests the rules of those files (the shipped ones still load, for aliases).
+    Prints PASS or FAIL per rule and each failing example. Exit 0 when all pass, 1 when an
+    example fails, 2 when a rule file is invalid.
+
+    Examples:
+
+      checker rules test
+
+      checker rules test my-rules/
+    """
+
+    def action() -> int:
+        from .rules.examples import describe_example, run_all_examples
+        from .rules.ruleset import display_path, load_rules, rule_files
+
+        ruleset = load_rules(tuple(paths or ()), builtin=not no_builtin)
+        chosen = {display_path(f) for f in rule_files(paths)} if paths else None
+        specs = [r for r in ruleset.yaml_rules if chosen is None or r.path in chosen]
+        results = run_all_examples(ruleset, only=[r.id for r in specs])
+        failed = 0
+        for result in results:
+            rule = result.rule
+            total = len(result.outcomes)
+            if result.passed:
+                typer.echo(f"PASS  {rule.id:<28} {rule.kind:<8} {total} example{'s' if total != 1 else ''}  [{rule.source}]")
+                continue
+            failed += 1
+            typer.echo(f"FAIL  {rule.id:<28} {rule.kind:<8} {len(result.failures)} of {total} examples failed  [{rule.source}]")
+            for outcome in result.failures:
+                typer.echo(f"      {outcome.example.where}: {outcome.problem}: {describe_example(outcome.example)}")
+            for note in result.notes:
+                typer.echo(f"      {note}")
+        untested = [r.id for r in specs if not r.examples and r.kind != "ignore"]
+        for rule_id in untested:
+            typer.echo(f"SKIP  {rule_id:<28} no examples")
+        typer.echo(
+            f"checker: {len(results)} rules tested, {len(results) - failed} passed, {failed} failed"
+            + (f"; {len(untested)} without examples" if untested else ""),
+            err=True,
+        )
+        return 1 if failed else 0
+
+    _run(action)
+
+
+@rules_app.command("docs")
+def rules_docs() -> None:
+    """Print the rule language reference (Markdown; docs/rules.md is this output)."""
+
+    def action() -> None:
+        from .rules.schema import reference_markdown
+
+        typer.echo(reference_markdown(), nl=False)
 
     _run(action)
 

@@ -67,6 +67,50 @@ def _key(s: Sentence) -> SentenceKey:
     return (s.article, s.index)
 
 
+#: Stories with up to this many articles compare every pair of articles; in bigger ones
+#: (a much-covered event) each sentence proposes the articles of its nearest neighbours.
+EXACT_STORY_ARTICLES = 40
+STORY_NEIGHBOURS = 10  # nearest sentences per sentence that propose an article pair
+
+
+def article_pairs(
+    members: Sequence[str],
+    by_article: Mapping[str, Sequence[Sentence]],
+    vectors: Mapping[SentenceKey, np.ndarray],
+    outlet: Mapping[str, str],
+    exact_up_to: int = EXACT_STORY_ARTICLES,
+) -> list[tuple[str, str]]:
+    """The pairs of articles (sorted ids, different outlets) whose sentences are compared.
+
+    Up to ``exact_up_to`` articles: all of them. Above: the pairs in which some sentence
+    has a sentence of the other article among its :data:`STORY_NEIGHBOURS` nearest
+    (scikit-learn's brute-force index, which works in bounded memory chunks). The count of
+    pairs then grows with the story, not with its square.
+    """
+    if len(members) <= exact_up_to:
+        return [(f, s) for f, s in combinations(members, 2) if outlet[f] != outlet[s]]
+    from sklearn.neighbors import NearestNeighbors
+
+    rows = [(a, s) for a in members for s in by_article[a]]
+    matrix = np.vstack([vectors[_key(s)] for _, s in rows])
+    owner = _owners(members, rows)
+    k = min(STORY_NEIGHBOURS + 1, len(rows))
+    index = NearestNeighbors(n_neighbors=k, algorithm="brute", metric="cosine").fit(matrix)
+    neighbours = index.kneighbors(matrix, return_distance=False)
+    pairs: set[tuple[int, int]] = set()
+    for i, row in enumerate(neighbours):
+        for j in row:
+            a, b = owner[i], owner[j]
+            if a != b and outlet[members[a]] != outlet[members[b]]:
+                pairs.add((min(a, b), max(a, b)))
+    return [(members[a], members[b]) for a, b in sorted(pairs)]
+
+
+def _owners(members: Sequence[str], rows: Sequence[tuple[str, Sentence]]) -> np.ndarray:
+    position = {a: i for i, a in enumerate(members)}
+    return np.array([position[a] for a, _ in rows])
+
+
 class _Claims:
     """Union-find over sentences that keeps one sentence per article in each claim."""
 
@@ -101,6 +145,8 @@ def cluster_claims(
     scorer: PairScorer = cosine_scorer,
     threshold: float = 0.5,
     attach_threshold: float | None = None,
+    exact_up_to: int = EXACT_STORY_ARTICLES,
+    progress: Callable[[int], None] | None = None,
 ) -> tuple[Claim, ...]:
     """Group the claim sentences of each story into shared claims (two or more outlets).
 
@@ -108,6 +154,10 @@ def cluster_claims(
     own best match in another member's article is that member: one outlet often splits
     into two sentences what another says in one ("Kishida attended the summit." "This is
     the first time a Japanese prime minister has attended.").
+
+    Stories of up to ``exact_up_to`` articles compare every pair of articles from
+    different outlets; bigger ones only the pairs a nearest-neighbour index proposes
+    (:func:`article_pairs`).
     """
     outlet = {a.id: a.outlet for a in articles}
     by_article: dict[str, list[Sentence]] = {}
@@ -121,9 +171,7 @@ def cluster_claims(
         edges: list[tuple[float, SentenceKey, SentenceKey]] = []
         # (sentence, other article) -> (its best-scoring sentence there, score)
         best_partner: dict[tuple[SentenceKey, str], tuple[SentenceKey, float]] = {}
-        for first, second in combinations(members, 2):
-            if outlet[first] == outlet[second]:
-                continue
+        for first, second in article_pairs(members, by_article, vectors, outlet, exact_up_to):
             a, b = by_article[first], by_article[second]
             cosines = np.vstack([vectors[_key(s)] for s in a]) @ np.vstack([vectors[_key(s)] for s in b]).T
             scores = np.round(scorer(a, b, cosines), 6)
@@ -161,6 +209,8 @@ def cluster_claims(
                     similarity=round(found.weakest.get(root, 1.0), 4),
                 )
             )
+        if progress:
+            progress(1)
     return tuple(claims)
 
 
@@ -202,29 +252,53 @@ def single_outlet_sentences(
     return {k: tuple(v) for k, v in out.items()}
 
 
+#: Distinct sentences compared per block when looking for recurrences (bounds memory).
+_RECURRENCE_BLOCK = 2048
+
+
 def find_recurrences(
     stories: Sequence[Story],
     sentences: Sequence[Sentence],
     vectors: Mapping[SentenceKey, np.ndarray],
     threshold: float = RECURRENCE_THRESHOLD,
 ) -> tuple[Recurrence, ...]:
-    """Background claims that appear in more than one story (e.g. "NATO was created in 1949")."""
+    """Background claims that appear in more than one story (e.g. "NATO was created in 1949").
+
+    Compared once per distinct text, in blocks: wire copy repeats sentences word for word,
+    and memory stays bounded whatever the corpus size.
+    """
     story_of = {a: st.id for st in stories for a in st.articles}
     keyed = sorted((s for s in sentences if s.is_claim and _key(s) in vectors and s.article in story_of), key=_key)
     if len(stories) < 2 or not keyed:
         return ()
-    mat = np.vstack([vectors[_key(s)] for s in keyed])
-    sims = np.round(mat @ mat.T, 6)
-    found: list[Recurrence] = []
-    for i, s in enumerate(keyed):
-        for j in range(i + 1, len(keyed)):
-            t = keyed[j]
-            if story_of[s.article] != story_of[t.article] and sims[i, j] >= threshold:
-                found.append(
-                    Recurrence(
-                        stories=tuple(sorted({story_of[s.article], story_of[t.article]})),
-                        sentences=(s, t),
-                        similarity=float(sims[i, j]),
-                    )
-                )
+    texts = sorted({s.text for s in keyed})
+    text_index = {t: i for i, t in enumerate(texts)}
+    first = {}
+    for s in keyed:
+        first.setdefault(s.text, _key(s))
+    unique = np.vstack([vectors[first[t]] for t in texts])
+    occurrences: dict[int, list[int]] = {}
+    for n, s in enumerate(keyed):
+        occurrences.setdefault(text_index[s.text], []).append(n)
+    # Pairs of sentences (by position in ``keyed``) with the similarity of their texts.
+    close: dict[tuple[int, int], float] = {}
+    for begin in range(0, len(texts), _RECURRENCE_BLOCK):
+        block = np.round(unique[begin : begin + _RECURRENCE_BLOCK] @ unique.T, 6)
+        for p, q in zip(*np.nonzero(block >= threshold)):
+            p = int(p) + begin
+            q = int(q)
+            if q < p:
+                continue
+            for i in occurrences[p]:
+                for j in occurrences[q]:
+                    if i != j and story_of[keyed[i].article] != story_of[keyed[j].article]:
+                        close[(min(i, j), max(i, j))] = float(block[p - begin, q])
+    found = [
+        Recurrence(
+            stories=tuple(sorted({story_of[keyed[i].article], story_of[keyed[j].article]})),
+            sentences=(keyed[i], keyed[j]),
+            similarity=similarity,
+        )
+        for (i, j), similarity in close.items()
+    ]
     return tuple(sorted(found, key=lambda r: (r.stories, _key(r.sentences[0]), _key(r.sentences[1]))))

@@ -97,6 +97,27 @@ class SentenceTransformerEmbedder:
         return np.vstack(chunks)
 
 
+BACKENDS = ("torch", "onnx")
+
+
+def make_embedder(model: str = DEFAULT_MODEL, backend: str = "torch") -> Embedder:
+    """The embedder for a model name/path and a backend: "torch" (sentence-transformers,
+    fp32) or "onnx" (ONNX Runtime, int8, exported once from the same local weights).
+
+    The two give slightly different vectors, so their model ids (cache keys) differ.
+    """
+    if backend == "torch":
+        return SentenceTransformerEmbedder(model)
+    if backend == "onnx":
+        from .onnx_embed import OnnxEmbedder
+
+        model_id, location = _resolve_model(model)
+        if not Path(location).is_dir():
+            raise ModelError(f"the onnx backend needs a local model folder, not {model!r}; use --backend torch")
+        return OnnxEmbedder(model_id, location)
+    raise ModelError(f"unknown backend {backend!r}; use one of {', '.join(BACKENDS)}")
+
+
 def text_key(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

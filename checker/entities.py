@@ -346,6 +346,7 @@ class NameRelation(str, Enum):
     PARTIAL = "partial"  # one is part or abbreviation of the other ("Lohan" / "Lindsay Lohan")
     ACRONYM = "acronym"  # "NATO" / "North Atlantic Treaty Organization"
     VARIANT = "variant"  # same entity spelled differently ("Yoon Seok-wyeh" / "Yoon Suk Yeol")
+    ALIAS = "alias"  # listed as one entity by an alias rule of claims/ (never from the names alone)
     DIFFERENT = "different"
 
     @property
@@ -599,7 +600,7 @@ def _words(text: str, offset: int) -> list[_Word]:
             and (word.casefold() in _TITLE_ABBREVIATIONS or (len(word) == 1 and word.isupper()))
         ):
             word, end = word + ".", end + 1  # "Mr.", an initial "W."
-        before = text[:start].rstrip(" ")
+        before = text[:start].rstrip()
         quote_initial = bool(before) and before[-1] in "\"“‘'"
         sentence_initial = (
             not before
@@ -689,6 +690,11 @@ def _is_name_word(
     return key not in vocabulary.lowercase and not key.endswith(("ing", "ly", "ed", "wise"))
 
 
+def _is_word_gap(gap: str | None) -> bool:
+    """Words of one name: adjacent, or one space or line break apart (wrapped text)."""
+    return gap is not None and (gap == "" or (gap.isspace() and gap.count("\n") <= 1 and len(gap) <= 3))
+
+
 def _runs(
     words: list[_Word], text: str, offset: int, vocabulary: _ArticleVocabulary
 ) -> list[list[_Word]]:
@@ -700,8 +706,9 @@ def _runs(
         following = words[k + 1] if k + 1 < len(words) else None
         previous = pending[-1] if pending else (current[-1] if current else None)
         gap = text[previous.end - offset : word.start - offset] if previous is not None else None
-        joined = gap in (" ", "") or (
-            previous is not None and previous.possessive and gap in ("'s ", "’s ")
+        joined = _is_word_gap(gap) or (
+            previous is not None and previous.possessive and gap is not None
+            and gap[:2] in ("'s", "’s") and _is_word_gap(gap[2:]) and gap[2:] != ""
         )
         if (
             joined
@@ -963,6 +970,7 @@ def link_mentions(
     mentions: Sequence[Mention],
     outlet_of: Mapping[str, str],
     same_claim: Callable[[Mention, Mention], bool] | None = None,
+    aliases: Sequence[Sequence[str]] = (),
 ) -> list[Entity]:
     """Group a story's mentions into entities, linking forms that name the same thing.
 
@@ -972,7 +980,10 @@ def link_mentions(
     (``same_claim``), or the same slot among the same other names ("Albanese" and
     "Ardern" in both sentences). Two forms in one sentence, or with different roles, are
     never variants. Inside a single outlet the names must be similar on their own too.
-    ``outlet_of`` maps ``Mention.article`` to its outlet.
+    ``outlet_of`` maps ``Mention.article`` to its outlet. ``aliases`` lists groups of
+    names known to be one entity (alias rules: canonical name first, then variants and
+    accepted names); their forms are linked last, as ``ALIAS``, so a variant the context
+    already confirmed stays a ``VARIANT``, and the entity takes the canonical name.
     """
     ordered = sorted(mentions, key=lambda m: (m.article, m.start, m.end))
     by_key: dict[str, _Form] = {}
@@ -1020,7 +1031,26 @@ def link_mentions(
         if reason:
             link(i, j, NameRelation.VARIANT, reason)
 
-    return _entities(forms, clusters, links)
+    # 4. Names an alias rule lists as one entity.
+    canonical_of: dict[int, str] = {}
+    for group in aliases:
+        keys = {name_key(name) or name.casefold() for name in group}
+        members = [i for i, form in enumerate(forms) if form.key in keys]
+        for j in members[1:]:
+            if clusters.find(j) != clusters.find(members[0]):
+                link(members[0], j, NameRelation.ALIAS, f'alias rule for "{group[0]}"')
+        for i in members:
+            canonical_of.setdefault(i, group[0])
+
+    entities = _entities(forms, clusters, links)
+    if not canonical_of:
+        return entities
+    named = {clusters.find(i): name for i, name in sorted(canonical_of.items())}
+    form_root = {m: clusters.find(i) for i, form in enumerate(forms) for m in form.mentions}
+    return [
+        replace(e, canonical=named[form_root[e.mentions[0]]]) if form_root[e.mentions[0]] in named else e
+        for e in entities
+    ]
 
 
 _ListingKey = tuple[str, int, int]  # (article, sentence, listing)

@@ -89,11 +89,20 @@ def event_date(article: Article) -> EventDate | None:
     return EventDate(month, day, years.get((month, day)))
 
 
+def place_counts(article: Article) -> Counter[str]:
+    """How often each place is named after "in"/"at" in one article (summed per story)."""
+    return Counter(m.group(1) for m in _PLACE.finditer(article.text))
+
+
 def main_place(articles: Sequence[Article]) -> str | None:
     """The place most often named after "in"/"at" across the articles, for the story id."""
     counts: Counter[str] = Counter()
     for article in articles:
-        counts.update(m.group(1) for m in _PLACE.finditer(article.text))
+        counts.update(place_counts(article))
+    return _most_common(counts)
+
+
+def _most_common(counts: Mapping[str, int]) -> str | None:
     if not counts:
         return None
     return min(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0]
@@ -104,7 +113,11 @@ def _slug(text: str) -> str:
 
 
 class _Groups:
-    """Union-find over article indices that refuses merges across distant dates."""
+    """Union-find over article indices that refuses merges across distant dates.
+
+    Each group keeps its distinct dates only: a group whose dates are all within a few
+    days of each other has only a handful, so a merge check stays cheap in big stories.
+    """
 
     def __init__(self, dates: Sequence[EventDate | None]) -> None:
         self.parent = list(range(len(dates)))
@@ -128,59 +141,233 @@ class _Groups:
                     return False
         low, high = min(ri, rj), max(ri, rj)
         self.parent[high] = low
-        self.dates[low] = self.dates[low] + self.dates.pop(high)
+        self.dates[low] = list(dict.fromkeys(self.dates[low] + self.dates.pop(high)))
         return True
 
 
-def group_stories(
-    articles: Sequence[Article],
-    sentences: Sequence[Sentence],
-    vectors: Mapping[tuple[str, int], np.ndarray],
-) -> tuple[Story, ...]:
-    """Partition ``articles`` (sorted by path) into stories.
+# --- what grouping needs of each article --------------------------------------------------
+@dataclass(frozen=True)
+class ArticleProfile:
+    """What story grouping needs of one article: small enough to keep for a whole corpus."""
 
-    ``vectors`` maps (article id, sentence index) to the unit embedding of each claim
-    sentence; articles without claim sentences only join a story by an explicit field.
-    """
-    ordered = sorted(articles, key=lambda a: a.path)
-    index = {a.id: i for i, a in enumerate(ordered)}
-    by_article: dict[int, list[np.ndarray]] = {i: [] for i in range(len(ordered))}
+    id: str
+    outlet: str
+    story: str | None  # explicit story field
+    date: EventDate | None
+    places: tuple[tuple[str, int], ...]  # place -> mentions, sorted
+
+    @classmethod
+    def of(cls, article: Article) -> ArticleProfile:
+        return cls(article.id, article.outlet, article.story, event_date(article), tuple(sorted(place_counts(article).items())))
+
+
+@dataclass(frozen=True)
+class StoryLink:
+    """Two articles that report one event by their content (``first`` < ``second``)."""
+
+    first: str
+    second: str
+    strength: float  # near-identical sentences shared, or mean-embedding cosine when fewer than 2
+    reason: str
+
+    @property
+    def order(self) -> tuple[float, str, str]:
+        """Strongest first; ties by path (a count of 2 or more always beats a cosine)."""
+        return (-self.strength, self.first, self.second)
+
+
+def article_matrices(
+    articles: Sequence[Article], sentences: Sequence[Sentence], vectors: Mapping[tuple[str, int], np.ndarray]
+) -> dict[str, np.ndarray]:
+    """Each article's claim-sentence vectors, one row per sentence in sentence order."""
+    rows: dict[str, list[np.ndarray]] = {a.id: [] for a in articles}
     for s in sentences:
-        if (s.article, s.index) in vectors and s.article in index:
-            by_article[index[s.article]].append(vectors[(s.article, s.index)])
-    mats = {i: np.vstack(v) if v else None for i, v in by_article.items()}
+        if (s.article, s.index) in vectors and s.article in rows:
+            rows[s.article].append(vectors[(s.article, s.index)])
+    return {a: np.vstack(v) for a, v in rows.items() if v}
 
-    groups = _Groups([event_date(a) for a in ordered])
-    reasons: dict[tuple[int, int], str] = {}
+
+def link(first: ArticleProfile, second: ArticleProfile, a: np.ndarray, b: np.ndarray) -> StoryLink | None:
+    """The content link between two articles (``first.id`` < ``second.id``), if any."""
+    sims = a @ b.T
+    shared = int((sims.max(axis=1) >= SENTENCE_LINK).sum())
+    ci, cj = a.mean(axis=0), b.mean(axis=0)
+    centroid = float(ci @ cj / (np.linalg.norm(ci) * np.linalg.norm(cj)))
+    pair = f"{first.outlet} and {second.outlet}"
+    if shared >= SHARED_SENTENCES_LINK:
+        return StoryLink(first.id, second.id, float(shared), f"{pair} share {shared} near-identical sentences")
+    if centroid >= CENTROID_LINK:
+        return StoryLink(first.id, second.id, centroid, f"{pair} have content similarity {centroid:.2f}")
+    return None
+
+
+def _dates_compatible(a: EventDate | None, b: EventDate | None) -> bool:
+    """False only for two articles that could never be in one story: dates too far apart."""
+    if a is None or b is None:
+        return True
+    gap = a.days_apart(b)
+    return gap is None or gap <= MAX_DAYS_APART
+
+
+#: Up to this many articles, every pair of articles is compared. Above it, only the pairs a
+#: blocked neighbour search finds (``candidate_pairs``): the same links, found in time and
+#: memory that grow with the corpus times the articles of a few days, not its square.
+EXACT_ARTICLES = 200
+_MARGIN = 1e-3  # candidate cuts sit this far below the link cuts: rounding never drops a pair
+_BLOCK = 4096  # rows per similarity block: memory is bounded by _BLOCK x _BLOCK floats
+_QUERY_ROWS = 512  # query sentences searched together (consecutive dates share a window)
+
+
+def candidate_pairs(
+    profiles: Sequence[ArticleProfile],
+    mats: Mapping[str, np.ndarray],
+    queries: Sequence[int] | None = None,
+    *,
+    exact_up_to: int = EXACT_ARTICLES,
+) -> list[tuple[int, int]]:
+    """Index pairs (i < j) of ``profiles`` that may link: no explicit story on either side,
+    dates compatible, and (above ``exact_up_to`` articles) a sentence pair or the two mean
+    embeddings close enough to reach a link cut. ``queries`` limits pairs to those with at
+    least one article in it (new articles against a store)."""
+    eligible = [i for i, p in enumerate(profiles) if not p.story and p.id in mats]
+    asked = set(eligible if queries is None else queries) & set(eligible)
+    if len(profiles) <= exact_up_to:
+        pairs = {
+            (min(i, j), max(i, j)) for i in asked for j in eligible
+            if i != j and _dates_compatible(profiles[i].date, profiles[j].date)
+        }
+        return sorted(pairs)
+    return sorted(_blocked_pairs(profiles, mats, eligible, sorted(asked)))
+
+
+def _day_arrays(dates: Sequence[EventDate | None]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per article: ordinal (-1 without a year), day of a non-leap year, has a date."""
+    ordinal = np.full(len(dates), -1, dtype=np.int64)
+    day = np.zeros(len(dates), dtype=np.int64)
+    dated = np.zeros(len(dates), dtype=bool)
+    for i, d in enumerate(dates):
+        if d is None:
+            continue
+        dated[i] = True
+        day[i] = dt.date(2001, d.month, min(d.day, 28 if d.month == 2 else d.day)).timetuple().tm_yday
+        if d.year is not None:
+            ordinal[i] = dt.date(d.year, d.month, d.day).toordinal()
+    return ordinal, day, dated
+
+
+def _blocked_pairs(
+    profiles: Sequence[ArticleProfile], mats: Mapping[str, np.ndarray], eligible: list[int], asked: list[int]
+) -> set[tuple[int, int]]:
+    """Exact neighbour search, blocked by date: query articles, taken in date order a few
+    hundred sentences at a time, are compared only with the articles whose dates are
+    compatible with one of theirs; matrix products run in bounded blocks."""
+    ids = [profiles[i].id for i in eligible]
+    ordinal, day, dated = _day_arrays([profiles[i].date for i in eligible])
+    sizes = np.array([mats[a].shape[0] for a in ids])
+    starts = np.concatenate([[0], np.cumsum(sizes)])
+    sentences = np.vstack([mats[a] for a in ids]).astype(np.float32)
+    owner = np.repeat(np.arange(len(ids)), sizes)
+    centroids = np.vstack([mats[a].mean(axis=0) for a in ids]).astype(np.float32)
+    centroids /= np.linalg.norm(centroids, axis=1, keepdims=True)
+    position = {g: k for k, g in enumerate(eligible)}
+    # Undated articles may join any date. When all of them are queries, their own pass
+    # (against everything) finds their pairs, and dated windows can leave them out.
+    undated = [k for k in range(len(ids)) if not dated[k]]
+    undated_asked = set(undated) <= {position[g] for g in asked}
+
+    by_date: dict[EventDate | None, list[int]] = {}
+    for g in asked:
+        by_date.setdefault(profiles[g].date, []).append(position[g])
+    found: set[tuple[int, int]] = set()
+
+    def search(local: list[int], window: np.ndarray) -> None:
+        rows = np.concatenate([np.arange(starts[k], starts[k + 1]) for k in local])
+        columns = np.concatenate([np.arange(starts[k], starts[k + 1]) for k in window])
+        hits = _close(sentences, rows, columns, SENTENCE_LINK - _MARGIN, owner)
+        hits += _close(centroids, np.asarray(local), window, CENTROID_LINK - _MARGIN, None)
+        found.update((min(eligible[a], eligible[b]), max(eligible[a], eligible[b])) for a, b in hits if a != b)
+
+    if None in by_date:
+        search(by_date.pop(None), np.arange(len(ids)))
+    block: list[int] = []
+    mask = np.zeros(len(ids), dtype=bool)
+    ordered = sorted(by_date.items(), key=lambda kv: (kv[0].year or 0, kv[0].month, kv[0].day))  # type: ignore[union-attr]
+    for n, (date, local) in enumerate(ordered):
+        (o,), (d,), _ = _day_arrays([date])
+        gap = np.abs(day - d)
+        close = dated & (np.minimum(gap, 365 - gap) <= MAX_DAYS_APART)
+        if o >= 0:
+            close = np.where(ordinal >= 0, np.abs(ordinal - o) <= MAX_DAYS_APART, close)
+        mask |= close
+        block += local
+        if sum(int(sizes[k]) for k in block) >= _QUERY_ROWS or n == len(ordered) - 1:
+            window = mask if undated_asked else mask | ~dated
+            search(block, np.flatnonzero(window))
+            block, mask = [], np.zeros(len(ids), dtype=bool)
+    return {(i, j) for i, j in found if _dates_compatible(profiles[i].date, profiles[j].date)}
+
+
+def _close(
+    matrix: np.ndarray, rows: np.ndarray, columns: np.ndarray, cut: float, owners: np.ndarray | None
+) -> list[tuple[int, int]]:
+    """(row, column) pairs, mapped to their ``owners`` when given, whose unit vectors have
+    cosine >= ``cut``; computed in blocks so memory does not grow with the corpus."""
+    pairs: set[tuple[int, int]] = set()
+    for r in range(0, len(rows), _BLOCK):
+        block_rows = rows[r : r + _BLOCK]
+        left = matrix[block_rows]
+        for c in range(0, len(columns), _BLOCK):
+            block_columns = columns[c : c + _BLOCK]
+            i, j = np.nonzero(left @ matrix[block_columns].T >= cut)
+            a, b = block_rows[i], block_columns[j]
+            if owners is not None:
+                a, b = owners[a], owners[b]
+            pairs.update(zip(a.tolist(), b.tolist()))
+    return sorted(pairs)
+
+
+def find_links(
+    profiles: Sequence[ArticleProfile],
+    mats: Mapping[str, np.ndarray],
+    queries: Sequence[int] | None = None,
+    *,
+    exact_up_to: int = EXACT_ARTICLES,
+) -> list[StoryLink]:
+    """Every content link among ``profiles`` (sorted by id), or those touching ``queries``."""
+    links = []
+    for i, j in candidate_pairs(profiles, mats, queries, exact_up_to=exact_up_to):
+        found = link(profiles[i], profiles[j], mats[profiles[i].id], mats[profiles[j].id])
+        if found is not None:
+            links.append(found)
+    return links
+
+
+def stories_from_links(profiles: Sequence[ArticleProfile], links: Sequence[StoryLink]) -> tuple[Story, ...]:
+    """Partition the articles (``profiles`` sorted by id) into stories: explicit story
+    fields first, then the content links strongest first, never across distant dates."""
+    ordered = sorted(profiles, key=lambda p: p.id)
+    index = {p.id: i for i, p in enumerate(ordered)}
+    groups = _Groups([p.date for p in ordered])
     explicit: dict[str, list[int]] = {}
-    for i, a in enumerate(ordered):
-        if a.story:
-            explicit.setdefault(a.story, []).append(i)
+    for i, p in enumerate(ordered):
+        if p.story:
+            explicit.setdefault(p.story, []).append(i)
     for members in explicit.values():
         for j in members[1:]:
             groups.union(members[0], j, force=True)
 
-    candidates: list[tuple[float, int, int, str]] = []
-    for i in range(len(ordered)):
-        for j in range(i + 1, len(ordered)):
-            if ordered[i].story or ordered[j].story or mats[i] is None or mats[j] is None:
-                continue
-            sims = mats[i] @ mats[j].T
-            shared = int((sims.max(axis=1) >= SENTENCE_LINK).sum())
-            ci, cj = mats[i].mean(axis=0), mats[j].mean(axis=0)
-            centroid = float(ci @ cj / (np.linalg.norm(ci) * np.linalg.norm(cj)))
-            pair = f"{ordered[i].outlet} and {ordered[j].outlet}"
-            if shared >= SHARED_SENTENCES_LINK:
-                candidates.append((-shared, i, j, f"{pair} share {shared} near-identical sentences"))
-            elif centroid >= CENTROID_LINK:
-                candidates.append((-centroid, i, j, f"{pair} have content similarity {centroid:.2f}"))
-    for _, i, j, why in sorted(candidates):
+    reasons: dict[tuple[int, int], str] = {}
+    for found in sorted(links, key=lambda lk: lk.order):
+        i, j = index[found.first], index[found.second]
         if groups.find(i) != groups.find(j) and groups.union(i, j):
-            reasons[(i, j)] = why
+            reasons[(i, j)] = found.reason
 
     components: dict[int, list[int]] = {}
     for i in range(len(ordered)):
         components.setdefault(groups.find(i), []).append(i)
+    reasons_of: dict[int, list[tuple[tuple[int, int], str]]] = {}
+    for pair, why in sorted(reasons.items()):
+        reasons_of.setdefault(groups.find(pair[0]), []).append((pair, why))
 
     stories: list[Story] = []
     used: Counter[str] = Counter()
@@ -192,18 +379,38 @@ def group_stories(
             reason = f"all give the story {chosen[0].story!r}"
         else:
             # The earliest date that has a year; a year-less dateline only if nothing better.
-            date = min((d for i in members if (d := event_date(ordered[i]))), default=None,
+            date = min((p.date for p in chosen if p.date), default=None,
                        key=lambda d: (d.year is None, d.year or 0, d.month, d.day))
-            place = main_place(chosen)
+            places: Counter[str] = Counter()
+            for p in chosen:
+                places.update(dict(p.places))
+            place = _most_common(places)
             parts = []
             if date:
                 parts.append(f"{date.year}-{date.month:02d}-{date.day:02d}" if date.year else f"{date.month:02d}-{date.day:02d}")
             if place:
                 parts.append(_slug(place))
             base = "-".join(parts) or "story"
-            links = [why for (i, j), why in sorted(reasons.items()) if i in members and j in members]
-            reason = "; ".join(links) if links else "no other article reports this event"
+            links_here = [why for _, why in reasons_of.get(root, [])]
+            reason = "; ".join(links_here) if links_here else "no other article reports this event"
         used[base] += 1
         story_id = base if used[base] == 1 else f"{base}-{used[base]}"
-        stories.append(Story(id=story_id, articles=tuple(a.id for a in chosen), reason=reason))
+        stories.append(Story(id=story_id, articles=tuple(p.id for p in chosen), reason=reason))
     return tuple(stories)
+
+
+def group_stories(
+    articles: Sequence[Article],
+    sentences: Sequence[Sentence],
+    vectors: Mapping[tuple[str, int], np.ndarray],
+    *,
+    exact_up_to: int = EXACT_ARTICLES,
+) -> tuple[Story, ...]:
+    """Partition ``articles`` (sorted by path) into stories.
+
+    ``vectors`` maps (article id, sentence index) to the unit embedding of each claim
+    sentence; articles without claim sentences only join a story by an explicit field.
+    """
+    profiles = sorted((ArticleProfile.of(a) for a in articles), key=lambda p: p.id)
+    mats = article_matrices(articles, sentences, vectors)
+    return stories_from_links(profiles, find_links(profiles, mats, exact_up_to=exact_up_to))

@@ -45,6 +45,7 @@ _CREDIT_FRAGMENT = re.compile(r"(?:\([^()\n]*\)\s*)+(?:==\s*\S.*)?")
 _FINAL_STOP = re.compile(r"[.!…][\"'”’)]*$")
 _LINE_END = re.compile(r"[.!?…:;\"'”’)\]]$")
 _HEADLINE_MAX_WORDS = 25
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
 
 @functools.lru_cache(maxsize=8)
@@ -111,10 +112,12 @@ def sentence_spans(text: str, language: str = "en") -> tuple[tuple[int, int, Sen
 def _paragraphs(text: str) -> Iterator[tuple[int, int]]:
     """(start, end) of each paragraph, without surrounding whitespace.
 
-    Every line is a paragraph (wire copy often uses single newlines), except that a line
-    starting in lower case continues the line before it when that one has no final
-    punctuation: hard-wrapped text ("... the alliance\nwould grow") is one paragraph.
+    Text that separates paragraphs with blank lines is taken at its word: single newlines
+    inside are just wrapping. Otherwise every line is a paragraph (wire copy often uses
+    single newlines), except that a line starting in lower case continues the line before
+    it when that one has no final punctuation ("... the alliance\nwould grow").
     """
+    blank_line_paragraphs = _BLANK_LINE.search(text) is not None
     current: tuple[int, int] | None = None
     for m in re.finditer(r"[^\n]+", text):
         line = m.group(0)
@@ -122,11 +125,10 @@ def _paragraphs(text: str) -> Iterator[tuple[int, int]]:
             continue
         start = m.start() + len(line) - len(line.lstrip())
         end = m.start() + len(line.rstrip())
-        if (
-            current is not None
-            and text.count("\n", current[1], start) == 1
-            and line.lstrip()[0].islower()
-            and not _LINE_END.search(text[current[0] : current[1]])
+        wrapped = current is not None and text.count("\n", current[1], start) == 1
+        if wrapped and (
+            blank_line_paragraphs
+            or (line.lstrip()[0].islower() and not _LINE_END.search(text[current[0] : current[1]]))
         ):
             current = (current[0], end)
             continue

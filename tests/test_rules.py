@@ -9,21 +9,10 @@ import pytest
 from checker.errors import CheckerError
 from checker.models import Article, CheckResult, Claim, Sentence, Severity, Story
 from checker.rules import REGISTRY, Rule, builtin_rules, fingerprint, register, run_rules
+from checker.rules.examples import story_of
 from checker.rules.ruleset import RuleSet, load_rules
 
 RULES = load_rules()
-
-
-def story_of(*texts_by_outlet: tuple[str, str], published: dt.date | None = dt.date(2023, 1, 31)) -> CheckResult:
-    """One story, one article per outlet, each article one sentence, all in one claim."""
-    articles, sentences = [], []
-    for outlet, text in texts_by_outlet:
-        path = f"{outlet.lower()}.txt"
-        articles.append(Article(path=path, text=text, outlet=outlet, published=published))
-        sentences.append(Sentence(article=path, index=0, start=0, end=len(text), text=text))
-    story = Story(id="s", articles=tuple(a.path for a in articles), reason="test")
-    claim = Claim(id="s/c01", story="s", sentences=tuple(sentences), similarity=0.9)
-    return CheckResult(tuple(articles), tuple(sentences), (story,), (claim,))
 
 
 def findings(result: CheckResult, rule: str):
@@ -95,10 +84,12 @@ def test_number_mismatch_and_equal_values_written_differently() -> None:
 
 
 def test_date_mismatch_resolves_weekdays_against_publication() -> None:
-    (f,) = findings(story_of(("A", "The leaders met on Tuesday."), ("B", "The leaders met on Wednesday.")), "date-mismatch")
+    published = dt.date(2023, 1, 31)
+    (f,) = findings(story_of(("A", "The leaders met on Tuesday."), ("B", "The leaders met on Wednesday."), published=published), "date-mismatch")
     assert spans(f) == ["Tuesday", "Wednesday"]
     # 2023-01-31 was a Tuesday: the same day written two ways.
-    assert findings(story_of(("A", "The leaders met on Tuesday."), ("B", "The leaders met on Jan. 31.")), "date-mismatch") == ()
+    same_day = story_of(("A", "The leaders met on Tuesday."), ("B", "The leaders met on Jan. 31."), published=published)
+    assert findings(same_day, "date-mismatch") == ()
 
 
 def test_list_difference_ignores_order_and_acronyms() -> None:
@@ -177,3 +168,32 @@ def test_fingerprint_ignores_whitespace_case_and_offsets() -> None:
     two = [Evidence("kyodo", "moved/a.txt", "s", 500, 510, "yoon suk\nyeol", line=40)]
     assert fingerprint("CK101", "s", "key", one) == fingerprint("CK101", "s", "key", two)
     assert fingerprint("CK101", "s", "key", one) != fingerprint("CK103", "s", "key", one)
+
+
+def test_list_difference_finds_a_list_moved_into_the_next_sentence() -> None:
+    """A rewrite splits "improve the programme ... in cyber and maritime security" in two."""
+
+    kyodo = "Kishida wants to update the partnership document to boost cooperation in cyber and maritime security."
+    zh_member = "Kishida said he would fundamentally improve the partnership programme."
+    zh_next = "He hopes to advance cooperation in areas such as cyber, emerging technologies, and maritime security."
+    zh_text = f"{zh_member} {zh_next}"
+    articles = (
+        Article(path="kyodo.txt", text=kyodo, outlet="Kyodo"),
+        Article(path="zh.txt", text=zh_text, outlet="zh"),
+    )
+    k = Sentence("kyodo.txt", 0, 0, len(kyodo), kyodo)
+    z0 = Sentence("zh.txt", 0, 0, len(zh_member), zh_member)
+    z1 = Sentence("zh.txt", 1, len(zh_member) + 1, len(zh_text), zh_next)
+    story = Story(id="s", articles=("kyodo.txt", "zh.txt"), reason="test")
+    claim = Claim(id="s/c01", story="s", sentences=(k, z0), similarity=0.7)
+    result = CheckResult(articles, (k, z0, z1), (story,), (claim,))
+    (f,) = findings(result, "list-difference")
+    assert f.message == "only zh lists 'emerging technologies'"
+    # Only what the neighbour adds counts: a neighbour listing fewer items is not flagged.
+    fewer = "He hopes to advance cooperation in areas such as cyber and maritime security."
+    z1b = Sentence("zh.txt", 1, len(zh_member) + 1, len(zh_member) + 1 + len(fewer), fewer)
+    longer = kyodo.replace("cyber and maritime security", "cyber, space, and maritime security")
+    k2 = Sentence("kyodo.txt", 0, 0, len(longer), longer)
+    articles2 = (Article(path="kyodo.txt", text=longer, outlet="Kyodo"), Article(path="zh.txt", text=f"{zh_member} {fewer}", outlet="zh"))
+    claim2 = Claim(id="s/c01", story="s", sentences=(k2, z0), similarity=0.7)
+    assert findings(CheckResult(articles2, (k2, z0, z1b), (story,), (claim2,)), "list-difference") == ()

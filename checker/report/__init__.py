@@ -1,7 +1,9 @@
 """Output formats: one module per format, all rendered from one ``CheckResult``.
 
-``render(result, fmt)`` is the single place that picks the format; ``write_output`` writes
-atomically (temporary file, then rename) so a failed run never leaves half a report.
+``render(result, fmt, ctx)`` is the single place that picks the format; the optional
+``ReportContext`` carries what a CI run adds (baselined findings, ``--fail-on``, the time).
+``write_output`` writes atomically (temporary file, then rename) so a failed run never
+leaves half a report.
 """
 
 from __future__ import annotations
@@ -13,17 +15,34 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..models import CheckResult
-from . import json_format, markdown
+from . import github, json_format, markdown, sarif
+from .context import NO_CONTEXT, ReportContext
 
-FORMATS = {"markdown": markdown.render, "json": json_format.render}
+#: ``summary`` is the short markdown of ``checker check`` (and of GitHub job summaries).
+FORMATS = {
+    "markdown": markdown.render,
+    "summary": markdown.render_summary,
+    "json": json_format.render,
+    "sarif": sarif.render,
+    "github": github.render,
+}
 
 
-def render(result: CheckResult, fmt: str = "markdown") -> str:
+def render(result: CheckResult, fmt: str = "markdown", ctx: ReportContext = NO_CONTEXT) -> str:
     try:
         renderer = FORMATS[fmt]
     except KeyError:
         raise InputError(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}") from None
-    return renderer(result)
+    return renderer(result, ctx)
+
+
+def append_output(text: str, destination: str | Path) -> None:
+    """Append ``text`` to a file that others write too (a GitHub job summary), after a
+    blank line so that it starts its own markdown block."""
+    target = Path(destination)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("a", encoding="utf-8", newline="\n") as handle:
+        handle.write("\n" + text)
 
 
 def write_output(text: str, destination: str | Path, protect: tuple[str, ...] = ()) -> None:

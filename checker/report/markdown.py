@@ -1,5 +1,9 @@
-"""The markdown report a person reviews: inputs, stories, findings under their claims,
+"""Markdown for people: the full report, and the short summary a CI run shows.
+
+``render`` is the report a person reviews: inputs, stories, findings under their claims,
 a coverage matrix, every shared claim side by side, and the claims only one outlet makes.
+``render_summary`` is what ``checker check`` prints and appends to a GitHub job summary:
+the verdict, the findings that count (one table row each) and what the baseline accepted.
 """
 
 from __future__ import annotations
@@ -11,7 +15,9 @@ import pandas as pd
 
 from ..cluster import single_outlet_sentences
 from ..models import Article, CheckResult, Claim, Finding, Severity, Story
+from .context import NO_CONTEXT, ReportContext, timestamp
 from .escape import escape_md, highlight
+from .locations import where
 
 _SEVERITY_MARK = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "info"}
 EXCERPT = 90
@@ -66,12 +72,30 @@ def _inputs(result: CheckResult) -> list[str]:
     return lines
 
 
-def _summary(result: CheckResult) -> list[str]:
-    counts = Counter(f.severity for f in result.findings)
+def _counts(findings: Iterable[Finding]) -> str:
+    """Counts by severity, e.g. "24 findings: 1 error, 4 warning, 19 info."."""
+    findings = list(findings)
+    counts = Counter(f.severity for f in findings)
     parts = [f"{counts[s]} {_SEVERITY_MARK[s]}" for s in Severity if counts[s]]
+    return _count(len(findings), "finding") + (f": {', '.join(parts)}." if parts else ".")
+
+
+def _baseline_line(ctx: ReportContext) -> str | None:
+    if ctx.baseline is None:
+        return None
+    line = f"{len(ctx.baselined)} baselined (accepted in {escape_md(ctx.baseline)}, not shown)"
+    if ctx.stale:
+        line += f"; {ctx.stale} baseline {'entry is' if ctx.stale == 1 else 'entries are'} no longer found (refresh it with `checker baseline`)"
+    return line + "."
+
+
+def _summary(result: CheckResult, ctx: ReportContext) -> list[str]:
     by_rule = Counter((f.rule, f.name) for f in result.findings)
     lines = ["## Summary", ""]
-    lines.append(f"{len(result.findings)} findings" + (f": {', '.join(parts)}." if parts else "."))
+    lines.append(_counts(result.findings))
+    baseline = _baseline_line(ctx)
+    if baseline:
+        lines += ["", baseline]
     if by_rule:
         lines.append("")
         lines.extend(_table(["rule", "findings"], ([f"{code} {name}", str(n)] for (code, name), n in sorted(by_rule.items()))))
@@ -157,14 +181,68 @@ def _recurrences(result: CheckResult) -> list[str]:
     return lines + _table(["stories", "one", "other"], rows) + [""]
 
 
-def render(result: CheckResult) -> str:
+def render(result: CheckResult, ctx: ReportContext = NO_CONTEXT) -> str:
     singles = single_outlet_sentences(result.stories, result.claims, result.sentences)
     lines = ["# Claim consistency report", ""]
+    if ctx.generated_at:
+        lines += [f"Generated {timestamp(ctx.generated_at)}.", ""]
     lines += _inputs(result) + [""]
-    lines += _summary(result) + [""]
+    lines += _summary(result, ctx) + [""]
     for story in result.stories:
         lines += _story(result, story, singles.get(story.id, ()))
     lines += _recurrences(result)
     while lines and lines[-1] == "":
         lines.pop()
+    return "\n".join(lines) + "\n"
+
+
+SUMMARY_ROWS = 200  # a job summary holds 1 MiB; the full report has everything
+
+
+def render_summary(result: CheckResult, ctx: ReportContext = NO_CONTEXT) -> str:
+    """The verdict and the findings that count, for a CI log or a GitHub job summary."""
+    failing = ctx.failing(result.findings)
+    if ctx.fail_on is None:
+        title = "checker"
+    else:
+        title = "checker check: failed" if failing else "checker check: passed"
+    lines = [f"## {title}", ""]
+    if ctx.generated_at:
+        lines += [f"Generated {timestamp(ctx.generated_at)}.", ""]
+    if ctx.fail_on is not None:
+        level = f"`{ctx.fail_on.value}`"
+        lines.append(
+            f"{_count(len(failing), 'finding')} at or above {level} (exit 1)."
+            if failing
+            else f"No finding at or above {level}."
+        )
+    lines.append(_counts(result.findings))
+    baseline = _baseline_line(ctx)
+    if baseline:
+        lines.append(baseline)
+    outlets = sorted({a.outlet for a in result.articles})
+    lines += [
+        "",
+        (
+            f"{_count(len(result.articles), 'article')} from {_count(len(outlets), 'outlet')}, "
+            f"{len(result.stories)} {'story' if len(result.stories) == 1 else 'stories'}, "
+            f"{_count(len(result.claims), 'shared claim')}."
+        ),
+    ]
+    if result.findings:
+        rows = [
+            [
+                f.severity.value,
+                f"{f.rule} {escape_md(f.name)}",
+                escape_md(f.message),
+                "<br>".join(escape_md(where(e)) for e in f.evidence),
+                f"`{f.fingerprint}`",
+            ]
+            for f in result.findings[:SUMMARY_ROWS]
+        ]
+        lines += [""] + _table(["severity", "rule", "finding", "where", "fingerprint"], rows)
+        if len(result.findings) > SUMMARY_ROWS:
+            lines += ["", f"{len(result.findings) - SUMMARY_ROWS} more findings are in the full report (`checker report`)."]
+    if result.notes:
+        lines += ["", "Notes:", ""] + [f"- {escape_md(n)}" for n in result.notes]
     return "\n".join(lines) + "\n"

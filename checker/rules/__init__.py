@@ -56,10 +56,14 @@ def register(cls: type[Rule]) -> type[Rule]:
     return cls
 
 
+# Modules of this package that hold the YAML rule language, not built-in rules.
+_NOT_RULE_MODULES = frozenset({"ruleset", "schema", "spec", "validate", "yaml_source", "patterns", "yaml_rules", "examples"})
+
+
 def builtin_rules() -> list[type[Rule]]:
     """All built-in rules, sorted by code (imports every module of this package once)."""
     for info in pkgutil.iter_modules(__path__):
-        if not info.name.startswith("_") and info.name != "ruleset":
+        if not info.name.startswith("_") and info.name not in _NOT_RULE_MODULES:
             importlib.import_module(f"{__name__}.{info.name}")
     return [REGISTRY[c] for c in sorted(REGISTRY)]
 
@@ -146,7 +150,10 @@ class RuleContext:
         return ids.pop() if len(ids) == 1 else None
 
     def entities(self, story: Story) -> list[Entity]:
-        """The named entities of a story, mentions linked across outlets (computed once)."""
+        """The named entities of a story, mentions linked across outlets (computed once).
+
+        Names an ``alias`` rule lists are one entity, named by the rule's canonical name.
+        """
         if story.id not in self._entities:
             mentions: list[Mention] = []
             for article_id in story.articles:
@@ -159,7 +166,7 @@ class RuleContext:
                 return self.claim_of(by_key[(m1.article, m1.sentence)], by_key[(m2.article, m2.sentence)]) is not None
 
             outlet_of = {a: self.outlet(a) for a in story.articles}
-            self._entities[story.id] = link_mentions(mentions, outlet_of, same_claim)
+            self._entities[story.id] = link_mentions(mentions, outlet_of, same_claim, aliases=self.ruleset.alias_groups)
         return self._entities[story.id]
 
     @cached_property
@@ -243,6 +250,11 @@ def run_rules(
         except Exception as exc:  # a broken rule must not take the run down
             notes.append(f"internal error in rule {rule.code} {rule.name}: {type(exc).__name__}: {exc}")
     kept = [f for f in findings if not ruleset.is_ignored(f)]
+    silenced = {f.fingerprint for f in findings} - {f.fingerprint for f in kept}
+    for ignore in ruleset.ignores:
+        count = len({f.fingerprint for f in findings if f.fingerprint in silenced and ignore.matches(f)})
+        if count:
+            notes.append(f"ignore rule {ignore.id} silenced {count} finding{'s' if count > 1 else ''} of {ignore.rule}: {ignore.reason}")
     return sort_findings(kept), tuple(notes + ctx.errors)
 
 

@@ -32,6 +32,8 @@ _HEDGES = re.compile(
     r"|\b(?:News|Agency|agency|newspaper|media|outlet|report|reports|Press|Times|Post|Xinhua|Kyodo|Reuters|AFP|AP|TASS|Yonhap)\b"
     r"[^.;]{0,40}?\b(?:said|reported|says|reports|quoted)\b",
 )
+# Wrapped text breaks lines anywhere: a space in these patterns matches any whitespace.
+_HEDGES = re.compile(_HEDGES.pattern.replace(" ", r"\s+"))
 _SPEECH = re.compile(
     r"\b(?:said|says|say|told|stated|states|added|adds|announced|announces|declared|noted|stressed|"
     r"emphasized|emphasised|urged|warned|claimed|insisted|confirmed|accuses|accused|alleges|argues|"

@@ -5,7 +5,8 @@ What it flags, inside one story:
   / "war" / "aggression"), within one claim (warning) or across the story when two
   outlets share no family at all (info); a family marked ``discouraged`` is flagged
   wherever an outlet uses it in its own voice. The families live in ``claims/*.yaml``
-  (``kind: terms``), which users edit;
+  (``kind: terms``), which users edit; each terms rule runs as a rule of its own (see
+  ``term_family_findings``), so its findings carry the rule's id as code, named framing;
 - scare quotes: a word one outlet puts in quotation marks (Russia's "invasion") that
   another outlet of the story uses plainly;
 - distancing words: "so-called", "alleged", "self-proclaimed" and the like before a term;
@@ -18,7 +19,7 @@ Why it matters: word choice carries a stance; a reviewer should see where outlet
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import combinations
@@ -26,7 +27,8 @@ from itertools import combinations
 from ..models import Claim, Finding, Sentence, Severity, Story
 from . import Rule, RuleContext, register
 from ._common import pairs_across_outlets, quotes
-from .ruleset import TermsRule
+from .patterns import format_message
+from .spec import TermsRule
 
 DISTANCING = re.compile(
     r"\b(so-called|so called|alleged|allegedly|purported|purportedly|self-proclaimed|self-styled|"
@@ -82,12 +84,7 @@ class Framing(Rule):
     severity = Severity.WARNING
 
     def check(self, ctx: RuleContext) -> Iterable[Finding]:
-        for terms in ctx.ruleset.terms:
-            in_claims = list(ctx.for_each_claim(self, lambda claim, t=terms: self._claim_terms(ctx, claim, t)))
-            yield from in_claims
-            covered = {(f.story, frozenset(e.outlet for e in f.evidence)) for f in in_claims}
-            for story in ctx.result.stories:
-                yield from self._story_terms(ctx, story, terms, covered)
+        # Term families (``kind: terms`` rules) run as rules of their own: see term_family_findings.
         for story in ctx.result.stories:
             yield from self._scare_quotes(ctx, story)
             yield from self._distancing(ctx, story)
@@ -123,67 +120,6 @@ class Framing(Rule):
         article = ctx.articles[mention.article]
         start = article.text.rfind(mention.role, sentence.start, mention.start)
         return ctx.evidence(sentence, start if start >= 0 else mention.start, mention.end)
-
-    # -- term families -------------------------------------------------------------
-
-    def _ev(self, ctx: RuleContext, use: TermUse):
-        s = use.sentence
-        return ctx.evidence(s, s.start + use.start, s.start + use.end)
-
-    def _claim_terms(self, ctx: RuleContext, claim: Claim, terms: TermsRule) -> Iterable[Finding]:
-        for a, b in pairs_across_outlets(claim, ctx.outlet):
-            ua, ub = term_uses(terms, a), term_uses(terms, b)
-            fa, fb = {u.family for u in ua}, {u.family for u in ub}
-            if not fa or not fb or fa & fb:
-                continue
-            yield ctx.finding(
-                self,
-                story=claim.story,
-                claim=claim.id,
-                severity=Severity(terms.severity),
-                key=f"{terms.id}:{'/'.join(sorted(fa | fb))}",
-                message=(
-                    f"{terms.message or terms.concept}: {ctx.outlet(a.article)} says "
-                    f"{', '.join(sorted(fa))}, {ctx.outlet(b.article)} says {', '.join(sorted(fb))}"
-                ),
-                evidence=[self._ev(ctx, ua[0]), self._ev(ctx, ub[0])],
-            )
-
-    def _story_terms(
-        self, ctx: RuleContext, story: Story, terms: TermsRule, covered: set[tuple[str, frozenset[str]]]
-    ) -> Iterable[Finding]:
-        """Discouraged terms, and outlet pairs sharing no family (unless a claim showed it)."""
-        by_outlet: dict[str, list[TermUse]] = {}
-        for s in ctx.claim_sentences(story):
-            uses = term_uses(terms, s)
-            by_outlet.setdefault(ctx.outlet(s.article), []).extend(uses)
-            for use in uses:
-                family = next(f for f in terms.families if f.name == use.family)
-                if family.discouraged and not use.quoted:
-                    yield ctx.finding(
-                        self,
-                        story=story.id,
-                        claim=ctx.claim_of(s),
-                        key=f"{terms.id}:discouraged:{use.family}",
-                        message=f"{ctx.outlet(s.article)} uses the discouraged term \"{s.text[use.start:use.end]}\" ({terms.concept})",
-                        evidence=[self._ev(ctx, use)],
-                    )
-        families = {o: {u.family for u in uses} for o, uses in by_outlet.items() if uses}
-        for oa, ob in combinations(sorted(families), 2):
-            if families[oa] & families[ob] or (story.id, frozenset((oa, ob))) in covered:
-                continue
-            first = lambda o: [next(u for u in by_outlet[o] if u.family == f) for f in sorted(families[o])]  # noqa: E731
-            yield ctx.finding(
-                self,
-                story=story.id,
-                severity=Severity.INFO,
-                key=f"{terms.id}:story:{'/'.join(sorted(families[oa] | families[ob]))}",
-                message=(
-                    f"{terms.concept}: {oa} says {', '.join(sorted(families[oa]))}; "
-                    f"{ob} says {', '.join(sorted(families[ob]))}; they share no term"
-                ),
-                evidence=[self._ev(ctx, u) for u in first(oa) + first(ob)],
-            )
 
     # -- scare quotes and distancing -----------------------------------------------
 
@@ -242,3 +178,81 @@ class Framing(Rule):
                     message=message,
                     evidence=evidence,
                 )
+
+
+# -- term families (kind: terms) ------------------------------------------------------
+
+
+def term_family_findings(ctx: RuleContext, rule: Rule, terms: TermsRule) -> Iterator[Finding]:
+    """Findings of one ``terms`` rule; ``rule`` is the YAML rule's check, whose code is its id.
+
+    Within a claim, two outlets using different families (the rule's severity); across a
+    story, two outlets sharing no family at all (info, unless a claim already showed it);
+    anywhere, a discouraged family used outside quotation marks.
+    """
+    in_claims = list(ctx.for_each_claim(rule, lambda claim: _claim_terms(ctx, rule, claim, terms)))
+    yield from in_claims
+    covered = {(f.story, frozenset(e.outlet for e in f.evidence)) for f in in_claims}
+    for story in ctx.result.stories:
+        yield from _story_terms(ctx, rule, story, terms, covered)
+
+
+def _use_evidence(ctx: RuleContext, use: TermUse):
+    s = use.sentence
+    return ctx.evidence(s, s.start + use.start, s.start + use.end)
+
+
+def _claim_terms(ctx: RuleContext, rule: Rule, claim: Claim, terms: TermsRule) -> Iterable[Finding]:
+    for a, b in pairs_across_outlets(claim, ctx.outlet):
+        ua, ub = term_uses(terms, a), term_uses(terms, b)
+        fa, fb = {u.family for u in ua}, {u.family for u in ub}
+        if not fa or not fb or fa & fb:
+            continue
+        yield ctx.finding(
+            rule,
+            story=claim.story,
+            claim=claim.id,
+            key="/".join(sorted(fa | fb)),
+            message=(
+                f"{format_message(terms.message, {'concept': terms.concept})}: {ctx.outlet(a.article)} says "
+                f"{', '.join(sorted(fa))}, {ctx.outlet(b.article)} says {', '.join(sorted(fb))}"
+            ),
+            evidence=[_use_evidence(ctx, ua[0]), _use_evidence(ctx, ub[0])],
+        )
+
+
+def _story_terms(
+    ctx: RuleContext, rule: Rule, story: Story, terms: TermsRule, covered: set[tuple[str, frozenset[str]]]
+) -> Iterable[Finding]:
+    """Discouraged terms, and outlet pairs sharing no family (unless a claim showed it)."""
+    by_outlet: dict[str, list[TermUse]] = {}
+    for s in ctx.claim_sentences(story):
+        uses = term_uses(terms, s)
+        by_outlet.setdefault(ctx.outlet(s.article), []).extend(uses)
+        for use in uses:
+            family = next(f for f in terms.families if f.name == use.family)
+            if family.discouraged and not use.quoted:
+                yield ctx.finding(
+                    rule,
+                    story=story.id,
+                    claim=ctx.claim_of(s),
+                    key=f"discouraged:{use.family}",
+                    message=f"{ctx.outlet(s.article)} uses the discouraged term \"{s.text[use.start:use.end]}\" ({terms.concept})",
+                    evidence=[_use_evidence(ctx, use)],
+                )
+    families = {o: {u.family for u in uses} for o, uses in by_outlet.items() if uses}
+    for oa, ob in combinations(sorted(families), 2):
+        if families[oa] & families[ob] or (story.id, frozenset((oa, ob))) in covered:
+            continue
+        first = lambda o: [next(u for u in by_outlet[o] if u.family == f) for f in sorted(families[o])]  # noqa: E731
+        yield ctx.finding(
+            rule,
+            story=story.id,
+            severity=Severity.INFO,
+            key=f"story:{'/'.join(sorted(families[oa] | families[ob]))}",
+            message=(
+                f"{terms.concept}: {oa} says {', '.join(sorted(families[oa]))}; "
+                f"{ob} says {', '.join(sorted(families[ob]))}; they share no term"
+            ),
+            evidence=[_use_evidence(ctx, u) for u in first(oa) + first(ob)],
+        )

@@ -107,15 +107,31 @@ def find_lists(text: str) -> list[tuple[Item, ...]]:
 def _trim_first(items: list[Item]) -> tuple[Item, ...]:
     """In a list of proper names, drop lowercase words that lead the first item
     ("involves Britain, Canada and the US" lists Britain, not "involves Britain")."""
-    first, rest = items[0], items[1:]
-    if rest and all(i.text[0].isupper() for i in rest) and not first.text[0].isupper():
+    first, middle, last = items[0], items[1:-1], items[-1]
+    names = [i for i in (*middle, last) if i.text[0].isupper()]
+    if len(names) < len(items) - 1:
+        return tuple(items)
+    if not first.text[0].isupper():
         words = first.text.split()
         while words and not words[0][0].isupper():
             words.pop(0)
-        if words:
-            start = first.start + first.text.index(words[0])
-            first = Item(start, first.end, " ".join(words))
-    return (first, *rest)
+        if not words:  # "For the first time, Japan, ...": not an item at all
+            return (*middle, _cut_lowercase_tail(last)) if middle else tuple(items)
+        start = first.start + first.text.index(words[0])
+        first = Item(start, first.end, " ".join(words))
+    return (first, *middle, _cut_lowercase_tail(last))
+
+
+def _cut_lowercase_tail(item: Item) -> Item:
+    """"South Korea held" -> "South Korea": in a list of names, a trailing verb is not part."""
+    words = item.text.split()
+    keep = 0
+    while keep < len(words) and words[keep][0].isupper():
+        keep += 1
+    if keep == 0 or keep == len(words):
+        return item
+    text = " ".join(words[:keep])
+    return Item(item.start, item.start + len(text), text)
 
 
 def _initials(text: str) -> str:
@@ -138,7 +154,7 @@ def _shared(list_a: tuple[Item, ...], list_b: tuple[Item, ...]) -> int:
     return sum(1 for x in list_a if any(same_item(x, y) for y in list_b))
 
 
-def pair_lists(lists_a: list[tuple[Item, ...]], lists_b: list[tuple[Item, ...]]):
+def pair_lists(lists_a: list[tuple[Item, ...]], lists_b: list[tuple[Item, ...]], min_shared: int = 1):
     """Pair each list with the other sentence's list it overlaps most (at least half of
     the shorter one), each list at most once, so a sentence's several lists are not
     compared crosswise."""
@@ -146,7 +162,7 @@ def pair_lists(lists_a: list[tuple[Item, ...]], lists_b: list[tuple[Item, ...]])
     for i, la in enumerate(lists_a):
         for j, lb in enumerate(lists_b):
             shared = _shared(la, lb)
-            if shared and shared * 2 >= min(len(la), len(lb)):
+            if shared >= min_shared and shared * 2 >= min(len(la), len(lb)):
                 scored.append((-shared / min(len(la), len(lb)), -shared, i, j))
     used_a: set[int] = set()
     used_b: set[int] = set()
@@ -170,10 +186,37 @@ class ListDifference(Rule):
 
     def _claim(self, ctx: RuleContext, claim: Claim) -> Iterable[Finding]:
         for a, b in pairs_across_outlets(claim, ctx.outlet):
-            for list_a, list_b in pair_lists(find_lists(a.text), find_lists(b.text)):
+            lists_a, lists_b = find_lists(a.text), find_lists(b.text)
+            for list_a, list_b in pair_lists(lists_a, lists_b):
                 finding = self._compare(ctx, claim, a, list_a, b, list_b)
                 if finding:
                     yield finding
+            for member, member_lists, other, other_lists in ((a, lists_a, b, lists_b), (b, lists_b, a, lists_a)):
+                if member_lists and not list(pair_lists(member_lists, other_lists)):
+                    yield from self._next_door(ctx, claim, member, member_lists, other)
+
+    def _next_door(
+        self, ctx: RuleContext, claim: Claim, member: Sentence, member_lists, other: Sentence
+    ) -> Iterable[Finding]:
+        """A member's list against a list in the unclaimed sentence next to the other member.
+
+        Translations and rewrites often move a list into the following sentence ("...
+        improve the partnership programme. He hopes to advance cooperation in cyber,
+        emerging technologies and maritime security."). Such a list must share at least
+        two items, and only the items it adds are flagged: a neighbouring sentence is a
+        partial view, so what it leaves out may stand elsewhere.
+        """
+        sentences = ctx.sentences_by_article.get(other.article, ())
+        for index in (other.index - 1, other.index + 1):
+            if not 0 <= index < len(sentences):
+                continue
+            near = sentences[index]
+            if not near.is_claim or ctx.claim_of(near) is not None:
+                continue
+            for list_m, list_n in pair_lists(member_lists, find_lists(near.text), min_shared=2):
+                added = [y for y in list_n if not any(same_item(x, y) for x in list_m)]
+                if added:
+                    yield self._finding(ctx, claim, member, list_m, near, list_n, [], added)
 
     def _compare(self, ctx, claim: Claim, a: Sentence, list_a, b: Sentence, list_b) -> Finding | None:
         only_a = [x for x in list_a if not any(same_item(x, y) for y in list_b)]
@@ -181,6 +224,9 @@ class ListDifference(Rule):
         shared = len(list_a) - len(only_a)
         if shared == 0 or (not only_a and not only_b):
             return None
+        return self._finding(ctx, claim, a, list_a, b, list_b, only_a, only_b)
+
+    def _finding(self, ctx, claim: Claim, a: Sentence, list_a, b: Sentence, list_b, only_a, only_b) -> Finding:
         parts = []
         if only_a:
             parts.append(f"only {ctx.outlet(a.article)} lists {', '.join(repr(x.text) for x in only_a)}")

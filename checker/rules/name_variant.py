@@ -5,7 +5,8 @@ romanisation, hyphenation, diacritics): "Yoon Suk Yeol" / "Yoon Seok-wyeh". Ment
 linked by normalised keys and string similarity, and a spelling variant is only accepted
 when the context agrees too (the same title or role, the same claim, the same slot in a
 list of the same other names), so "Kishida" and "Kushida" are not linked by spelling
-alone. Also flags any spelling an ``alias`` rule in ``claims/`` lists as non-canonical.
+alone. Spellings listed in an ``alias`` rule of ``claims/`` are linked as one entity here
+too, but flagged by that alias rule itself (its findings carry the rule's id), not by this one.
 Not flagged: a partial name ("Albanese" / "Anthony Albanese"), an acronym ("US" /
 "United States", "NATO" / "North Atlantic Treaty Organization"), a title added or dropped.
 Why it matters: a misspelled name is an error readers notice, and it splits searches.
@@ -13,7 +14,6 @@ Why it matters: a misspelled name is an error readers notice, and it splits sear
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 from ..entities import Mention, name_key
@@ -32,7 +32,6 @@ class NameVariant(Rule):
     def check(self, ctx: RuleContext) -> Iterable[Finding]:
         for story in ctx.result.stories:
             yield from self._variants(ctx, story)
-            yield from self._aliases(ctx, story)
 
     def _evidence(self, ctx: RuleContext, mention: Mention):
         sentence = ctx.sentences_by_article[mention.article][mention.sentence]
@@ -59,22 +58,3 @@ class NameVariant(Rule):
                     ),
                     evidence=[self._evidence(ctx, ma), self._evidence(ctx, mb)],
                 )
-
-    def _aliases(self, ctx: RuleContext, story: Story) -> Iterable[Finding]:
-        for alias in ctx.ruleset.aliases:
-            for variant in alias.variants:
-                pattern = re.compile(r"(?<!\w)" + re.escape(variant) + r"(?!\w)")
-                for article_id in story.articles:
-                    for sentence in ctx.sentences_by_article.get(article_id, ()):
-                        if sentence.kind not in ("body", "headline"):
-                            continue
-                        for m in pattern.finditer(sentence.text):
-                            yield ctx.finding(
-                                self,
-                                story=story.id,
-                                claim=ctx.claim_of(sentence),
-                                severity=Severity(alias.severity),
-                                key=f"alias:{alias.id}:{variant}",
-                                message=alias.message or f"write \"{alias.canonical}\", not \"{variant}\"",
-                                evidence=[ctx.evidence(sentence, sentence.start + m.start(), sentence.start + m.end())],
-                            )

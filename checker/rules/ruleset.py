@@ -1,183 +1,218 @@
-"""The rules of one run: built-in rules plus the data they read from ``claims/*.yaml``.
+"""The rules of one run: the built-in rules plus every YAML rule file.
 
-Rule files are data, loaded with ``yaml.safe_load``. This module reads the kinds the
-built-in rules need (``terms`` families for framing, ``alias`` lists for names, ``ignore``
-entries) and checks their shape; errors carry ``path:line:column``.
+``load_rules`` finds the rule files (``claims/`` shipped with checker, a ``claims/``
+folder in the working directory, and every ``--rules`` path), validates them all
+(``validate.py``, checks across files here) and raises the first problem as a
+:class:`RuleFileError` before any article is read. ``read_rules`` returns every problem
+instead, for ``checker rules validate``.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-
-import yaml
 
 from ..errors import RuleFileError
 from ..models import Finding
+from . import schema
+from .spec import AliasRule, ClaimRule, IgnoreRule, PatternRule, TermFamily, TermsRule, YamlRule
+from .validate import check_file, did_you_mean
 
 SHIPPED_RULES = Path(__file__).resolve().parents[2] / "claims"
-KINDS = ("terms", "alias", "ignore")
-
-
-@dataclass(frozen=True)
-class TermFamily:
-    """One way of naming a concept, e.g. "invasion" for the Russia-Ukraine war."""
-
-    name: str
-    terms: tuple[str, ...]
-    discouraged: bool = False
-
-
-@dataclass(frozen=True)
-class TermsRule:
-    """A concept and its competing term families (``kind: terms``)."""
-
-    id: str
-    concept: str
-    families: tuple[TermFamily, ...]
-    message: str
-    severity: str
-    path: str
-    context: tuple[str, ...] = ()  # a term counts only in sentences naming one of these
-
-
-@dataclass(frozen=True)
-class AliasRule:
-    """A canonical name and its known variants (``kind: alias``)."""
-
-    id: str
-    canonical: str
-    variants: tuple[str, ...]
-    message: str
-    severity: str
-    path: str
-
-
-@dataclass(frozen=True)
-class IgnoreRule:
-    """Silences findings of ``rule`` about ``match`` (a name, term or fingerprint)."""
-
-    id: str
-    rule: str
-    match: str
-    reason: str
-    path: str
-
-    def matches(self, finding: Finding) -> bool:
-        if self.rule not in (finding.rule, finding.name):
-            return False
-        wanted = self.match.casefold()
-        return wanted in (finding.fingerprint.casefold(), finding.key.casefold()) or any(
-            wanted == e.text.casefold() for e in finding.evidence
-        )
+PROJECT_RULES = Path("claims")  # relative to the working directory
+RULE_SUFFIXES = (".yaml", ".yml")
 
 
 @dataclass(frozen=True)
 class RuleSet:
-    rules: tuple  # instances of checker.rules.Rule, sorted by code
+    """Everything the rule layer runs: rule objects, plus the YAML rules by kind."""
+
+    rules: tuple  # checker.rules.Rule instances: built-in rules (by code), then YAML rules (by id)
     terms: tuple[TermsRule, ...] = ()
     aliases: tuple[AliasRule, ...] = ()
     ignores: tuple[IgnoreRule, ...] = ()
+    claims: tuple[ClaimRule, ...] = ()
+    patterns: tuple[PatternRule, ...] = ()
+
+    @property
+    def yaml_rules(self) -> tuple[YamlRule, ...]:
+        """Every YAML rule, sorted by id."""
+        return tuple(sorted((*self.terms, *self.aliases, *self.ignores, *self.claims, *self.patterns), key=lambda r: r.id))
+
+    @property
+    def alias_groups(self) -> tuple[tuple[str, ...], ...]:
+        """Names known to be one entity: each alias rule's forms, canonical first."""
+        return tuple(a.forms for a in self.aliases)
 
     def is_ignored(self, finding: Finding) -> bool:
         return any(i.matches(finding) for i in self.ignores)
 
 
-class _LineLoader(yaml.SafeLoader):
-    """safe_load that remembers the line of every mapping, for error messages."""
-
-
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict:
-    mapping = loader.construct_mapping(node, deep=True)
-    mapping["__line__"] = node.start_mark.line + 1
-    return mapping
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
-def _rule_files(paths: Iterable[Path]) -> list[Path]:
-    files: list[Path] = []
-    for p in paths:
-        p = Path(p)
-        if p.is_dir():
-            files.extend(sorted(p.rglob("*.yaml")) + sorted(p.rglob("*.yml")))
-        elif p.is_file():
-            files.append(p)
-        else:
-            raise RuleFileError(str(p), 1, "no such rule file or folder (check the --rules path)")
-    return files
-
-
-def _require(entry: dict, key: str, path: str, kind: type = str):
-    if key not in entry:
-        raise RuleFileError(path, entry.get("__line__", 1), f"missing required key {key!r}")
-    value = entry[key]
-    if not isinstance(value, kind):
-        raise RuleFileError(path, entry.get("__line__", 1), f"{key!r} must be a {kind.__name__}")
-    return value
-
-
-def _load_file(path: Path):
-    display = str(path)
+def display_path(path: Path) -> str:
+    """A path as the user would write it: relative to the working directory when inside it."""
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        line = mark.line + 1 if mark else 1
-        column = mark.column + 1 if mark else 1
-        raise RuleFileError(display, line, f"invalid YAML: {exc.problem} (fix the syntax)", column) from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RuleFileError(display, 1, f"cannot read rule file: {exc}") from exc
-    if data is None:
-        return []
-    entries = data.get("rules") if isinstance(data, dict) else None
-    if not isinstance(entries, list):
-        raise RuleFileError(display, 1, "a rule file is a mapping with a list under 'rules:'")
-    out = []
-    for entry in entries:
-        if not isinstance(entry, dict):
-            raise RuleFileError(display, 1, "each item under 'rules:' must be a mapping")
-        kind = _require(entry, "kind", display)
-        rule_id = _require(entry, "id", display)
-        line = entry["__line__"]
-        if kind not in KINDS:
-            # Other kinds (claim, pattern) belong to the YAML rule language, not loaded here.
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def rule_sources(paths: Sequence[Path] = (), *, builtin: bool = True) -> list[Path]:
+    """The folders and files rules are read from, in order, without duplicates."""
+    sources = [SHIPPED_RULES] if builtin and SHIPPED_RULES.is_dir() else []
+    if builtin and PROJECT_RULES.is_dir():
+        sources.append(PROJECT_RULES)
+    sources += [Path(p) for p in paths]
+    unique: dict[Path, Path] = {}
+    for source in sources:
+        unique.setdefault(source.resolve(), source)
+    return list(unique.values())
+
+
+def rule_files(sources: Iterable[Path]) -> list[Path]:
+    """Every rule file under ``sources``, sorted per folder; raises for missing paths."""
+    files: dict[Path, Path] = {}
+    for source in sources:
+        if source.is_dir():
+            found: list[Path] = []
+            for folder, dirs, names in os.walk(source):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                found += [Path(folder) / n for n in sorted(names) if n.endswith(RULE_SUFFIXES) and not n.startswith(".")]
+                if len(files) + len(found) > schema.MAX_FILES:
+                    raise RuleFileError(
+                        display_path(source), 1, f"more than {schema.MAX_FILES} rule files under this folder (point --rules at a smaller folder)"
+                    )
+            for f in sorted(found):
+                files.setdefault(f.resolve(), f)
+        elif source.is_file():
+            if not source.name.endswith(RULE_SUFFIXES):
+                raise RuleFileError(display_path(source), 1, "a rule file must end in .yaml or .yml (rename it)")
+            files.setdefault(source.resolve(), source)
+        else:
+            raise RuleFileError(display_path(source), 1, "no such rule file or folder (check the --rules path)")
+    if len(files) > schema.MAX_FILES:
+        raise RuleFileError(display_path(next(iter(files.values()))), 1, f"more than {schema.MAX_FILES} rule files in one run (merge some)")
+    return list(files.values())
+
+
+def _location(where: str) -> tuple[str, int, int]:
+    path, line, column = where.rsplit(":", 2)
+    return path, int(line), int(column)
+
+
+def _cross_file_problems(rules: Sequence[YamlRule], builtin_names: set[str]) -> list[RuleFileError]:
+    """Problems only visible with every file loaded: duplicate ids, unknown ignore targets."""
+    problems: list[RuleFileError] = []
+    first: dict[str, YamlRule] = {}
+    reserved = builtin_names | set(schema.KIND_NAMES) | set(schema.FAMILIES)
+    for rule in rules:
+        path, line, column = _location(rule.source)
+        if rule.id in first:
+            problems.append(RuleFileError(path, line, f"duplicate rule id '{rule.id}', first defined at {first[rule.id].source} (rename one)", column))
             continue
-        if kind == "terms":
-            families = []
-            for fam in _require(entry, "families", display, list):
-                terms = tuple(str(t) for t in _require(fam, "terms", display, list))
-                families.append(TermFamily(str(_require(fam, "name", display)), terms, bool(fam.get("discouraged", False))))
-            out.append(TermsRule(rule_id, str(_require(entry, "concept", display)), tuple(families),
-                                 str(entry.get("message", "")), str(entry.get("severity", "warning")), f"{display}:{line}",
-                                 tuple(str(c) for c in entry.get("context", []) or [])))
-        elif kind == "alias":
-            variants = tuple(str(v) for v in _require(entry, "variants", display, list))
-            out.append(AliasRule(rule_id, str(_require(entry, "canonical", display)), variants,
-                                 str(entry.get("message", "")), str(entry.get("severity", "warning")), f"{display}:{line}"))
-        elif kind == "ignore":
-            out.append(IgnoreRule(rule_id, str(_require(entry, "rule", display)), str(_require(entry, "match", display)),
-                                  str(_require(entry, "reason", display)), f"{display}:{line}"))
-    return out
+        first[rule.id] = rule
+        if rule.id in reserved:
+            problems.append(RuleFileError(path, line, f"rule id '{rule.id}' is the name of a built-in rule or kind (choose another id)", column))
+    targets = builtin_names | set(first) | set(schema.FAMILIES)
+    folded = {t.casefold() for t in targets}
+    for rule in rules:
+        if isinstance(rule, IgnoreRule) and rule.rule.casefold() not in folded:
+            path, line, column = _location(rule.rule_where)
+            problems.append(
+                RuleFileError(path, line, f"ignore rule '{rule.id}' names rule '{rule.rule}', which does not exist ({did_you_mean(rule.rule, targets)})", column)
+            )
+    if len(rules) > schema.MAX_RULES:
+        path, line, column = _location(rules[schema.MAX_RULES].source)
+        problems.append(RuleFileError(path, line, f"more than {schema.MAX_RULES:,} rules in one run (split the run or merge rules)", column))
+    return problems
+
+
+def _builtin_names() -> set[str]:
+    from . import builtin_rules
+
+    return {n for cls in builtin_rules() for n in (cls.code, cls.name)}
+
+
+def read_rules(paths: Sequence[Path] = (), *, builtin: bool = True) -> tuple[list[YamlRule], list[RuleFileError]]:
+    """Every valid YAML rule and every problem, sorted by file, line and column."""
+    try:
+        files = rule_files(rule_sources(paths, builtin=builtin))
+    except RuleFileError as exc:
+        return [], [exc]
+    rules: list[YamlRule] = []
+    problems: list[RuleFileError] = []
+    for path in files:
+        found, wrong = check_file(path, display_path(path))
+        rules += found
+        problems += wrong
+    problems += _cross_file_problems(rules, _builtin_names())
+    order = {p: i for i, p in enumerate(display_path(f) for f in files)}
+    problems.sort(key=lambda e: (order.get(e.path, -1), e.line, e.column, e.reason))
+    return rules, problems
+
+
+def _with_alias_names(names: tuple[str, ...], aliases: Sequence[AliasRule]) -> tuple[str, ...]:
+    """``names`` plus every form of the alias rules naming one of them."""
+    folded = {" ".join(n.split()).casefold() for n in names}
+    extra = [f for a in aliases if folded & {" ".join(x.split()).casefold() for x in a.forms} for f in a.forms]
+    return tuple(dict.fromkeys([*names, *extra]))
+
+
+def build_ruleset(rules: Sequence[YamlRule], *, builtin_classes: Sequence[type] | None = None) -> RuleSet:
+    """A RuleSet from validated YAML rules; ``context`` and ``about`` lists gain alias forms."""
+    from . import builtin_rules
+    from .yaml_rules import YamlCheck
+
+    aliases = tuple(sorted((r for r in rules if isinstance(r, AliasRule)), key=lambda r: r.id))
+    resolved: list[YamlRule] = []
+    for rule in sorted(rules, key=lambda r: r.id):
+        if isinstance(rule, ClaimRule) and rule.about:
+            rule = replace(rule, about=_with_alias_names(rule.about, aliases))
+        elif isinstance(rule, (TermsRule, PatternRule)) and rule.context:
+            rule = replace(rule, context=_with_alias_names(rule.context, aliases))
+        resolved.append(rule)
+    classes = builtin_rules() if builtin_classes is None else builtin_classes
+    return RuleSet(
+        rules=tuple(cls() for cls in classes) + tuple(YamlCheck(r) for r in resolved if not isinstance(r, IgnoreRule)),
+        terms=tuple(r for r in resolved if isinstance(r, TermsRule)),
+        aliases=aliases,
+        ignores=tuple(r for r in resolved if isinstance(r, IgnoreRule)),
+        claims=tuple(r for r in resolved if isinstance(r, ClaimRule)),
+        patterns=tuple(r for r in resolved if isinstance(r, PatternRule)),
+    )
 
 
 def load_rules(paths: Sequence[Path] = (), *, builtin: bool = True) -> RuleSet:
-    """Load the built-in rules and every YAML rule file under ``claims/`` and ``paths``."""
-    from . import builtin_rules
+    """Load the built-in rules and every YAML rule file; raise the first problem found.
 
-    sources = ([SHIPPED_RULES] if builtin and SHIPPED_RULES.is_dir() else []) + [Path(p) for p in paths]
-    loaded = [item for f in _rule_files(sources) for item in _load_file(f)]
-    seen: dict[str, str] = {}
-    for item in loaded:
-        if item.id in seen:
-            raise RuleFileError(item.path.rsplit(":", 1)[0], int(item.path.rsplit(":", 1)[1]),
-                                f"duplicate rule id {item.id!r}, first defined at {seen[item.id]} (rename one)")
-        seen[item.id] = item.path
-    return RuleSet(
-        rules=tuple(cls() for cls in builtin_rules()),
-        terms=tuple(i for i in loaded if isinstance(i, TermsRule)),
-        aliases=tuple(i for i in loaded if isinstance(i, AliasRule)),
-        ignores=tuple(i for i in loaded if isinstance(i, IgnoreRule)),
-    )
+    ``builtin`` also loads the rule files shipped in ``claims/`` and the working
+    directory's ``claims/``. Raises :class:`RuleFileError` (``path:line:column:
+    message``) naming the first problem and how many more there are.
+    """
+    rules, problems = read_rules(paths, builtin=builtin)
+    if problems:
+        first = problems[0]
+        more = len(problems) - 1
+        reason = first.reason + (f" [and {more} more problem{'s' if more > 1 else ''}: run `checker rules validate`]" if more else "")
+        raise RuleFileError(first.path, first.line, reason, first.column)
+    return build_ruleset(rules)
+
+
+__all__ = [
+    "SHIPPED_RULES",
+    "AliasRule",
+    "ClaimRule",
+    "IgnoreRule",
+    "PatternRule",
+    "RuleSet",
+    "TermFamily",
+    "TermsRule",
+    "YamlRule",
+    "build_ruleset",
+    "display_path",
+    "load_rules",
+    "read_rules",
+    "rule_files",
+    "rule_sources",
+]

@@ -1,0 +1,132 @@
+"""SARIF 2.1.0, for GitHub code scanning and any other SARIF viewer.
+
+One run; the rules under ``tool.driver.rules`` (every built-in rule, plus any other rule
+a finding names), one result per finding with its first piece of evidence as the
+location and the other outlets' wording as related locations. The fingerprint goes in
+``partialFingerprints`` so viewers track a finding across runs; findings a baseline
+accepted are still listed, with an external ``suppressions`` entry and
+``baselineState: unchanged`` (new ones are ``new``), as the spec intends. Validated in
+the tests against the official OASIS schema.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import sys
+from urllib.parse import quote
+
+from .. import __version__
+from ..models import CheckResult, Evidence, Finding, Severity
+from .context import NO_CONTEXT, ReportContext, timestamp
+from .locations import source_span
+
+SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+FINGERPRINT_KEY = "checkerFingerprint/v1"
+LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+
+
+def _uri(path: str) -> str:
+    """A relative URI reference for a '/'-separated path (spaces and the like escaped)."""
+    return quote(path, safe="/")
+
+
+def _unwrap(text: str) -> str:
+    """Docstring paragraphs as single lines, for viewers that do not wrap."""
+    return "\n\n".join(" ".join(p.split()) for p in text.split("\n\n"))
+
+
+def _descriptors(findings: list[Finding]) -> list[dict]:
+    """Every built-in rule, then any other rule a finding names (e.g. YAML rules)."""
+    from ..rules import builtin_rules
+
+    rules: dict[str, dict] = {}
+    for cls in builtin_rules():
+        module_doc = inspect.cleandoc(sys.modules[cls.__module__].__doc__ or cls.summary())
+        rules[cls.code] = {
+            "id": cls.code,
+            "name": cls.name,
+            "shortDescription": {"text": cls.summary()},
+            "fullDescription": {"text": _unwrap(module_doc.split("\n\n", 1)[-1])},
+            "help": {"text": module_doc, "markdown": module_doc},
+            "defaultConfiguration": {"level": LEVELS[cls.severity]},
+        }
+    for f in findings:
+        rules.setdefault(
+            f.rule,
+            {"id": f.rule, "name": f.name, "shortDescription": {"text": f.name},
+             "defaultConfiguration": {"level": LEVELS[f.severity]}},
+        )
+    return [rules[code] for code in sorted(rules)]
+
+
+def _location(e: Evidence, artifact_index: dict[str, int], location_id: int | None = None) -> dict:
+    span = source_span(e)
+    physical: dict = {"artifactLocation": {"uri": _uri(span.file)}}
+    if span.file in artifact_index:
+        physical["artifactLocation"]["index"] = artifact_index[span.file]
+    if span.line is not None:
+        region: dict = {"startLine": span.line}
+        if span.column is not None:
+            region.update(startColumn=span.column, endLine=span.end_line, endColumn=span.end_column)
+            region["snippet"] = {"text": e.text}
+        physical["region"] = region
+    location: dict = {"physicalLocation": physical, "message": {"text": f"{e.outlet}: {e.text}"}}
+    if location_id is not None:
+        location["id"] = location_id
+    return location
+
+
+def _result(f: Finding, rule_index: dict[str, int], artifact_index: dict[str, int], *, baselined: bool, ctx: ReportContext) -> dict:
+    first, *others = f.evidence or (None,)
+    result: dict = {
+        "ruleId": f.rule,
+        "ruleIndex": rule_index[f.rule],
+        "level": LEVELS[f.severity],
+        "message": {"text": f.message},
+        "partialFingerprints": {FINGERPRINT_KEY: f.fingerprint},
+        "properties": {"story": f.story, "claim": f.claim, "key": f.key, "name": f.name},
+    }
+    if first is not None:
+        result["locations"] = [_location(first, artifact_index)]
+    if others:
+        result["relatedLocations"] = [_location(e, artifact_index, i) for i, e in enumerate(others, 1)]
+    if ctx.baseline is not None:
+        result["baselineState"] = "unchanged" if baselined else "new"
+    if baselined:
+        result["suppressions"] = [
+            {"kind": "external", "status": "accepted", "justification": f"accepted in the baseline {ctx.baseline}"}
+        ]
+    return result
+
+
+def to_dict(result: CheckResult, ctx: ReportContext = NO_CONTEXT) -> dict:
+    everything = list(result.findings) + list(ctx.baselined)
+    rules = _descriptors(everything)
+    rule_index = {r["id"]: i for i, r in enumerate(rules)}
+    files = sorted({a.path.partition("#")[0] for a in result.articles})
+    artifact_index = {f: i for i, f in enumerate(files)}
+    invocation: dict = {"executionSuccessful": True}
+    if ctx.generated_at:
+        invocation["endTimeUtc"] = timestamp(ctx.generated_at)
+    run: dict = {
+        "tool": {
+            "driver": {
+                "name": "checker",
+                "version": __version__,
+                "semanticVersion": __version__,
+                "rules": rules,
+            }
+        },
+        "invocations": [invocation],
+        "artifacts": [{"location": {"uri": _uri(f)}, "roles": ["analysisTarget"]} for f in files],
+        "columnKind": "unicodeCodePoints",
+        "results": [_result(f, rule_index, artifact_index, baselined=False, ctx=ctx) for f in result.findings]
+        + [_result(f, rule_index, artifact_index, baselined=True, ctx=ctx) for f in ctx.baselined],
+        "properties": {"model": result.model, "notes": list(result.notes)},
+    }
+    return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
+
+
+def render(result: CheckResult, ctx: ReportContext = NO_CONTEXT) -> str:
+    return json.dumps(to_dict(result, ctx), indent=2, sort_keys=True, ensure_ascii=False) + "\n"

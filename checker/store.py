@@ -1,0 +1,536 @@
+"""The corpus store: everything already seen, so a run costs what is new, not the corpus.
+
+One SQLite file (``.checker/store.sqlite`` by default) holds the articles (text and
+metadata), their sentences, the claim sentences' embeddings (keyed by model id and text
+hash), the story links between articles, each article's story, and the claims of the
+stories last reported. ``Store.add`` ingests articles; ``Store.report`` checks new
+articles against everything stored and returns the findings that involve them.
+
+Why it scales: adding an article compares it only with the stored articles whose dates
+could put them in one story (an indexed query), and stories are recomputed from the
+stored links, which is cheap; claims and rules run only on the stories new articles touch.
+
+Why it is safe: every batch of articles is written in one transaction (WAL journal), so a
+run killed at any moment leaves the store as it was after the last committed batch, with
+nothing half-written; readers see one consistent snapshot. Re-adding an article whose
+text is stored is a no-op (content hash); an article whose path is stored with other
+text replaces it. A store written by another schema version is refused with a message
+saying what to do, never half-read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from . import events, similarity
+from .cache import Cache
+from .embed import Embedder, embed_texts, text_key
+from .errors import CheckerError
+from .ingest import read_articles
+from .memo import article_from_dict, article_to_dict
+from .models import Article, CheckResult, Finding, Sentence, Story
+from .segment import language_of, segment, sentence_spans
+
+DEFAULT_STORE = Path(".checker") / "store.sqlite"
+SCHEMA_VERSION = 1
+BATCH_ARTICLES = 200  # articles written per transaction: a killed run keeps earlier batches
+_CHUNK = 500  # SQLite's bound-parameter limit is 999
+
+_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE articles (
+    id TEXT PRIMARY KEY,
+    content_hash TEXT NOT NULL UNIQUE,
+    batch INTEGER NOT NULL,
+    data TEXT NOT NULL,
+    outlet TEXT NOT NULL,
+    story_field TEXT,
+    year INTEGER, month INTEGER, day INTEGER,
+    ordinal INTEGER,
+    day_of_year INTEGER,
+    places TEXT NOT NULL,
+    claim_sentences INTEGER NOT NULL
+);
+CREATE INDEX articles_ordinal ON articles (ordinal);
+CREATE INDEX articles_day ON articles (day_of_year);
+CREATE TABLE sentences (
+    article TEXT NOT NULL REFERENCES articles (id),
+    idx INTEGER NOT NULL,
+    start INTEGER NOT NULL,
+    end INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    text_key TEXT,
+    PRIMARY KEY (article, idx)
+);
+CREATE TABLE texts (key TEXT PRIMARY KEY, text TEXT NOT NULL);
+CREATE TABLE embeddings (
+    model TEXT NOT NULL, key TEXT NOT NULL, vector BLOB NOT NULL, PRIMARY KEY (model, key)
+);
+CREATE TABLE links (
+    first TEXT NOT NULL, second TEXT NOT NULL, strength REAL NOT NULL, reason TEXT NOT NULL,
+    PRIMARY KEY (first, second)
+);
+CREATE INDEX links_second ON links (second);
+CREATE TABLE stories (article TEXT PRIMARY KEY, story TEXT NOT NULL);
+CREATE TABLE claims (
+    claim TEXT NOT NULL, story TEXT NOT NULL, article TEXT NOT NULL, idx INTEGER NOT NULL,
+    similarity REAL NOT NULL, PRIMARY KEY (claim, article, idx)
+);
+"""
+
+#: Upgrades from older schema versions: ``{old_version: sql}``. Version 1 is the first, so
+#: there is none yet; a store of a version not listed here is refused.
+MIGRATIONS: dict[int, str] = {}
+
+
+class StoreError(CheckerError):
+    """The store file cannot be used (another schema version, another model, not a store)."""
+
+
+@dataclass(frozen=True)
+class AddResult:
+    """What one ``add`` did, by article id."""
+
+    added: tuple[str, ...] = ()
+    replaced: tuple[str, ...] = ()  # same path, new text
+    unchanged: tuple[str, ...] = ()  # text already stored (under this or another path)
+    notes: tuple[str, ...] = ()
+
+    @property
+    def given(self) -> tuple[str, ...]:
+        """Every article named by the input, whatever happened to it."""
+        return tuple(sorted(self.added + self.replaced + self.unchanged))
+
+
+Progress = Callable[[str, int], Callable[[int], None]]
+
+
+def _no_progress(stage: str, total: int) -> Callable[[int], None]:
+    return lambda n: None
+
+
+class Store:
+    """A corpus store in one SQLite file; opening it checks (or creates) the schema."""
+
+    def __init__(self, path: str | Path = DEFAULT_STORE) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            with self._connection() as conn:
+                self._check_schema(conn)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: not a checker store ({exc}); give --store a new file name") from None
+
+    # --- connection and schema ----------------------------------------------------------
+    @contextmanager
+    def _connection(self) -> Iterator[sqlite3.Connection]:
+        conn = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")  # durable against a killed process
+            conn.execute("PRAGMA foreign_keys=ON")
+            yield conn
+        finally:
+            conn.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One transaction that takes the write lock up front; all or nothing."""
+        with self._connection() as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+
+    @contextmanager
+    def _read(self) -> Iterator[sqlite3.Connection]:
+        """One read transaction: every query in it sees the same committed snapshot."""
+        with self._connection() as conn:
+            conn.execute("BEGIN")
+            try:
+                yield conn
+            finally:
+                conn.execute("COMMIT")
+
+    def _check_schema(self, conn: sqlite3.Connection) -> None:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if not tables:
+            conn.execute("BEGIN IMMEDIATE")
+            if not {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}:
+                for statement in _SCHEMA.split(";"):  # not executescript: it would commit
+                    if statement.strip():
+                        conn.execute(statement)
+                conn.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+            conn.execute("COMMIT")
+            return
+        if "meta" not in tables:
+            raise StoreError(f"{self.path}: not a checker store (no meta table); give --store a new file name")
+        row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        version = int(row[0]) if row else 0
+        if version == SCHEMA_VERSION:
+            return
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path}: store schema version {version} was written by a newer checker "
+                f"(this one reads version {SCHEMA_VERSION}); upgrade checker or use another --store"
+            )
+        if version not in MIGRATIONS:
+            raise StoreError(
+                f"{self.path}: store schema version {version} is too old to migrate (this checker "
+                f"reads version {SCHEMA_VERSION}); delete the file and add the articles again"
+            )
+        conn.execute("BEGIN IMMEDIATE")
+        while version < SCHEMA_VERSION:
+            for statement in MIGRATIONS[version].split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+            version += 1
+        conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(version),))
+        conn.execute("COMMIT")
+
+    def _model(self, conn: sqlite3.Connection, model_id: str, *, claim: bool) -> None:
+        """Check that the store's vectors are ``model_id``'s; the first writer claims it."""
+        row = conn.execute("SELECT value FROM meta WHERE key = 'model'").fetchone()
+        if row is None:
+            if claim:
+                conn.execute("INSERT INTO meta VALUES ('model', ?)", (model_id,))
+            return
+        if row[0] != model_id:
+            raise StoreError(
+                f"{self.path}: the store's embeddings are from model {row[0]!r}, not {model_id!r}; "
+                "use the same --model/--backend or another --store"
+            )
+
+    # --- reading ------------------------------------------------------------------------
+    def article_ids(self) -> list[str]:
+        with self._read() as conn:
+            return [r[0] for r in conn.execute("SELECT id FROM articles ORDER BY id")]
+
+    def stories(self) -> tuple[Story, ...]:
+        """The stories of the whole store, from its links (as a batch run would group them)."""
+        with self._read() as conn:
+            return _stories(conn)
+
+    def integrity_problems(self) -> list[str]:
+        """What is inconsistent in the store (empty when all is well); for tests and doctors."""
+        problems: list[str] = []
+        with self._read() as conn:
+            problems += [r[0] for r in conn.execute("PRAGMA integrity_check") if r[0] != "ok"]
+            checks = {
+                "article without sentences": "SELECT id FROM articles a WHERE NOT EXISTS "
+                "(SELECT 1 FROM sentences s WHERE s.article = a.id)",
+                "sentences of an unknown article": "SELECT DISTINCT article FROM sentences s WHERE NOT EXISTS "
+                "(SELECT 1 FROM articles a WHERE a.id = s.article)",
+                "claim sentence without text": "SELECT article FROM sentences s WHERE text_key IS NOT NULL AND NOT EXISTS "
+                "(SELECT 1 FROM texts t WHERE t.key = s.text_key)",
+                "claim sentence without embedding": "SELECT article FROM sentences s WHERE text_key IS NOT NULL AND NOT EXISTS "
+                "(SELECT 1 FROM embeddings e WHERE e.key = s.text_key)",
+                "link to an unknown article": "SELECT first FROM links l WHERE NOT EXISTS (SELECT 1 FROM articles a "
+                "WHERE a.id = l.first) OR NOT EXISTS (SELECT 1 FROM articles a WHERE a.id = l.second)",
+                "article without a story": "SELECT id FROM articles a WHERE NOT EXISTS "
+                "(SELECT 1 FROM stories s WHERE s.article = a.id)",
+                "story of an unknown article": "SELECT article FROM stories s WHERE NOT EXISTS "
+                "(SELECT 1 FROM articles a WHERE a.id = s.article)",
+            }
+            for what, sql in checks.items():
+                rows = conn.execute(sql + " LIMIT 3").fetchall()
+                problems += [f"{what}: {r[0]}" for r in rows]
+            if conn.execute("SELECT count(*) FROM articles").fetchone()[0]:
+                stored = {r[0]: r[1] for r in conn.execute("SELECT article, story FROM stories")}
+                fresh = {a: s.id for s in _stories(conn) for a in s.articles}
+                if stored != fresh:
+                    problems.append("stored stories differ from the stories of the stored links")
+        return problems
+
+    # --- adding -------------------------------------------------------------------------
+    def add(
+        self,
+        paths: Sequence[str | Path],
+        embedder: Embedder,
+        *,
+        story_from_folders: bool = False,
+        cache=None,
+        exact_up_to: int | None = None,
+        progress: Progress = _no_progress,
+    ) -> AddResult:
+        """Read the articles under ``paths`` and store the new ones, a batch per transaction.
+
+        ``cache`` (a :class:`checker.cache.Cache`) is consulted for vectors before the
+        embedder. Raises :class:`StoreError` when the store holds another model's vectors.
+        """
+        articles, notes = read_articles(paths, story_from_folders=story_from_folders)
+        with self._read() as conn:
+            self._model(conn, embedder.model_id, claim=False)
+            by_hash = dict(
+                _select(conn, "SELECT content_hash, id FROM articles WHERE content_hash IN ({marks})",
+                        [a.content_hash for a in articles])
+            )
+            by_id = dict(_select(conn, "SELECT id, content_hash FROM articles WHERE id IN ({marks})", [a.id for a in articles]))
+        unchanged, fresh = [], []
+        for a in articles:
+            if a.content_hash in by_hash:
+                unchanged.append(a.id)
+                if by_hash[a.content_hash] != a.id:
+                    notes.append(f"{a.id} has the same text as stored {by_hash[a.content_hash]}; not added again")
+            else:
+                fresh.append(a)
+        replaced = [a.id for a in fresh if a.id in by_id]
+        advance = progress("adding", len(fresh))
+        for begin in range(0, len(fresh), BATCH_ARTICLES):
+            batch = fresh[begin : begin + BATCH_ARTICLES]
+            self._add_batch(batch, embedder, cache, exact_up_to)
+            advance(len(batch))
+        added = sorted(a.id for a in fresh if a.id not in by_id)
+        return AddResult(tuple(added), tuple(sorted(replaced)), tuple(sorted(unchanged)), tuple(notes))
+
+    def _add_batch(self, batch: Sequence[Article], embedder: Embedder, cache, exact_up_to: int | None) -> None:
+        sentences = {a.id: segment(a, sentence_spans(a.text, language_of(a))) for a in batch}
+        claim_texts = sorted({s.text for ss in sentences.values() for s in ss if s.is_claim})
+        with self._read() as conn:
+            known = {k for k, in _select(
+                conn, "SELECT key FROM embeddings WHERE model = ? AND key IN ({marks})",
+                [text_key(t) for t in claim_texts], first=[embedder.model_id])}
+        missing = [t for t in claim_texts if text_key(t) not in known]
+        vectors = dict(zip((text_key(t) for t in missing), embed_texts(missing, embedder, cache))) if missing else {}
+
+        with self._write() as conn:
+            self._model(conn, embedder.model_id, claim=True)
+            ids = [a.id for a in batch]
+            _delete_articles(conn, ids)  # replaced articles: their old rows go first
+            number = conn.execute("SELECT coalesce(max(batch), 0) + 1 FROM articles").fetchone()[0]
+            for a in batch:
+                profile = events.ArticleProfile.of(a)
+                d = profile.date
+                ordinal = dt.date(d.year, d.month, d.day).toordinal() if d and d.year else None
+                conn.execute(
+                    "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (a.id, a.content_hash, number, _article_json(a), a.outlet, a.story,
+                     d.year if d else None, d.month if d else None, d.day if d else None,
+                     ordinal, _day_of_year(d), json.dumps(profile.places),
+                     sum(s.is_claim for s in sentences[a.id])),
+                )
+                conn.executemany(
+                    "INSERT INTO sentences VALUES (?, ?, ?, ?, ?, ?)",
+                    [(s.article, s.index, s.start, s.end, s.kind, text_key(s.text) if s.is_claim else None)
+                     for s in sentences[a.id]],
+                )
+            conn.executemany("INSERT OR IGNORE INTO texts VALUES (?, ?)", [(text_key(t), t) for t in claim_texts])
+            conn.executemany(
+                "INSERT OR IGNORE INTO embeddings VALUES (?, ?, ?)",
+                [(embedder.model_id, k, v.astype(np.float32).tobytes()) for k, v in sorted(vectors.items())],
+            )
+            links = _links_for(conn, ids, embedder.model_id, exact_up_to)
+            conn.executemany(
+                "INSERT OR REPLACE INTO links VALUES (?, ?, ?, ?)",
+                [(lk.first, lk.second, lk.strength, lk.reason) for lk in links],
+            )
+            conn.execute("DELETE FROM stories")
+            conn.executemany(
+                "INSERT INTO stories VALUES (?, ?)", [(a, s.id) for s in _stories(conn) for a in s.articles]
+            )
+
+    # --- reporting ----------------------------------------------------------------------
+    def report(
+        self,
+        new_paths: Sequence[str | Path],
+        embedder: Embedder,
+        settings,
+        ruleset,
+        *,
+        progress: Progress = _no_progress,
+    ) -> CheckResult:
+        """Add ``new_paths`` (if any), then check the stories they belong to against the
+        whole store; return the findings that involve them. With no paths: every story.
+
+        ``settings`` is a :class:`checker.pipeline.Settings`; the story grouping, the claim
+        scorer's corpus context and the story ids are those of the whole store, so an
+        article's findings are those a batch run over the same articles would give.
+        """
+        from .pipeline import analyse
+
+        notes: list[str] = []
+        focus: set[str] | None = None
+        if new_paths:
+            result = self.add(
+                new_paths, embedder, story_from_folders=settings.story_from_folders,
+                cache=Cache(settings.cache) if settings.cache else None,
+                exact_up_to=settings.exact_up_to, progress=progress,
+            )
+            notes += result.notes
+            focus = set(result.given)
+        with self._read() as conn:
+            self._model(conn, embedder.model_id, claim=False)
+            every = _stories(conn)
+            chosen = tuple(s for s in every if focus is None or focus & set(s.articles))
+            members = sorted({a for s in chosen for a in s.articles})
+            articles = _load_articles(conn, members)
+            sentences = _load_sentences(conn, articles)
+            vectors = _load_vectors(conn, sentences, embedder.model_id)
+            texts = [t for t, in conn.execute("SELECT text FROM texts ORDER BY key")]
+        scorer = similarity.sentence_pair_scorer([Sentence("", i, 0, 0, t) for i, t in enumerate(texts)])
+        result = analyse(
+            articles, sentences, vectors, settings, ruleset, model=embedder.model_id, notes=notes,
+            stories=chosen, scorer=scorer, progress=progress,
+        )
+        with self._write() as conn:
+            story_ids = [s.id for s in chosen]
+            for begin in range(0, len(story_ids), _CHUNK):
+                part = story_ids[begin : begin + _CHUNK]
+                conn.execute(f"DELETE FROM claims WHERE story IN ({','.join('?' * len(part))})", part)
+            conn.executemany(
+                "INSERT INTO claims VALUES (?, ?, ?, ?, ?)",
+                [(c.id, c.story, s.article, s.index, c.similarity) for c in result.claims for s in c.sentences],
+            )
+        if focus is None:
+            return result
+        findings = tuple(f for f in result.findings if _involves(f, focus, result))
+        return CheckResult(
+            articles=result.articles, sentences=result.sentences, stories=result.stories, claims=result.claims,
+            findings=findings, recurrences=result.recurrences, notes=result.notes, model=result.model,
+        )
+
+
+# --- helpers ----------------------------------------------------------------------------
+def _select(conn: sqlite3.Connection, sql: str, keys: Sequence[str], first: Sequence[object] = ()) -> list[tuple]:
+    rows: list[tuple] = []
+    for begin in range(0, len(keys), _CHUNK):
+        chunk = list(keys[begin : begin + _CHUNK])
+        rows.extend(conn.execute(sql.format(marks=",".join("?" * len(chunk))), [*first, *chunk]))
+    return rows
+
+
+def _day_of_year(d: events.EventDate | None) -> int | None:
+    if d is None:
+        return None
+    return dt.date(2001, d.month, min(d.day, 28 if d.month == 2 else d.day)).timetuple().tm_yday
+
+
+def _article_json(a: Article) -> str:
+    return json.dumps(article_to_dict(a), sort_keys=True)
+
+
+def _article_from_json(text: str) -> Article:
+    return article_from_dict(json.loads(text))
+
+
+def _delete_articles(conn: sqlite3.Connection, ids: Sequence[str]) -> None:
+    for table, column in (("sentences", "article"), ("stories", "article"), ("claims", "article"),
+                          ("links", "first"), ("links", "second"), ("articles", "id")):
+        _select(conn, f"DELETE FROM {table} WHERE {column} IN ({{marks}})", ids)
+
+
+def _profiles(conn: sqlite3.Connection, where: str = "", args: Sequence[object] = ()) -> list[events.ArticleProfile]:
+    rows = conn.execute(
+        f"SELECT id, outlet, story_field, year, month, day, places FROM articles {where} ORDER BY id", args
+    )
+    return [
+        events.ArticleProfile(
+            id=i, outlet=outlet, story=story,
+            date=events.EventDate(month, day, year) if month is not None else None,
+            places=tuple(tuple(p) for p in json.loads(places)),
+        )
+        for i, outlet, story, year, month, day, places in rows
+    ]
+
+
+def _stories(conn: sqlite3.Connection) -> tuple[Story, ...]:
+    links = [events.StoryLink(*row) for row in conn.execute("SELECT first, second, strength, reason FROM links")]
+    return events.stories_from_links(_profiles(conn), links)
+
+
+def _window(conn: sqlite3.Connection, new: Sequence[events.ArticleProfile]) -> list[events.ArticleProfile]:
+    """Stored articles that could share a story with one of ``new``: dates compatible,
+    no explicit story, some claim sentence. Indexed range queries, not a corpus scan."""
+    gap = events.MAX_DAYS_APART
+    base = "WHERE story_field IS NULL AND claim_sentences > 0 AND "
+    found: dict[str, events.ArticleProfile] = {}
+    dates = {p.date for p in new if not p.story}
+    if None in dates:
+        return [p for p in _profiles(conn, base + "1")]
+    for d in sorted(dates, key=lambda d: (d.year or 0, d.month, d.day)):
+        day = _day_of_year(d)
+        near_day = "(abs(day_of_year - ?) <= ? OR abs(day_of_year - ?) >= ?)"
+        if d.year is not None:
+            o = dt.date(d.year, d.month, d.day).toordinal()
+            where = f"(ordinal BETWEEN ? AND ? OR (ordinal IS NULL AND {near_day}) OR month IS NULL)"
+            args: list[object] = [o - gap, o + gap, day, gap, day, 365 - gap]
+        else:
+            where = f"({near_day} OR month IS NULL)"
+            args = [day, gap, day, 365 - gap]
+        for p in _profiles(conn, base + where, args):
+            found[p.id] = p
+    return list(found.values())
+
+
+def _links_for(conn: sqlite3.Connection, ids: Sequence[str], model: str, exact_up_to: int | None) -> list[events.StoryLink]:
+    """Links between the just-written articles ``ids`` and every stored article."""
+    new = _profiles(conn, f"WHERE id IN ({','.join('?' * len(ids))})", ids)
+    window = {p.id: p for p in _window(conn, new)}
+    window.update({p.id: p for p in new})
+    profiles = sorted(window.values(), key=lambda p: p.id)
+    mats = _article_vectors(conn, [p.id for p in profiles], model)
+    new_ids = set(ids)
+    queries = [i for i, p in enumerate(profiles) if p.id in new_ids]
+    options = {} if exact_up_to is None else {"exact_up_to": exact_up_to}
+    return events.find_links(profiles, mats, queries, **options)
+
+
+def _article_vectors(conn: sqlite3.Connection, ids: Sequence[str], model: str) -> dict[str, np.ndarray]:
+    """Each article's claim-sentence vectors in sentence order (as ``events.article_matrices``)."""
+    rows: dict[str, list[np.ndarray]] = {}
+    sql = (
+        "SELECT s.article, s.idx, e.vector FROM sentences s JOIN embeddings e "
+        "ON e.model = ? AND e.key = s.text_key WHERE s.article IN ({marks}) ORDER BY s.article, s.idx"
+    )
+    for article, _, blob in _select(conn, sql, list(ids), first=[model]):
+        rows.setdefault(article, []).append(np.frombuffer(blob, dtype=np.float32))
+    return {a: np.vstack(v) for a, v in rows.items()}
+
+
+def _load_articles(conn: sqlite3.Connection, ids: Sequence[str]) -> list[Article]:
+    rows = _select(conn, "SELECT data FROM articles WHERE id IN ({marks})", list(ids))
+    return sorted((_article_from_json(d) for d, in rows), key=lambda a: a.id)
+
+
+def _load_sentences(conn: sqlite3.Connection, articles: Sequence[Article]) -> list[Sentence]:
+    text = {a.id: a.text for a in articles}
+    rows = _select(
+        conn, "SELECT article, idx, start, end, kind FROM sentences WHERE article IN ({marks})", list(text)
+    )
+    return [Sentence(a, i, s, e, text[a][s:e], k) for a, i, s, e, k in sorted(rows)]  # type: ignore[arg-type]
+
+
+def _load_vectors(
+    conn: sqlite3.Connection, sentences: Sequence[Sentence], model: str
+) -> dict[tuple[str, int], np.ndarray]:
+    keys = sorted({text_key(s.text) for s in sentences if s.is_claim})
+    blobs = dict(_select(conn, "SELECT key, vector FROM embeddings WHERE model = ? AND key IN ({marks})", keys, first=[model]))
+    return {
+        (s.article, s.index): np.frombuffer(blobs[k], dtype=np.float32)
+        for s in sentences
+        if s.is_claim and (k := text_key(s.text)) in blobs
+    }
+
+
+def _involves(finding: Finding, focus: set[str], result: CheckResult) -> bool:
+    """A finding involves a new article when it quotes it, or (an omission) when the new
+    article's outlet is the one that leaves the claim out."""
+    if any(e.path in focus for e in finding.evidence):
+        return True
+    if finding.name != "omission":
+        return False
+    story = next((s for s in result.stories if s.id == finding.story), None)
+    quoted = {e.outlet for e in finding.evidence}
+    outlets = {a.id: a.outlet for a in result.articles}
+    return story is not None and any(a in focus and outlets[a] not in quoted for a in story.articles)

@@ -1,0 +1,176 @@
+"""Scaling paths give the exact paths' results: blocked story search, the neighbour index
+inside stories, recurrences per distinct text; and the ONNX int8 backend agrees with fp32."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+from corpus import write_manifest
+
+import checker
+from checker import cluster, events
+from checker.cache import Cache
+from checker.embed import embed_texts, make_embedder
+from checker.ingest import read_articles
+from checker.report import render
+from checker.segment import segment
+
+FIXTURES = sorted(p.parent for p in Path("fixtures").glob("*/expected.yaml"))
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory, embedder, cache_path):
+    """About 150 articles of 50 stories from the fixtures' sentences, embedded."""
+    manifest = write_manifest(tmp_path_factory.mktemp("corpus") / "articles.jsonl", stories=50)
+    articles, _ = read_articles([manifest])
+    sentences = [s for a in articles for s in segment(a)]
+    claims = [s for s in sentences if s.is_claim]
+    matrix = embed_texts([s.text for s in claims], embedder, Cache(cache_path))
+    vectors = {(s.article, s.index): matrix[i] for i, s in enumerate(claims)}
+    return articles, sentences, vectors
+
+
+def test_blocked_story_search_finds_exactly_the_links_of_all_pairs(corpus) -> None:
+    articles, sentences, vectors = corpus
+    profiles = sorted((events.ArticleProfile.of(a) for a in articles), key=lambda p: p.id)
+    mats = events.article_matrices(articles, sentences, vectors)
+    every_pair = events.find_links(profiles, mats, exact_up_to=10**9)
+    blocked = events.find_links(profiles, mats, exact_up_to=0)
+    assert blocked == every_pair and len(every_pair) > 50
+    # Blocking by date prunes: far fewer candidate pairs than all pairs.
+    candidates = events.candidate_pairs(profiles, mats, exact_up_to=0)
+    assert len(candidates) < len(profiles) ** 2 / 10
+    stories = events.group_stories(articles, sentences, vectors)
+    assert stories == events.group_stories(articles, sentences, vectors, exact_up_to=0)
+    assert 30 < len(stories) < len(articles)
+
+
+def test_links_of_new_articles_are_those_of_a_full_run(corpus) -> None:
+    """What a store does: links of a few new articles against the rest, found by search."""
+    articles, sentences, vectors = corpus
+    profiles = sorted((events.ArticleProfile.of(a) for a in articles), key=lambda p: p.id)
+    mats = events.article_matrices(articles, sentences, vectors)
+    new = list(range(0, len(profiles), 15))
+    touching = [lk for lk in events.find_links(profiles, mats, exact_up_to=10**9)
+                if {lk.first, lk.second} & {profiles[i].id for i in new}]
+    assert events.find_links(profiles, mats, new, exact_up_to=0) == touching and touching
+
+
+@pytest.mark.parametrize("folder", FIXTURES, ids=[f.name for f in FIXTURES])
+def test_neighbour_index_path_gives_identical_reports_on_the_fixtures(folder, embedder, cache_path) -> None:
+    exact = checker.check([str(folder)], checker.Settings(cache=cache_path), embedder=embedder)
+    searched = checker.check([str(folder)], checker.Settings(cache=cache_path, exact_up_to=0), embedder=embedder)
+    assert render(searched) == render(exact)
+
+
+def test_neighbour_index_inside_a_big_story_keeps_the_claims(corpus) -> None:
+    """One story of 90 corpus articles (all outlets): the index proposes well under all of the
+    article pairs, and the claims agree with comparing every pair (approximate by design:
+    measured, co-membership precision and recall both above 0.9)."""
+    from checker import similarity
+    from checker.models import Story
+
+    articles, sentences, vectors = corpus
+    outlet = {a.id: a.outlet for a in articles}
+    by_article: dict[str, list] = {}
+    for s in sentences:
+        if s.is_claim:
+            by_article.setdefault(s.article, []).append(s)
+    members = sorted(by_article)[:90]
+    every = cluster.article_pairs(members, by_article, vectors, outlet, exact_up_to=10**9)
+    proposed = cluster.article_pairs(members, by_article, vectors, outlet, exact_up_to=0)
+    assert set(proposed) <= set(every) and len(proposed) < 0.6 * len(every)
+
+    story = Story("all", tuple(members), "one big story")
+    scorer = similarity.sentence_pair_scorer([s for s in sentences if s.is_claim])
+
+    def together(limit: int) -> set:
+        claims = cluster.cluster_claims([story], articles, sentences, vectors, scorer=scorer,
+                                        threshold=similarity.CLAIM_THRESHOLD, exact_up_to=limit)
+        keys = [sorted((s.article, s.index) for s in c.sentences) for c in claims]
+        return {(x, y) for k in keys for i, x in enumerate(k) for y in k[i + 1 :]}
+
+    exact, searched = together(10**9), together(0)
+    both = len(exact & searched)
+    assert both / len(searched) > 0.9 and both / len(exact) > 0.9
+
+
+def test_recurrences_are_the_same_as_comparing_every_sentence_pair(corpus) -> None:
+    articles, sentences, vectors = corpus
+    stories = events.group_stories(articles, sentences, vectors)
+    found = cluster.find_recurrences(stories, sentences, vectors)
+    story_of = {a: st.id for st in stories for a in st.articles}
+    keyed = sorted((s for s in sentences if s.is_claim), key=lambda s: (s.article, s.index))
+    mat = np.vstack([vectors[(s.article, s.index)] for s in keyed])
+    sims = np.round(mat @ mat.T, 6)
+    expected = {
+        ((keyed[i].article, keyed[i].index), (keyed[j].article, keyed[j].index))
+        for i, j in zip(*np.nonzero(sims >= cluster.RECURRENCE_THRESHOLD))
+        if i < j and story_of[keyed[i].article] != story_of[keyed[j].article]
+    }
+    assert {((r.sentences[0].article, r.sentences[0].index), (r.sentences[1].article, r.sentences[1].index)) for r in found} == expected
+    assert len(expected) > 100
+
+
+def test_onnx_int8_backend_agrees_with_fp32_and_exports_once(tmp_path, embedder) -> None:
+    from checker.onnx_embed import OnnxEmbedder
+
+    reference = make_embedder("all-MiniLM-L6-v2", "onnx")
+    onnx = OnnxEmbedder("sentence-transformers/all-MiniLM-L6-v2", reference.model_dir, onnx_dir=tmp_path)
+    articles, _ = read_articles(["fixtures/nato-2022"])
+    texts = sorted({s.text for a in articles for s in segment(a) if s.is_claim})
+    fp32 = embedder.embed(texts)
+    int8 = onnx.embed(texts)
+    assert onnx.model_id != embedder.model_id  # the cache keeps their vectors apart
+    agreement = (fp32 * int8).sum(axis=1)
+    assert agreement.min() > 0.97 and agreement.mean() > 0.99
+    assert np.allclose(np.linalg.norm(int8, axis=1), 1, atol=1e-4)
+    model_file = onnx.model_file()
+    stamp = os.stat(model_file).st_mtime_ns
+    again = OnnxEmbedder("sentence-transformers/all-MiniLM-L6-v2", reference.model_dir, onnx_dir=tmp_path)
+    assert np.array_equal(again.embed(texts), int8) and os.stat(again.model_file()).st_mtime_ns == stamp
+
+
+def test_a_warm_rerun_returns_the_stored_result_until_something_changes(tmp_path, embedder, cache_path) -> None:
+    import shutil
+
+    class Refuses:
+        model_id = embedder.model_id
+
+        def embed(self, texts, progress=None):
+            raise AssertionError(f"re-embedded {len(texts)} sentences")
+
+    folder = tmp_path / "story"
+    shutil.copytree("fixtures/port-strike-2024", folder)
+    cache = tmp_path / "cache.sqlite"
+    if cache_path.exists():
+        shutil.copy(cache_path, cache)  # vectors other tests embedded: saves time, changes nothing
+    cold = checker.check([folder], checker.Settings(cache=cache), embedder=embedder)
+    warm = checker.check([folder], checker.Settings(cache=cache), embedder=Refuses())
+    assert warm == cold and render(warm) == render(cold)
+    assert checker.check([folder], checker.Settings(cache=cache, select=("CK107",)), embedder=embedder) != cold
+    article = min(folder.glob("*.txt"))
+    article.write_text(article.read_text(encoding="utf-8").replace("Kellsmouth", "Kelsmouth", 1), encoding="utf-8")
+    changed = checker.check([folder], checker.Settings(cache=cache), embedder=embedder)
+    assert changed != cold and changed.articles != cold.articles
+
+
+def test_parallel_sentence_splitting_gives_the_same_sentences(tmp_path) -> None:
+    from checker import pipeline
+
+    articles, _ = read_articles([write_manifest(tmp_path / "many.jsonl", stories=200)])
+    assert len(articles) >= pipeline.PARALLEL_SEGMENTING
+    assert pipeline._segment_all(articles, None, workers=2) == pipeline._segment_all(articles, None, workers=1)
+
+
+def test_the_stored_result_reads_back_equal_with_recurrences(corpus) -> None:
+    from checker import memo, pipeline
+    from checker.rules import load_rules
+
+    articles, sentences, vectors = corpus
+    result = pipeline.analyse(articles, sentences, vectors, checker.Settings(), load_rules(()), model="m")
+    assert len(result.recurrences) > 100 and result.findings and result.claims
+    assert memo.result_from_json(memo.result_to_json(result)) == result

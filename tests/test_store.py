@@ -1,0 +1,194 @@
+"""The corpus store: same results as a batch run, no-op re-adds, schema checks, and a
+store that survives SIGKILL at any moment with concurrent readers (real model, real text)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from corpus import write_manifest
+from typer.testing import CliRunner
+
+import checker
+from checker.cache import Cache
+from checker.cli import app
+from checker.rules import load_rules
+from checker.store import BATCH_ARTICLES, SCHEMA_VERSION, Store, StoreError
+
+FIXTURES = "fixtures"
+
+
+def _outcome(result):
+    """Everything a report says about articles, except the reading notes of earlier runs."""
+    return (result.stories, result.claims, result.findings, result.recurrences)
+
+
+@pytest.fixture(scope="module")
+def batch(embedder, cache_path):
+    return checker.check([FIXTURES], checker.Settings(cache=cache_path), embedder=embedder)
+
+
+def test_whole_store_report_equals_a_batch_run(tmp_path, embedder, cache_path, batch) -> None:
+    store = Store(tmp_path / "s.sqlite")
+    first = store.add(["fixtures/port-strike-2024"], embedder, cache=Cache(cache_path))
+    assert len(first.added) == 3
+    second = store.add([FIXTURES], embedder, cache=Cache(cache_path))
+    assert len(second.added) == 7 and len(second.unchanged) == 3
+    assert store.integrity_problems() == []
+    report = store.report([], embedder, checker.Settings(cache=cache_path), load_rules(()))
+    assert _outcome(report) == _outcome(batch)
+
+
+def test_new_articles_are_checked_against_the_stored_ones(tmp_path, embedder, cache_path, batch) -> None:
+    store = Store(tmp_path / "s.sqlite")
+    store.add(["fixtures/nato-2022", "fixtures/port-strike-2024"], embedder, cache=Cache(cache_path))
+    # The Kyodo summit article joins the stored KUNA and zh-translation articles' story.
+    nato = store.report(
+        ["fixtures/nato-2022/kyodo_kishida-nato-summit.txt"], embedder, checker.Settings(cache=cache_path), load_rules(())
+    )
+    # What a batch run over the same articles as the store says (the claim scorer's corpus
+    # context is the whole corpus, so the comparison must hold the same articles).
+    same = checker.check(["fixtures/nato-2022", "fixtures/port-strike-2024"], checker.Settings(cache=cache_path), embedder=embedder)
+    assert [s.id for s in nato.stories] == ["2022-06-29-madrid"]
+    assert nato.stories[0] in same.stories
+    kyodo = "fixtures/nato-2022/kyodo_kishida-nato-summit.txt"
+    expected = [f for f in same.findings if f.story == "2022-06-29-madrid"]
+    involved = [f for f in expected if any(e.path == kyodo for e in f.evidence)
+                or (f.name == "omission" and "Kyodo" not in {e.outlet for e in f.evidence})]
+    assert nato.findings == tuple(involved) and involved
+    assert len(nato.findings) < len(expected)  # findings between the other two are left out
+
+    flood = store.report(["fixtures/flood-relief-2023"], embedder, checker.Settings(cache=cache_path), load_rules(()))
+    assert [s.id for s in flood.stories] == ["2023-05-17-ellisford"]
+    assert flood.findings == tuple(f for f in batch.findings if f.story == "2023-05-17-ellisford")
+    assert store.integrity_problems() == []
+
+
+def test_re_adding_is_a_no_op_and_changed_text_replaces(tmp_path, embedder, cache_path) -> None:
+    article = tmp_path / "kyodo_summit.txt"
+    original = Path("fixtures/nato-2022/kyodo_kishida-nato-summit.txt").read_text(encoding="utf-8")
+    article.write_text(original, encoding="utf-8")
+    store = Store(tmp_path / "s.sqlite")
+    assert store.add([article], embedder, cache=Cache(cache_path)).added
+    before = (tmp_path / "s.sqlite").read_bytes()
+    again = store.add([article], embedder, cache=Cache(cache_path))
+    assert (again.added, again.replaced, len(again.unchanged)) == ((), (), 1)
+    copy = tmp_path / "copy.txt"
+    copy.write_text(original, encoding="utf-8")
+    duplicate = store.add([copy], embedder, cache=Cache(cache_path))
+    assert not duplicate.added and "same text as stored" in duplicate.notes[-1]
+    with sqlite3.connect(tmp_path / "s.sqlite") as conn:
+        assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 1
+    assert before  # the store was written before; the no-op re-add changed no article
+    article.write_text(original.replace("two-day summit", "three-day summit"), encoding="utf-8")
+    changed = store.add([article], embedder, cache=Cache(cache_path))
+    assert len(changed.replaced) == 1 and not changed.added
+    assert store.integrity_problems() == []
+    with sqlite3.connect(tmp_path / "s.sqlite") as conn:
+        texts = [t for t, in conn.execute("SELECT text FROM texts")]
+    assert any("three-day summit" in t for t in texts)
+
+
+def test_other_schema_versions_and_other_files_are_refused(tmp_path, embedder) -> None:
+    path = tmp_path / "s.sqlite"
+    Store(path)
+    for version, says in ((SCHEMA_VERSION + 1, "newer checker"), (0, "too old to migrate")):
+        with sqlite3.connect(path) as conn:
+            conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(version),))
+        with pytest.raises(StoreError, match=says):
+            Store(path)
+    other = tmp_path / "other.sqlite"
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE notes (x)")
+    with pytest.raises(StoreError, match="not a checker store"):
+        Store(other)
+    junk = tmp_path / "junk.sqlite"
+    junk.write_bytes(b"this is not a database at all" * 100)
+    with pytest.raises(StoreError, match="not a checker store"):
+        Store(junk)
+
+
+def test_a_store_of_another_model_is_refused(tmp_path, embedder, cache_path) -> None:
+    class OtherModel:
+        model_id = "some-other-model"
+
+        def embed(self, texts, progress=None):
+            raise AssertionError("must not embed")
+
+    store = Store(tmp_path / "s.sqlite")
+    store.add(["fixtures/port-strike-2024"], embedder, cache=Cache(cache_path))
+    with pytest.raises(StoreError, match="embeddings are from model"):
+        store.add(["fixtures/nato-2022"], OtherModel())
+
+
+_WRITER = """
+import sys
+import checker.store as store
+from checker.cache import Cache
+from checker.embed import make_embedder
+store.BATCH_ARTICLES = 4
+print("ready", flush=True)
+store.Store(sys.argv[1]).add([sys.argv[2]], make_embedder(), cache=Cache(sys.argv[3]))
+"""
+
+
+def test_sigkill_at_any_moment_leaves_a_consistent_store(tmp_path, embedder, cache_path) -> None:
+    """A writer killed again and again, with a reader checking the store all the while:
+    every snapshot is consistent, committed batches survive, and resuming completes it."""
+    manifest = write_manifest(tmp_path / "articles.jsonl", stories=30)
+    reference = Store(tmp_path / "reference.sqlite")
+    total = len(reference.add([manifest], embedder, cache=Cache(cache_path)).added)  # warms the cache too
+    assert total > 60 and BATCH_ARTICLES > 4
+
+    path = tmp_path / "killed.sqlite"
+    env = {**os.environ, "PYTHONPATH": str(Path.cwd())}
+    counts: list[int] = []
+    finished = False
+    for attempt in range(40):
+        writer = subprocess.Popen(
+            [sys.executable, "-c", _WRITER, str(path), str(manifest), str(cache_path)], env=env, stdout=subprocess.PIPE, text=True
+        )
+        assert writer.stdout is not None and writer.stdout.readline() == "ready\n"  # imports done
+        deadline = time.monotonic() + 0.02 * attempt
+        while time.monotonic() < deadline and writer.poll() is None:
+            if path.exists():
+                assert Store(path).integrity_problems() == []  # a concurrent reader's snapshot
+            time.sleep(0.05)
+        if writer.poll() is None:
+            os.kill(writer.pid, signal.SIGKILL)
+        finished = writer.wait() == 0
+        if path.exists():
+            store = Store(path)
+            assert store.integrity_problems() == []
+            count = len(store.article_ids())
+            assert count % 4 == 0 or count == total, count  # whole batches only
+            assert not counts or count >= counts[-1]  # nothing committed is lost
+            counts.append(count)
+        if finished:
+            break
+    assert finished, counts
+    assert len(set(counts)) > 2, counts  # the kills landed at different points of the run
+    assert Store(path).stories() == reference.stories()
+
+
+def test_cli_add_then_report_against_the_store(tmp_path, cache_path) -> None:
+    runner = CliRunner()
+    store = tmp_path / "s.sqlite"
+    added = runner.invoke(app, ["add", "fixtures/nato-2022", "--store", str(store), "--cache", str(cache_path)])
+    assert added.exit_code == 0, added.output
+    assert "4 added, 0 replaced, 0 already stored" in added.stderr
+    out = tmp_path / "r.md"
+    result = runner.invoke(app, ["report", "--store", str(store), "fixtures/flood-relief-2023", "-o", str(out), "--cache", str(cache_path)])
+    assert result.exit_code == 0, result.output
+    text = out.read_text()
+    assert "## Story 2023-05-17-ellisford" in text and "2022-06-29-madrid" not in text
+    with sqlite3.connect(store) as conn:
+        conn.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+    refused = runner.invoke(app, ["report", "--store", str(store), "-o", str(out)])
+    assert refused.exit_code == 2 and "newer checker" in refused.stderr
