@@ -16,6 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .errors import InputError
+
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS embeddings ("
     " model TEXT NOT NULL, key TEXT NOT NULL, dim INTEGER NOT NULL, vector BLOB NOT NULL,"
@@ -34,11 +36,23 @@ class Cache:
         self.path = Path(path)
 
     def _connect(self) -> sqlite3.Connection:
+        """A connection with the tables in place; InputError when the file is not a cache.
+
+        Why: ``--cache`` pointed at an article or any other file made SQLite fail with
+        "file is not a database", shown as an internal error instead of what to do.
+        """
         self.path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(self.path, timeout=30)
-        conn.execute("PRAGMA journal_mode=WAL")
-        for statement in _SCHEMA:
-            conn.execute(statement)
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            for statement in _SCHEMA:
+                conn.execute(statement)
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise InputError(
+                f"{self.path}: cannot be used as the cache ({exc}); give --cache the path of a new "
+                "file or of an existing checker cache"
+            ) from None
         return conn
 
     def _select(self, sql: str, first: Sequence[object], keys: Sequence[str]) -> list[tuple]:

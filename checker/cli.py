@@ -189,7 +189,13 @@ def _review(result, baseline: Path | None, accepted, fail_on: FailOn | None, sta
 
 
 def _protected(result, *extra: Path | None) -> tuple[str, ...]:
-    return tuple(a.path.partition("#")[0] for a in result.articles) + tuple(str(p) for p in extra if p is not None)
+    """What an output must not overwrite: the articles read, the given inputs (a folder
+    stands for the files read in it, duplicates left out of the result included), rule
+    files and the baseline."""
+    from .rules.ruleset import rule_sources
+
+    inputs = (*extra, *rule_sources())
+    return tuple(a.path.partition("#")[0] for a in result.articles) + tuple(str(p) for p in inputs if p is not None)
 
 
 def _warn_notes(result) -> None:
@@ -240,7 +246,7 @@ def report(
         result, ctx = _review(result, baseline, accepted, None, timestamp)
         text = render(result, fmt.value, ctx)
         destination = output or _default_output(paths or [store], fmt)
-        write_output(text, destination, protect=_protected(result, baseline))
+        write_output(text, destination, protect=_protected(result, baseline, *(paths or []), *(rules or [])))
         if destination != "-":
             baselined = f" ({len(ctx.baselined)} more baselined)" if baseline is not None else ""
             typer.echo(
@@ -333,7 +339,7 @@ def check_command(
         result, ctx = _review(result, baseline, accepted, fail_on, timestamp)
         summary = render(result, "summary", ctx)
         text = summary if fmt is Format.markdown else render(result, fmt.value, ctx)
-        write_output(text, output, protect=_protected(result, baseline))
+        write_output(text, output, protect=_protected(result, baseline, *paths, *(rules or [])))
         step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
         if step_summary:
             append_output(summary, step_summary)
@@ -376,7 +382,7 @@ def baseline_command(
 
         result = _run_pipeline(paths, model, rules, stories, cache, no_cache, backend)
         accepted = from_findings(result.findings)
-        write_output(dumps(accepted), output, protect=_protected(result))
+        write_output(dumps(accepted), output, protect=_protected(result, *paths, *(rules or [])))
         if output != "-":
             typer.echo(f"wrote {output}: {len(accepted.entries)} findings baselined", err=True)
         _warn_notes(result)

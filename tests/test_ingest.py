@@ -314,9 +314,12 @@ def test_text_is_decoded_and_normalised(tmp_path: Path) -> None:
     assert [a.outlet for a in articles] == ["bom", "lemonde"]
 
 
-def test_paths_outside_the_working_directory_are_shown_absolute(tmp_path: Path) -> None:
-    [article], _ = read_articles([SEEDS / "kyodo_kishida-nato-summit.txt"], cwd=tmp_path)
-    assert article.path == (SEEDS / "kyodo_kishida-nato-summit.txt").as_posix()
+def test_paths_outside_the_working_directory_are_relative_to_it(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    [article], _ = read_articles([SEEDS / "kyodo_kishida-nato-summit.txt"], cwd=elsewhere)
+    assert not article.path.startswith("/")
+    assert (elsewhere / article.path).resolve() == (SEEDS / "kyodo_kishida-nato-summit.txt").resolve()
 
 
 def test_html_page_yields_main_text_and_metadata_without_boilerplate() -> None:

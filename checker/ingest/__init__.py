@@ -4,19 +4,24 @@ One reader per format (``text``, ``html``, ``manifest``); ``metadata`` fills in 
 files do not state. Input files are only ever read. Problems a user can fix raise
 ``InputError``/``ArticleError``; files met while walking a folder that hold no text at
 all (binary, empty, unreadable, unknown type) are skipped with a note instead, so one
-stray file does not stop a run. A file that is meant as an article but is malformed
+stray file does not stop a run; so are articles not in English (``language``). The same
+text twice is kept once, and wire copy carried by several outlets once (``duplicates``),
+each with a note. A file that is meant as an article but is malformed
 (front matter, manifest row) is an error wherever it is found: skipping it would hide it.
 """
 
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from checker.duplicates import collapse_near_copies
 from checker.errors import ArticleError, InputError
 from checker.ingest.html import read_html
+from checker.ingest.language import not_english
 from checker.ingest.manifest import read_csv, read_jsonl
 from checker.ingest.metadata import RawArticle, finish_article, harmonise_outlet_spelling
 from checker.ingest.text import UnusableFile, decode, read_text
@@ -79,16 +84,33 @@ def read_articles(
             except ValueError as exc:
                 location = raw.path.replace("#", ":", 1)
                 raise ArticleError(location, str(exc)) from None
+            foreign = not_english(article)
+            if foreign:
+                notes.append(f"skipped {article.path}: {foreign}")
+                continue
             articles.append(article)
             notes.extend(article_notes)
 
     if not articles:
-        named = ", ".join(str(p) for p in paths) or "(no paths given)"
-        raise InputError(
-            f"no articles found in {named}; give .txt/.md/.html files or a .jsonl/.csv manifest"
-        )
+        raise _nothing_to_check(paths, notes)
     articles.sort(key=lambda a: _path_key(a.path))
-    return harmonise_outlet_spelling(_collapse_duplicates(articles, notes)), notes
+    articles = harmonise_outlet_spelling(_collapse_duplicates(articles, notes))
+    articles, copies = collapse_near_copies(articles)
+    notes.extend(copy.note() for copy in copies)
+    return articles, notes
+
+
+def _nothing_to_check(paths: Sequence[str | Path], notes: list[str]) -> InputError:
+    """The error for a run without articles; it names the first file skipped, if any, so
+    that a lone foreign-language or binary file says what was wrong with it."""
+    named = ", ".join(str(p) for p in paths) or "(no paths given)"
+    skipped = [note for note in notes if note.startswith("skipped ")]
+    if skipped:
+        more = f" ({len(skipped) - 1} more files skipped)" if len(skipped) > 1 else ""
+        return InputError(f"no articles to check in {named}: {skipped[0]}{more}")
+    return InputError(
+        f"no articles found in {named}; give .txt/.md/.html files or a .jsonl/.csv manifest"
+    )
 
 
 def _sources(paths: Sequence[str | Path], base: Path, notes: list[str]) -> Iterator[_Source]:
@@ -99,6 +121,11 @@ def _sources(paths: Sequence[str | Path], base: Path, notes: list[str]) -> Itera
         if not path.is_absolute():
             path = base / path
         if not path.exists():
+            if path.is_symlink():
+                raise InputError(
+                    f"{given}: is a symbolic link that leads nowhere (a loop or a missing target); "
+                    "fix or remove the link"
+                )
             raise InputError(f"{given}: no such file or folder; check the path")
         if path.is_dir():
             candidates = [
@@ -107,7 +134,7 @@ def _sources(paths: Sequence[str | Path], base: Path, notes: list[str]) -> Itera
         else:
             candidates = [(path, None, True)]
         for file, story, explicit in candidates:
-            key = file.resolve()
+            key = _resolved(file)
             if key in seen:
                 continue
             seen.add(key)
@@ -128,7 +155,13 @@ def _read_source(source: _Source, notes: list[str]) -> list[RawArticle]:
     """The raw articles in one file; an unusable file in a folder becomes a note."""
     try:
         try:
-            size = source.file.stat().st_size
+            status = source.file.stat()
+            if not stat.S_ISREG(status.st_mode):
+                raise UnusableFile(
+                    source.display,
+                    "is not a regular file (a pipe, socket or device); save the article as a file",
+                )
+            size = status.st_size
             limit = MAX_MANIFEST_BYTES if source.file.suffix.lower() in (".jsonl", ".csv") else MAX_ARTICLE_BYTES
             if size > limit:
                 raise UnusableFile(
@@ -164,15 +197,29 @@ def _folder_story(folder: Path, file: Path) -> str | None:
 
 
 def _display_path(file: Path, base: Path) -> str:
-    """The path relative to ``base`` when it lies below it, '/'-separated; else absolute."""
+    """The path relative to ``base`` (the working directory), '/'-separated.
+
+    A file outside it is shown with ``..`` steps, not as an absolute path: a report names
+    the same files on every machine that has the same layout (determinism, issue 5).
+    Symbolic links are not resolved unless that is the only way to relate the two.
+    """
     absolute = Path(os.path.abspath(file))
-    pairs = ((absolute, Path(os.path.abspath(base))), (file.resolve(), base.resolve()))
+    pairs = ((absolute, Path(os.path.abspath(base))), (_resolved(file), _resolved(base)))
     for candidate, root in pairs:
         try:
             return candidate.relative_to(root).as_posix()
         except ValueError:
             continue
-    return absolute.as_posix()
+    return Path(os.path.relpath(absolute, os.path.abspath(base))).as_posix()
+
+
+def _resolved(file: Path) -> Path:
+    """``file`` with its symbolic links resolved, for spotting a file given twice; a link
+    loop resolves to itself (``Path.resolve`` raises on loops) and is refused when read."""
+    try:
+        return file.resolve()
+    except (OSError, RuntimeError):
+        return Path(os.path.abspath(file))
 
 
 def _path_key(path: str) -> tuple[tuple[str, ...], int]:

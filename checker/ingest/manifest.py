@@ -12,10 +12,16 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Mapping
 
 from checker.errors import ArticleError
 from checker.ingest.metadata import FieldError, RawArticle, coerce_fields
+
+# The csv module refuses fields over 128 KiB by default, which would refuse a long
+# article in a manifest that the 5 MB article limit allows; the limit is process-wide.
+MAX_CSV_FIELD_CHARS = 5_000_000
+_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 def read_jsonl(text: str, path: str) -> list[RawArticle]:
@@ -26,18 +32,42 @@ def read_jsonl(text: str, path: str) -> list[RawArticle]:
             continue
         try:
             record = json.loads(line)
-        except json.JSONDecodeError as exc:
+        except (ValueError, RecursionError) as exc:
             raise ArticleError(
-                f"{path}:{number}", f"not valid JSON ({exc.msg}); write one JSON object per line"
+                f"{path}:{number}", f"not valid JSON ({_json_problem(exc)}); write one JSON object per line"
             ) from None
         if not isinstance(record, dict):
             raise ArticleError(f"{path}:{number}", "each line must be a JSON object {...}")
+        record = {_without_surrogates(k): _without_surrogates(v) for k, v in record.items()}
         rows.append(_row(record, path, number))
     return rows
 
 
+def _without_surrogates(value: object) -> object:
+    """A string with lone UTF-16 surrogates (JSON escapes like "\\ud800") shown as U+FFFD.
+
+    Such a character cannot be written as UTF-8, so it would fail every later stage
+    (hashing, the cache, the report); a broken character is better than a lost article.
+    """
+    return _LONE_SURROGATE.sub("\ufffd", value) if isinstance(value, str) else value
+
+
+def _json_problem(exc: ValueError | RecursionError) -> str:
+    """What is wrong with a line ``json.loads`` refused.
+
+    Besides JSONDecodeError it raises plain ValueError (an integer of thousands of
+    digits) and RecursionError ("[[[[..." nested thousands deep); all are a bad line.
+    """
+    if isinstance(exc, json.JSONDecodeError):
+        return exc.msg
+    if isinstance(exc, RecursionError):
+        return "nested too deeply"
+    return str(exc).split(";")[0]
+
+
 def read_csv(text: str, path: str) -> list[RawArticle]:
     """One article per CSV row; the header row names the columns and must include ``text``."""
+    csv.field_size_limit(MAX_CSV_FIELD_CHARS)
     reader = csv.DictReader(io.StringIO(text, newline=""))
     try:
         header = reader.fieldnames or []

@@ -20,6 +20,11 @@ _FRONT_MATTER_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 _LEADING_BLANK_LINES = re.compile(r"(?:[ \t]*\n)*")
 # Control characters that never occur in text (tab, newline, form feed, CR excluded).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+# Front matter is a few 'key: value' lines; a block far longer than that is an article
+# whose closing '---' was misplaced, and parsing megabytes of it as YAML takes minutes.
+MAX_FRONT_MATTER_CHARS = 65_536
+# charset-normalizer "chaos" (0 = clean text) below which two readings count as a tie.
+_CHAOS_TIE = 0.02
 
 
 class UnusableFile(ArticleError):
@@ -39,8 +44,7 @@ def decode(data: bytes, path: str) -> str:
     else:
         text = _try_decode(data, "utf-8-sig")
         if text is None:
-            best = charset_normalizer.from_bytes(data).best()
-            text = None if best is None else str(best)
+            text = _mostly_utf8(data) or _legacy_decode(data)
     if text is None or len(_CONTROL.findall(text)) > max(2, len(text) // 1000):
         raise UnusableFile(
             path, "is binary, not text; remove it or save the article as .txt, .md or .html"
@@ -49,6 +53,37 @@ def decode(data: bytes, path: str) -> str:
     if not text.strip():
         raise UnusableFile(path, "is empty; remove it or add the article text")
     return text
+
+
+def _mostly_utf8(data: bytes) -> str | None:
+    """UTF-8 text with a few broken bytes (a bad copy-paste, a truncated download), with
+    the broken bytes shown as U+FFFD; None when most non-ASCII bytes are not UTF-8.
+
+    Why: left to charset-normalizer, one stray byte in a UTF-8 article can make it pick
+    a legacy code page (cp932 was seen) and turn every accented name into mojibake
+    ("José" -> "Josﾃｩ"), which the name rules would then report as variants.
+    """
+    text = data.decode("utf-8", errors="replace")
+    broken = text.count("\ufffd")
+    valid = len(text) - len(text.encode("ascii", errors="ignore")) - broken  # non-ASCII characters
+    return text if valid > broken else None
+
+
+def _legacy_decode(data: bytes) -> str | None:
+    """Text in a legacy code page, detected by charset-normalizer; Windows-1252 on a near tie.
+
+    Why the tie-break: on an English article with a few accented letters the detector
+    finds many code pages about equally plausible and may pick cp1257 or cp1250, which
+    read "Siobhán" as "Siobhįn" and "São" as "Săo". Windows-1252 is the legacy encoding
+    of most English-language news, so it is taken whenever its reading is rated as calm
+    as the best one, give or take ``_CHAOS_TIE``. Cyrillic, Greek or Japanese text read as
+    cp1252 is far more chaotic, so those keep the detector's choice.
+    """
+    best = charset_normalizer.from_bytes(data).best()
+    if best is None:
+        return None
+    western = charset_normalizer.from_bytes(data, cp_isolation=["cp1252"]).best()
+    return str(western if western is not None and western.chaos <= best.chaos + _CHAOS_TIE else best)
 
 
 def split_front_matter(text: str, path: str) -> tuple[dict[str, object], str, int]:
@@ -62,16 +97,13 @@ def split_front_matter(text: str, path: str) -> tuple[dict[str, object], str, in
             f"{path}:1", "front matter is not closed; end it with a line '---' before the text"
         )
     block = text[opening.end() : closing.start()]
-    try:
-        loaded = yaml.safe_load(block)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = 2 + (mark.line if mark is not None else 0)
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    if len(block) > MAX_FRONT_MATTER_CHARS:
         raise ArticleError(
-            f"{path}:{line}",
-            f"malformed front matter ({problem}); write one 'key: value' per line",
-        ) from None
+            f"{path}:1",
+            f"front matter is {len(block):,} characters, over the limit of {MAX_FRONT_MATTER_CHARS:,}; "
+            "is the closing '---' line in the wrong place?",
+        )
+    loaded = _load_front_matter(block, path)
     if loaded is None:
         loaded = {}
     if not isinstance(loaded, dict):
@@ -82,6 +114,46 @@ def split_front_matter(text: str, path: str) -> tuple[dict[str, object], str, in
         raise ArticleError(f"{path}:{_line_of_key(text, exc.key)}", str(exc)) from None
     body_start = closing.end() + 1 if closing.end() < len(text) else closing.end()
     return fields, text[body_start:], text.count("\n", 0, body_start)
+
+
+def _load_front_matter(block: str, path: str) -> object:
+    """The YAML value of a front matter block; ArticleError naming the line otherwise.
+
+    ``yaml.safe_load`` lets plain Python errors through, not only YAMLError: a date
+    that does not exist ("2022-02-30") or an integer of 5,000 digits raise ValueError,
+    and deep nesting ("[[[[...") RecursionError. Each must be one line naming the file.
+    """
+    try:
+        return yaml.safe_load(block)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = 2 + (mark.line if mark is not None else 0)
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    except RecursionError:
+        line, problem = 2, "nested too deeply"
+    except ValueError as exc:
+        line, problem = 2 + _unusable_value_line(block), str(exc).split(";")[0]
+    raise ArticleError(
+        f"{path}:{line}", f"malformed front matter ({problem}); write one 'key: value' per line"
+    )
+
+
+def _unusable_value_line(block: str) -> int:
+    """The 0-based line in ``block`` of the first top-level value YAML cannot construct."""
+    loader = yaml.SafeLoader(block)
+    try:
+        node = loader.get_single_node()
+        pairs = node.value if isinstance(node, yaml.MappingNode) else []
+        for _key, value in pairs:
+            try:
+                loader.construct_object(value, deep=True)
+            except ValueError:
+                return value.start_mark.line
+    except (yaml.YAMLError, RecursionError):
+        pass
+    finally:
+        loader.dispose()
+    return 0
 
 
 def read_text(text: str, path: str, name_hint: str) -> RawArticle:

@@ -106,7 +106,15 @@ def read_rule_file(path: Path, display: str | None = None) -> Node | None:
         raise RuleFileError(shown, 1, f"rule file is not UTF-8 text ({exc.reason} at byte {exc.start}; save it as UTF-8)") from exc
     except OSError as exc:
         raise RuleFileError(shown, 1, f"cannot read rule file: {exc.strerror or exc} (check the path and permissions)") from exc
-    loader = _SafeComposer(text, shown)
+    try:
+        loader = _SafeComposer(text, shown)
+    except yaml.reader.ReaderError as exc:
+        # Raised while the loader reads the text, before any parsing: a control character.
+        before = text[: exc.position]
+        line, column = before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1
+        raise RuleFileError(
+            shown, line, f"invalid YAML: character #x{exc.character:04x} is not allowed (remove it)", column
+        ) from None
     try:
         return loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
