@@ -21,6 +21,7 @@ from itertools import combinations
 
 import numpy as np
 
+from . import collector
 from .models import Article, Claim, Recurrence, Sentence, Story
 
 # scores[i, j] for sentences a[i], b[j], given their cosine similarities.
@@ -171,15 +172,14 @@ def cluster_claims(
         edges: list[tuple[float, SentenceKey, SentenceKey]] = []
         # (sentence, other article) -> (its best-scoring sentence there, score)
         best_partner: dict[tuple[SentenceKey, str], tuple[SentenceKey, float]] = {}
+        matrices = {m: np.vstack([vectors[_key(s)] for s in by_article[m]]) for m in members}
         for first, second in article_pairs(members, by_article, vectors, outlet, exact_up_to):
             a, b = by_article[first], by_article[second]
-            cosines = np.vstack([vectors[_key(s)] for s in a]) @ np.vstack([vectors[_key(s)] for s in b]).T
+            cosines = matrices[first] @ matrices[second].T
             scores = np.round(scorer(a, b, cosines), 6)
-            for i, s in enumerate(a):
-                j = int(np.argmax(scores[i]))
+            for i, (s, j) in enumerate(zip(a, np.argmax(scores, axis=1).tolist())):
                 best_partner[(_key(s), second)] = (_key(b[j]), float(scores[i, j]))
-            for j, s in enumerate(b):
-                i = int(np.argmax(scores[:, j]))
+            for j, (s, i) in enumerate(zip(b, np.argmax(scores, axis=0).tolist())):
                 best_partner[(_key(s), first)] = (_key(a[i]), float(scores[i, j]))
             edges.extend(
                 (float(scores[r, c]), _key(a[r]), _key(b[c]))
@@ -277,28 +277,58 @@ def find_recurrences(
     for s in keyed:
         first.setdefault(s.text, _key(s))
     unique = np.vstack([vectors[first[t]] for t in texts])
-    occurrences: dict[int, list[int]] = {}
-    for n, s in enumerate(keyed):
-        occurrences.setdefault(text_index[s.text], []).append(n)
-    # Pairs of sentences (by position in ``keyed``) with the similarity of their texts.
-    close: dict[tuple[int, int], float] = {}
+    # Occurrences of each distinct text, as positions in ``keyed`` grouped by text.
+    of_text = np.array([text_index[s.text] for s in keyed])
+    by_text = np.argsort(of_text, kind="stable")
+    counts = np.bincount(of_text, minlength=len(texts))
+    offsets = np.concatenate([[0], np.cumsum(counts)])
+    # Story of each sentence as its rank among the story ids (their sorted order).
+    story_ids = sorted({story_of[s.article] for s in keyed})
+    story_rank = {st: r for r, st in enumerate(story_ids)}
+    story = np.array([story_rank[story_of[s.article]] for s in keyed])
+    # Pairs of sentences (by position in ``keyed``, i < j) with the similarity of their texts.
+    found_i, found_j, found_similarity = [], [], []
     for begin in range(0, len(texts), _RECURRENCE_BLOCK):
         block = np.round(unique[begin : begin + _RECURRENCE_BLOCK] @ unique.T, 6)
-        for p, q in zip(*np.nonzero(block >= threshold)):
-            p = int(p) + begin
-            q = int(q)
-            if q < p:
-                continue
-            for i in occurrences[p]:
-                for j in occurrences[q]:
-                    if i != j and story_of[keyed[i].article] != story_of[keyed[j].article]:
-                        close[(min(i, j), max(i, j))] = float(block[p - begin, q])
-    found = [
-        Recurrence(
-            stories=tuple(sorted({story_of[keyed[i].article], story_of[keyed[j].article]})),
-            sentences=(keyed[i], keyed[j]),
-            similarity=similarity,
+        p, q = np.nonzero(block >= threshold)
+        similarity = block[p, q]
+        p = p + begin
+        keep = q >= p
+        p, q, similarity = p[keep], q[keep], similarity[keep]
+        i, j, similarity = _occurrence_pairs(p, q, similarity, by_text, counts, offsets)
+        keep = (i != j) & (story[i] != story[j])
+        i, j, similarity = i[keep], j[keep], similarity[keep]
+        low, high = np.minimum(i, j), np.maximum(i, j)
+        found_i.append(low)
+        found_j.append(high)
+        found_similarity.append(similarity)
+    i, j, similarity = (np.concatenate(parts) for parts in (found_i, found_j, found_similarity))
+    # A text close to itself pairs its occurrences both ways round: keep each pair once.
+    _, once = np.unique(i.astype(np.int64) * len(keyed) + j, return_index=True)
+    i, j, similarity = i[once], j[once], similarity[once]
+    # Sorted by (stories, first sentence, second sentence): ``keyed`` is in sentence order.
+    first_story, second_story = np.minimum(story[i], story[j]), np.maximum(story[i], story[j])
+    order = np.lexsort((j, i, second_story, first_story))
+    width = len(story_ids)
+    pairs_of_stories, pair_code = np.unique(first_story[order] * width + second_story[order], return_inverse=True)
+    names = [(story_ids[code // width], story_ids[code % width]) for code in pairs_of_stories.tolist()]
+    with collector.paused():  # a million objects without a cycle (see ``collector``)
+        return tuple(
+            Recurrence(names[code], (keyed[x], keyed[y]), value)
+            for code, x, y, value in zip(
+                pair_code.ravel().tolist(), i[order].tolist(), j[order].tolist(), similarity[order].tolist()
+            )
         )
-        for (i, j), similarity in close.items()
-    ]
-    return tuple(sorted(found, key=lambda r: (r.stories, _key(r.sentences[0]), _key(r.sentences[1]))))
+
+
+def _occurrence_pairs(
+    p: np.ndarray, q: np.ndarray, similarity: np.ndarray, by_text: np.ndarray, counts: np.ndarray, offsets: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every (occurrence of text p, occurrence of text q) for each close pair of texts,
+    with the pair's similarity: one array operation instead of a loop per sentence pair."""
+    per_pair = counts[p] * counts[q]
+    pair = np.repeat(np.arange(len(p)), per_pair)
+    within = np.arange(len(pair)) - np.repeat(np.cumsum(per_pair) - per_pair, per_pair)
+    i = by_text[offsets[p[pair]] + within // counts[q[pair]]]
+    j = by_text[offsets[q[pair]] + within % counts[q[pair]]]
+    return i, j, similarity[pair]

@@ -32,6 +32,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal, TypeVar
 
 Granularity = Literal["day", "month", "year"]
@@ -179,8 +180,15 @@ class _Candidate:
     mentions: tuple[DateMention, ...]
 
 
+@lru_cache(maxsize=16384)  # the rules ask again for each pair a sentence is in; wire copy repeats it
 def find_dates(text: str, reference: dt.date | None = None) -> tuple[DateMention, ...]:
     """Return the date mentions of ``text`` in text order, resolved against ``reference``."""
+    if reference is not None:
+        # Where the dates are never depends on the reference, and only relative ones
+        # ("Wednesday", "June 29" without a year) resolve against it.
+        unresolved = find_dates(text)
+        if not any(mention.relative for mention in unresolved):
+            return unresolved
     candidates: list[_Candidate] = []
     for finder in _FINDERS:
         candidates.extend(finder(text, reference))

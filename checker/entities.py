@@ -27,10 +27,12 @@ from enum import Enum
 from functools import cached_property, lru_cache
 from itertools import pairwise
 
+import numpy as np
 from anyascii import anyascii
+from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from checker.models import Sentence
+from checker.models import Sentence, SentenceKind
 
 __all__ = [
     "DEFAULT_NAME_THRESHOLD",
@@ -183,24 +185,51 @@ def _similar_pairs() -> frozenset[tuple[str, str]]:
 _CHEAP_SUBSTITUTIONS = _similar_pairs()
 
 
+def _letter_classes() -> dict[int, str]:
+    """Letters a cheap substitution swaps, mapped to one letter per group: an edit
+    distance between the mapped strings never exceeds ``_edit_distance``."""
+    groups: list[set[str]] = [set(_VOWELS), *(set(g) for g in _SIMILAR_LETTERS)]
+    merged: list[set[str]] = []
+    for group in groups:
+        for other in [m for m in merged if m & group]:
+            group |= other
+            merged.remove(other)
+        merged.append(group)
+    return str.maketrans({letter: min(group) for group in merged for letter in group})
+
+
+_LETTER_CLASSES = _letter_classes()
+
+
 @lru_cache(maxsize=65536)
 def _edit_distance(a: str, b: str) -> float:
-    """Damerau-Levenshtein (adjacent transpositions) with cheap similar-letter swaps."""
-    cheap = _CHEAP_SUBSTITUTIONS
-    before_previous: list[float] = []
-    previous = [float(j) for j in range(len(b) + 1)]
-    for i in range(1, len(a) + 1):
-        x = a[i - 1]
-        current = [float(i)] + [0.0] * len(b)
-        for j in range(1, len(b) + 1):
-            y = b[j - 1]
-            substitution = 0.0 if x == y else (_SIMILAR_COST if (x, y) in cheap else 1.0)
-            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + substitution)
-            if i > 1 and j > 1 and x == b[j - 2] and a[i - 2] == y:
-                cost = min(cost, before_previous[j - 2] + 1)
-            current[j] = cost
-        before_previous, previous = previous, current
-    return previous[len(b)]
+    """Damerau-Levenshtein (adjacent transpositions) with cheap similar-letter swaps.
+
+    Counted in half edits as integers (a cheap swap is 1, any other edit 2), which is
+    exact and about twice as fast as floats: name linking computes many of these.
+    """
+    cheap, cheap_cost = _CHEAP_SUBSTITUTIONS, round(2 * _SIMILAR_COST)
+    before_previous: list[int] = []
+    previous = list(range(0, 2 * len(b) + 1, 2))
+    x_before = ""
+    for i, x in enumerate(a, 1):
+        left = diagonal = 2 * (i - 1)
+        left += 2
+        current = [left]
+        y_before = ""
+        for j, y in enumerate(b, 1):
+            above = previous[j]
+            cost = diagonal if x == y else diagonal + (cheap_cost if (x, y) in cheap else 2)
+            if above + 2 < cost:
+                cost = above + 2
+            if left + 2 < cost:
+                cost = left + 2
+            if x == y_before and x_before == y and i > 1 and j > 1 and before_previous[j - 2] + 2 < cost:
+                cost = before_previous[j - 2] + 2
+            current.append(cost)
+            left, diagonal, y_before = cost, above, y
+        before_previous, previous, x_before = previous, current, x
+    return previous[len(b)] / 2
 
 
 # Dictionary words that qualify a name ("South Korea", "New Zealand"): a different one is
@@ -229,6 +258,21 @@ def _token_similarity(a: str, b: str) -> float:
     return best
 
 
+def _may_be_close(a: str, b: str) -> bool:
+    """False only when ``_token_similarity(a, b) < 0.5`` is certain: a bound from two
+    rapidfuzz distances (see ``_close_parts``), much cheaper than the similarity itself."""
+    if a == b or len(a) == 1 or len(b) == 1:
+        return True
+    if a in _QUALIFIERS or b in _QUALIFIERS:
+        return False
+    for x, y in ((a, b), (_fold(a), _fold(b))):
+        budget = min(max(len(x), len(y)), _EDIT_LENGTH_CAP)
+        grouped = OSA.distance(x.translate(_LETTER_CLASSES), y.translate(_LETTER_CLASSES))
+        if grouped + OSA.distance(x, y) <= budget:
+            return True
+    return False
+
+
 def _merge_split_parts(tokens: tuple[str, ...], other: tuple[str, ...]) -> tuple[str, ...]:
     """Join adjacent parts written apart on one side only ("Patr ushev", "Rami makhlouf")."""
     parts = list(tokens)
@@ -237,6 +281,8 @@ def _merge_split_parts(tokens: tuple[str, ...], other: tuple[str, ...]) -> tuple
         merged = False
         for i in range(len(parts) - 1):
             joined = parts[i] + parts[i + 1]
+            if not any(_may_be_close(joined, o) for o in other):
+                continue  # as one part it matches nothing at 0.5: no join here
             as_one = max(_token_similarity(joined, o) for o in other)
             apart = max(
                 max(_token_similarity(parts[i], o), _token_similarity(parts[i + 1], o))
@@ -357,6 +403,7 @@ class NameRelation(str, Enum):
 _ACRONYM_SKIPPED_WORDS = _word_set("of and for the on in at to de la du des der und")
 
 
+@lru_cache(maxsize=65536)  # asked for every form, many times per story
 def _acronym_letters(name: str) -> str | None:
     """The letters of a name written as an acronym ("NATO", "U.S."), else None."""
     stripped = _POSSESSIVE.sub("", unicodedata.normalize("NFKC", name)).strip()
@@ -367,17 +414,21 @@ def _acronym_letters(name: str) -> str | None:
 
 def _is_acronym_of(acronym: str, expansion: str) -> bool:
     letters = _acronym_letters(acronym)
-    if letters is None:
-        return False
+    return letters is not None and letters in _acronyms_of(expansion)
+
+
+@lru_cache(maxsize=65536)  # every acronym of a story is tried against every other name
+def _acronyms_of(expansion: str) -> frozenset[str]:
+    """The acronyms a name can be written as: its initials, with or without small words."""
     words = re.findall(r"[A-Za-z0-9]+", anyascii(_TRAILING_PARENTHESIS.sub("", expansion)))
     while len(words) > 1 and words[-1].casefold() in _LEGAL_FORMS:
         words.pop()
     if len(words) < 2:
-        return False
+        return frozenset()
     # An acronym inside the expansion gives all its letters ("US Geological Survey").
     initials = [w.casefold() if w.isupper() else w[0].casefold() for w in words]
     content = [x for x, w in zip(initials, words) if w.casefold() not in _ACRONYM_SKIPPED_WORDS]
-    return letters in {"".join(initials), "".join(content)}
+    return frozenset({"".join(initials), "".join(content)})
 
 
 def _part_or_initial(a: str, b: str) -> bool:
@@ -576,7 +627,7 @@ class _Word:
     def initial_position(self) -> bool:
         return self.sentence_initial or self.quote_initial
 
-    @property
+    @cached_property  # words are kept per sentence text (``_sentence_words``) and read often
     def key(self) -> str:
         return self.text.rstrip(".").casefold()
 
@@ -631,14 +682,14 @@ def _is_all_caps(word: str) -> bool:
     return len(letters) >= 2 and all(c.isupper() for c in letters)
 
 
-def _is_title_case(sentence: Sentence, text: str, words: Sequence[_Word]) -> bool:
+def _is_title_case(kind: SentenceKind, text: str, words: Sequence[_Word]) -> bool:
     """Headline case ("Japan PM Seeks Upgrade Of NATO Partnership"): every word is noise.
 
     Only headlines and lines without a full stop qualify: a body sentence listing
     "South Korean President Yoon Seok-wyeh, Australian Prime Minister Albanese, ..." is
     mostly capitalised too.
     """
-    if sentence.kind != "headline" and text.rstrip().endswith((".", "!", "?", '."', ".”")):
+    if kind != "headline" and text.rstrip().endswith((".", "!", "?", '."', ".”")):
         return False
     alphabetic = [w for w in words if w.text[:1].isalpha()]
     if len(alphabetic) < 4:
@@ -655,16 +706,28 @@ class _ArticleVocabulary:
     lowercase: frozenset[str]  # seen in lowercase anywhere
 
 
-def _vocabulary(sentence_words: Iterable[list[_Word]]) -> _ArticleVocabulary:
+def _vocabulary(sentence_texts: Iterable[str]) -> _ArticleVocabulary:
     inside: set[str] = set()
     lower: set[str] = set()
-    for words in sentence_words:
-        for word in words:
-            if word.text[:1].islower():
-                lower.add(word.key)
-            elif not word.initial_position:
-                inside.add(word.key)
+    for text in sentence_texts:
+        own_inside, own_lower, _ = _sentence_vocabulary(text)
+        inside |= own_inside
+        lower |= own_lower
     return _ArticleVocabulary(frozenset(inside), frozenset(lower))
+
+
+@lru_cache(maxsize=16384)
+def _sentence_vocabulary(text: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """One sentence's share of ``_vocabulary`` (capitalised inside, lowercase), and all its
+    word keys: kept per text, as its words are."""
+    inside: set[str] = set()
+    lower: set[str] = set()
+    for word in _sentence_words(text):
+        if word.text[:1].islower():
+            lower.add(word.key)
+        elif not word.initial_position:
+            inside.add(word.key)
+    return frozenset(inside), frozenset(lower), frozenset(w.key for w in _sentence_words(text))
 
 
 def _is_name_word(
@@ -765,49 +828,67 @@ def find_mentions(sentences: Iterable[Sentence], article_text: str) -> list[Ment
     months, weekdays, nationality adjectives, boilerplate and headline-case sentences are
     skipped. A heuristic, not full NER: it knows no people, only how names are written.
     """
-    prepared: list[tuple[Sentence, str, int, list[_Word]]] = []
+    prepared: list[tuple[Sentence, str, int]] = []
     for sentence in sentences:
         if sentence.kind == "boilerplate":
             continue
         begin = article_text.find(sentence.text, sentence.start) if sentence.text else -1
         offset = begin if 0 <= begin < sentence.end else sentence.start
         text = article_text[offset : sentence.end]
-        prepared.append((sentence, text, offset, _words(text, offset)))
-    vocabulary = _vocabulary(words for _, _, _, words in prepared)
+        prepared.append((sentence, text, offset))
+    vocabulary = _vocabulary(text for _, text, _ in prepared)
     mentions: list[Mention] = []
-    for sentence, text, offset, words in prepared:
-        if _is_title_case(sentence, text, words):
-            continue
-        found: list[tuple[int, Mention]] = []  # (where the role or name starts, mention)
-        for run in _runs(words, text, offset, vocabulary):
-            role_words, name_words = _split_role(run)
-            if role_words and not name_words:
-                # "New Zealand Prime Minister" with no name: keep the place, drop the title.
-                first_title = next(k for k, w in enumerate(role_words) if w.key in _ROLE_WORDS)
-                role_words, name_words = [], role_words[:first_title]
-            while name_words and name_words[-1].text in _NAME_CONNECTORS:
-                name_words = name_words[:-1]
-            if not name_words or _is_only_nationality(name_words):
-                continue
-            if all(w.key in _QUALIFIERS for w in name_words):
-                continue  # "East" of "East and South China seas"
-            if all(len(w.text.rstrip(".")) == 1 for w in name_words):
-                continue
-            start, end = name_words[0].start, name_words[-1].end
-            role = None
-            if role_words:
-                role = article_text[role_words[0].start : role_words[-1].end]
-            found.append(
-                (
-                    role_words[0].start if role_words else start,
-                    Mention(
-                        sentence.article, sentence.index, start, end, article_text[start:end], role
-                    ),
-                )
-            )
-        mentions.extend(_with_listings(found, article_text))
+    for sentence, text, offset in prepared:
+        # The vocabulary only matters for this sentence's own words: with the same answers
+        # for them, a sentence repeated in another article has the same mentions.
+        keys = _sentence_vocabulary(text)[2]
+        inside = keys & vocabulary.capitalised_inside
+        lowercase = keys & vocabulary.lowercase
+        mentions.extend(
+            Mention(sentence.article, sentence.index, m.start + offset, m.end + offset, m.text, m.role, m.listing)
+            for m in _sentence_mentions(text, sentence.kind, inside, lowercase)
+        )
     mentions.sort(key=lambda m: (m.start, m.end))
     return mentions
+
+
+@lru_cache(maxsize=16384)
+def _sentence_words(text: str) -> tuple[_Word, ...]:
+    """``_words`` of a sentence, offsets relative to it: computed once per distinct text."""
+    return tuple(_words(text, 0))
+
+
+@lru_cache(maxsize=32768)
+def _sentence_mentions(
+    text: str, kind: SentenceKind, capitalised_inside: frozenset[str], lowercase: frozenset[str]
+) -> tuple[Mention, ...]:
+    """The mentions of one sentence, with offsets relative to it and no article yet; the
+    vocabulary sets need only hold this sentence's words (see ``find_mentions``)."""
+    words = list(_sentence_words(text))
+    if _is_title_case(kind, text, words):
+        return ()
+    vocabulary = _ArticleVocabulary(capitalised_inside, lowercase)
+    found: list[tuple[int, Mention]] = []  # (where the role or name starts, mention)
+    for run in _runs(words, text, 0, vocabulary):
+        role_words, name_words = _split_role(run)
+        if role_words and not name_words:
+            # "New Zealand Prime Minister" with no name: keep the place, drop the title.
+            first_title = next(k for k, w in enumerate(role_words) if w.key in _ROLE_WORDS)
+            role_words, name_words = [], role_words[:first_title]
+        while name_words and name_words[-1].text in _NAME_CONNECTORS:
+            name_words = name_words[:-1]
+        if not name_words or _is_only_nationality(name_words):
+            continue
+        if all(w.key in _QUALIFIERS for w in name_words):
+            continue  # "East" of "East and South China seas"
+        if all(len(w.text.rstrip(".")) == 1 for w in name_words):
+            continue
+        start, end = name_words[0].start, name_words[-1].end
+        role = None
+        if role_words:
+            role = text[role_words[0].start : role_words[-1].end]
+        found.append((role_words[0].start if role_words else start, Mention("", 0, start, end, text[start:end], role)))
+    return tuple(_with_listings(found, text))
 
 
 # What separates the items of an enumeration: ", ", " and ", ", and ", "; ", optionally
@@ -966,6 +1047,112 @@ def _is_surname_reference(short: tuple[str, ...], long: tuple[str, ...]) -> bool
     return not any(part in _QUALIFIERS for part in long[: -len(short)])
 
 
+# Comparing every pair of a story's forms costs a quadratic number of pure-Python edit
+# distances, almost all between unrelated names. ``_linkable_pairs`` keeps the pairs whose
+# relation can matter to ``link_mentions``; tests/test_entities.py checks on real names
+# that it never drops one.
+_CLOSE_PARTS = 0.5  # the lowest part similarity any link needs (see ``_linkable_pairs``)
+
+
+def _close_parts(parts: Sequence[str]) -> list[set[int]]:
+    """For each part, the parts (itself included) with ``_token_similarity >= 0.5``.
+
+    rapidfuzz bounds ``_edit_distance`` in C for all pairs at once, raw and folded as
+    ``_token_similarity`` compares them. With ``plain`` the edit distance and ``grouped``
+    the one between letters mapped to their cheap-swap group, an alignment of F full edits
+    and C cheap swaps costs F + C/2, where F >= grouped and F + C >= plain: so
+    (grouped + plain) / 2 <= distance <= plain. Only pairs between the bounds, initials
+    and qualifiers are left to ``_token_similarity``.
+    """
+    n = len(parts)
+    if n == 0:
+        return []
+    maybe = np.zeros((n, n), dtype=bool)
+    certain = np.zeros((n, n), dtype=bool)
+    for variant in (list(parts), [_fold(p) for p in parts]):
+        lengths = np.array([len(p) for p in variant])
+        budget = np.minimum(np.maximum(lengths[:, None], lengths[None, :]), _EDIT_LENGTH_CAP)
+        mapped = [p.translate(_LETTER_CLASSES) for p in variant]
+        grouped = process.cdist(mapped, mapped, scorer=OSA.distance, dtype=np.int32)
+        plain = process.cdist(variant, variant, scorer=OSA.distance, dtype=np.int32)
+        maybe |= grouped + plain <= budget  # 1 - distance / budget >= 0.5 is possible
+        certain |= 2 * plain <= budget  # ... and certain
+    special = np.array([len(p) == 1 or p in _QUALIFIERS for p in parts], dtype=bool)
+    maybe |= special[:, None] | special[None, :]
+    certain &= ~(special[:, None] | special[None, :])
+    partners = [{i} for i in range(n)]
+    for i, j in zip(*(k.tolist() for k in np.nonzero(np.triu(maybe, 1)))):
+        # The similarity is symmetric: one cache entry per pair, whichever comes first.
+        if certain[i, j] or _token_similarity(*sorted((parts[i], parts[j]))) >= _CLOSE_PARTS:
+            partners[i].add(j)
+            partners[j].add(i)
+    return partners
+
+
+def _linkable_pairs(texts: Sequence[str]) -> list[tuple[int, int]]:
+    """The pairs (i < j, sorted) of distinct forms whose ``compare_names`` relation can be
+    SAME, ACRONYM or VARIANT, or DIFFERENT with ``_most_parts_agree``: ``link_mentions``
+    skips every other pair whatever its relation, so those are never compared.
+
+    Why nothing is lost: SAME is equal joined parts. An acronym is one part, and no
+    variant of a name that is not one: with such a name it matters only when it is its
+    acronym. ``_most_parts_agree`` needs two parts with close partners (0.75). A VARIANT
+    scores at least 0.6; unless ``_merge_split_parts`` can join two adjacent parts (only
+    when the join is close, at least 0.5, to a part of the other name), every part of the
+    shorter name is aligned with a partner at 0.6 or more (the first part may be a
+    hypocorism of the other's first part instead).
+    """
+    tokens = [name_tokens(t) for t in texts]
+    acronym = [bool(t) and _acronym_letters(text) is not None for text, t in zip(texts, tokens)]
+    vocabulary: dict[str, int] = {}
+    part_columns: list[list[int]] = []
+    join_columns: list[list[int]] = []
+    for parts, is_acronym in zip(tokens, acronym):
+        parts = () if is_acronym else parts
+        part_columns.append([vocabulary.setdefault(p, len(vocabulary)) for p in parts])
+        join_columns.append([vocabulary.setdefault(a + b, len(vocabulary)) for a, b in pairwise(parts)])
+    partners = _close_parts(list(vocabulary))
+    part_sets = [set(columns) for columns in part_columns]
+
+    def may_link(f: int, g: int) -> bool:
+        if any(partners[c] & part_sets[g] for c in join_columns[f]) or any(
+            partners[c] & part_sets[f] for c in join_columns[g]
+        ):
+            return True  # parts may be joined: leave it to ``compare_names``
+        covered_f = [bool(partners[c] & part_sets[g]) for c in part_columns[f]]
+        covered_g = [bool(partners[c] & part_sets[f]) for c in part_columns[g]]
+        if sum(covered_f) >= 2 or sum(covered_g) >= 2:
+            return True
+        first, other_first = tokens[f][0], tokens[g][0]
+        nickname = _is_hypocorism(first, other_first) or _is_hypocorism(other_first, first)
+        return (all(covered_f[1:]) and (covered_f[0] or nickname)) or (
+            all(covered_g[1:]) and (covered_g[0] or nickname)
+        )
+
+    pairs: set[tuple[int, int]] = set()
+    # Forms with a piece (a part or a join of two) close to a piece of the other.
+    pieces = [set(part_columns[f] + join_columns[f]) for f in range(len(texts))]
+    reach = [set().union(*(partners[c] for c in own)) for own in pieces]
+    for f in range(len(texts)):
+        for g in range(f + 1, len(texts)):
+            if reach[f] & pieces[g] and may_link(f, g):
+                pairs.add((f, g))
+    by_joined: dict[str, list[int]] = defaultdict(list)
+    for i, parts in enumerate(tokens):
+        if parts:
+            by_joined["".join(parts)].append(i)
+    for same in by_joined.values():
+        pairs.update((a, b) for k, a in enumerate(same) for b in same[k + 1 :])
+    for i, is_acronym in enumerate(acronym):
+        if not is_acronym:
+            continue
+        for j in range(len(texts)):
+            # Another acronym may be a variant; any other name only its expansion.
+            if j != i and tokens[j] and (acronym[j] or _is_acronym_of(texts[i], texts[j])):
+                pairs.add((min(i, j), max(i, j)))
+    return sorted(pairs)
+
+
 def link_mentions(
     mentions: Sequence[Mention],
     outlet_of: Mapping[str, str],
@@ -998,7 +1185,7 @@ def link_mentions(
         clusters.union(i, j)
         links.append((min(i, j), max(i, j), relation, reason))
 
-    index_pairs = [(i, j) for i in range(len(forms)) for j in range(i + 1, len(forms))]
+    index_pairs = _linkable_pairs([form.text for form in forms])
     relations = {(i, j): compare_names(forms[i].text, forms[j].text) for i, j in index_pairs}
 
     # 1. Names alone: the same name written differently, and acronyms.
@@ -1009,12 +1196,14 @@ def link_mentions(
             link(i, j, relation, "acronym")
 
     # 2. Short references to a fuller name, when only one fuller name fits.
+    ending_with: dict[str, list[int]] = defaultdict(list)  # a fuller name ends as the short one
+    for j, other in enumerate(forms):
+        if other.tokens:
+            ending_with[other.tokens[-1]].append(j)
     for i, form in enumerate(forms):
-        if _acronym_letters(form.text) is not None:
+        if _acronym_letters(form.text) is not None or not form.tokens:
             continue
-        fuller = [
-            j for j, other in enumerate(forms) if _is_surname_reference(form.tokens, other.tokens)
-        ]
+        fuller = [j for j in ending_with[form.tokens[-1]] if _is_surname_reference(form.tokens, forms[j].tokens)]
         roots = {clusters.find(j) for j in fuller}
         if len(roots) == 1:
             target = min(fuller, key=lambda j: (-len(forms[j].tokens), j))

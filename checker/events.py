@@ -187,18 +187,34 @@ def article_matrices(
     return {a: np.vstack(v) for a, v in rows.items() if v}
 
 
-def link(first: ArticleProfile, second: ArticleProfile, a: np.ndarray, b: np.ndarray) -> StoryLink | None:
-    """The content link between two articles (``first.id`` < ``second.id``), if any."""
+def link(
+    first: ArticleProfile,
+    second: ArticleProfile,
+    a: np.ndarray,
+    b: np.ndarray,
+    centres: tuple[tuple[np.ndarray, np.floating], tuple[np.ndarray, np.floating]] | None = None,
+) -> StoryLink | None:
+    """The content link between two articles (``first.id`` < ``second.id``), if any.
+
+    ``centres`` are ``_centre(a)`` and ``_centre(b)`` when the caller keeps them: an
+    article meets many others, and its mean vector is the same each time.
+    """
     sims = a @ b.T
     shared = int((sims.max(axis=1) >= SENTENCE_LINK).sum())
-    ci, cj = a.mean(axis=0), b.mean(axis=0)
-    centroid = float(ci @ cj / (np.linalg.norm(ci) * np.linalg.norm(cj)))
+    (ci, norm_i), (cj, norm_j) = centres or (_centre(a), _centre(b))
+    centroid = float(ci @ cj / (norm_i * norm_j))
     pair = f"{first.outlet} and {second.outlet}"
     if shared >= SHARED_SENTENCES_LINK:
         return StoryLink(first.id, second.id, float(shared), f"{pair} share {shared} near-identical sentences")
     if centroid >= CENTROID_LINK:
         return StoryLink(first.id, second.id, centroid, f"{pair} have content similarity {centroid:.2f}")
     return None
+
+
+def _centre(matrix: np.ndarray) -> tuple[np.ndarray, np.floating]:
+    """An article's mean sentence vector and its length (for ``link``)."""
+    mean = matrix.mean(axis=0)
+    return mean, np.linalg.norm(mean)
 
 
 def _dates_compatible(a: EventDate | None, b: EventDate | None) -> bool:
@@ -267,6 +283,7 @@ def _blocked_pairs(
     starts = np.concatenate([[0], np.cumsum(sizes)])
     sentences = np.vstack([mats[a] for a in ids]).astype(np.float32)
     owner = np.repeat(np.arange(len(ids)), sizes)
+    distinct, distinct_of = _distinct_rows(sentences)
     centroids = np.vstack([mats[a].mean(axis=0) for a in ids]).astype(np.float32)
     centroids /= np.linalg.norm(centroids, axis=1, keepdims=True)
     position = {g: k for k, g in enumerate(eligible)}
@@ -283,7 +300,7 @@ def _blocked_pairs(
     def search(local: list[int], window: np.ndarray) -> None:
         rows = np.concatenate([np.arange(starts[k], starts[k + 1]) for k in local])
         columns = np.concatenate([np.arange(starts[k], starts[k + 1]) for k in window])
-        hits = _close(sentences, rows, columns, SENTENCE_LINK - _MARGIN, owner)
+        hits = _close_owners(distinct, distinct_of, owner, rows, columns, SENTENCE_LINK - _MARGIN)
         hits += _close(centroids, np.asarray(local), window, CENTROID_LINK - _MARGIN, None)
         found.update((min(eligible[a], eligible[b]), max(eligible[a], eligible[b])) for a, b in hits if a != b)
 
@@ -305,6 +322,46 @@ def _blocked_pairs(
             search(block, np.flatnonzero(window))
             block, mask = [], np.zeros(len(ids), dtype=bool)
     return {(i, j) for i, j in found if _dates_compatible(profiles[i].date, profiles[j].date)}
+
+
+def _distinct_rows(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct rows of ``matrix`` and, for each row, the index of its distinct row."""
+    rows = np.ascontiguousarray(matrix)
+    keys = rows.view(np.dtype((np.void, rows.dtype.itemsize * rows.shape[1]))).ravel()
+    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    return rows[first], inverse.ravel()
+
+
+def _close_owners(
+    distinct: np.ndarray, distinct_of: np.ndarray, owners: np.ndarray, rows: np.ndarray, columns: np.ndarray, cut: float
+) -> list[tuple[int, int]]:
+    """(owner of a row, owner of a column) pairs with a sentence pair at cosine >= ``cut``.
+
+    Each distinct vector is compared once: wire copy repeats sentences across articles,
+    and an undated article is searched against the whole corpus. (Equal vectors can
+    differ in the last bits of a product: the cuts' margin covers that.)
+    """
+    row_ids, column_ids = np.unique(distinct_of[rows]), np.unique(distinct_of[columns])
+    owners_of_row = _owners_by_vector(distinct_of, owners, rows)
+    owners_of_column = _owners_by_vector(distinct_of, owners, columns)
+    pairs = {
+        (a, b)
+        for r, c in _close(distinct, row_ids, column_ids, cut, None)
+        for a in owners_of_row[r]
+        for b in owners_of_column[c]
+    }
+    return sorted(pairs)
+
+
+def _owners_by_vector(distinct_of: np.ndarray, owners: np.ndarray, rows: np.ndarray) -> dict[int, list[int]]:
+    """Distinct vector -> the owners of the ``rows`` that have it."""
+    width = int(owners.max()) + 1
+    keys = np.unique(distinct_of[rows].astype(np.int64) * width + owners[rows])
+    vector, owner = (keys // width).tolist(), (keys % width).tolist()
+    grouped: dict[int, list[int]] = {}
+    for v, o in zip(vector, owner):
+        grouped.setdefault(v, []).append(o)
+    return grouped
 
 
 def _close(
@@ -335,8 +392,13 @@ def find_links(
 ) -> list[StoryLink]:
     """Every content link among ``profiles`` (sorted by id), or those touching ``queries``."""
     links = []
+    centres: dict[str, tuple[np.ndarray, np.floating]] = {}
     for i, j in candidate_pairs(profiles, mats, queries, exact_up_to=exact_up_to):
-        found = link(profiles[i], profiles[j], mats[profiles[i].id], mats[profiles[j].id])
+        a, b = profiles[i].id, profiles[j].id
+        for article in (a, b):
+            if article not in centres:
+                centres[article] = _centre(mats[article])
+        found = link(profiles[i], profiles[j], mats[a], mats[b], (centres[a], centres[b]))
         if found is not None:
             links.append(found)
     return links

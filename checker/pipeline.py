@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import cluster, events, memo, similarity
+from . import cluster, collector, events, memo, similarity
 from .cache import Cache
 from .embed import DEFAULT_MODEL, Embedder, embed_texts, make_embedder
 from .ingest import read_articles
@@ -129,7 +129,8 @@ def check(
 
     result = analyse(articles, sentences, vectors, settings, ruleset, model=embedder.model_id, notes=notes, progress=progress)
     if cache:
-        cache.put_result(key, memo.result_to_json(result))
+        with collector.frozen():  # nor does writing them down
+            cache.put_result(key, memo.result_to_json(result))
     return result
 
 
@@ -189,7 +190,8 @@ def analyse(
         model=model,
     )
     advance = progress("rules", 1)
-    findings, rule_notes = run_rules(partial, ruleset, select=settings.select)
+    with collector.frozen():  # the rules need not watch the run's millions of objects
+        findings, rule_notes = run_rules(partial, ruleset, select=settings.select)
     advance(1)
     return CheckResult(
         articles=partial.articles,

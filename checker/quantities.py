@@ -23,6 +23,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from typing import Literal
 
 from .dates import align_by_agreement, find_dates
@@ -176,7 +177,17 @@ def find_quantities(text: str, *, exclude: Iterable[tuple[int, int]] | None = No
     ``exclude`` lists spans that hold no quantities; by default the spans of
     ``dates.find_dates(text)``, so years and days of the month are not counted.
     """
-    blocked = sorted(exclude if exclude is not None else ((d.start, d.end) for d in find_dates(text)))
+    if exclude is None:
+        return _quantities_outside_dates(text)
+    return _quantities(text, sorted(exclude))
+
+
+@lru_cache(maxsize=16384)  # the number rule asks again for each pair a sentence is in
+def _quantities_outside_dates(text: str) -> tuple[Quantity, ...]:
+    return _quantities(text, sorted((d.start, d.end) for d in find_dates(text)))
+
+
+def _quantities(text: str, blocked: list[tuple[int, int]]) -> tuple[Quantity, ...]:
     blocked += [(m.start(), m.end()) for m in _TIME_OF_DAY.finditer(text)]
     found: list[Quantity] = []
     claimed = list(blocked)  # grows as quantities take their words: "$2 billion", "one second"

@@ -26,7 +26,6 @@ the best F1 on ECB+ pairs. The pipeline and ``checker eval pairs --task claim`` 
 
 from __future__ import annotations
 
-import functools
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -36,6 +35,7 @@ import numpy as np
 from anyascii import anyascii
 
 from .models import Sentence
+from .stop_words import ENGLISH_STOP_WORDS
 
 __all__ = [
     "ATTACH_THRESHOLD",
@@ -90,15 +90,9 @@ _CALENDAR_WORDS = frozenset(
 # fmt: on
 
 
-@functools.cache
 def _stop_words() -> frozenset[str]:
-    """scikit-learn's English stop words ("The", "This" opening a sentence are not names).
-
-    Imported on first use: scikit-learn takes most of a second to import.
-    """
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
-    return frozenset(ENGLISH_STOP_WORDS)
+    """scikit-learn's English stop words ("The", "This" opening a sentence are not names)."""
+    return ENGLISH_STOP_WORDS
 
 
 def _tokens(text: str) -> list[str]:
@@ -348,12 +342,24 @@ def sentence_pair_scorer(
             found = terms[text] = sentence_terms(text, context)
         return found
 
+    agreements: dict[tuple[frozenset[str], frozenset[str]], float] = {}
+
+    def agreement(a: frozenset[str], b: frozenset[str]) -> float:
+        found = agreements.get((a, b))
+        if found is None:
+            found = agreements[(a, b)] = _number_agreement(a, b)
+        return found
+
     def score(a: Sequence[Sentence], b: Sequence[Sentence], cosines: np.ndarray) -> np.ndarray:
-        # Row-major, like cosines.ravel(): (a[0], b[0]), (a[0], b[1]), ...
+        # The rows of ``_features``, built column by column (no object per pair): row-major,
+        # like cosines.ravel(): (a[0], b[0]), (a[0], b[1]), ...
         terms_a, terms_b = [terms_of(s.text) for s in a], [terms_of(s.text) for s in b]
-        flat = cosines.ravel()
-        rows = [_features(x, y, flat[i * len(b) + j]).vector() for i, x in enumerate(terms_a) for j, y in enumerate(terms_b)]
-        features = np.array(rows, dtype=float).reshape(len(rows), len(fields(PairFeatures)))
+        features = np.empty((len(a) * len(b), len(fields(PairFeatures))), dtype=float)
+        features[:, 0] = cosines.ravel()
+        features[:, 1] = [float(bool(x.names) and bool(y.names) and not x.names & y.names) for x in terms_a for y in terms_b]
+        features[:, 2] = [
+            agreement(x.numbers, y.numbers) if x.numbers and y.numbers else 0.0 for x in terms_a for y in terms_b
+        ]
         return _probability(features).reshape(cosines.shape)
 
     return score

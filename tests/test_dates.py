@@ -239,3 +239,30 @@ def test_dates_discriminate_same_event_from_different_event_pairs() -> None:
                 counts[row["label"]][0] += 1
                 counts[row["label"]][1] += any(dates_conflict(a, b) for a, b in pairs)
     assert counts[0][1] / counts[0][0] > 0.35 and counts[1][1] / counts[1][0] < 0.2, counts
+
+
+def _every_finder(text: str, reference: dt.date | None) -> tuple[DateMention, ...]:
+    """``find_dates`` without its shortcuts: every finder, then the longest candidates."""
+    from checker import dates
+
+    candidates = [c for finder in dates._FINDERS for c in finder(text, reference)]
+    candidates.sort(key=lambda c: (-(c.end - c.start), c.start))
+    chosen: list = []
+    for candidate in candidates:
+        if all(candidate.end <= c.start or candidate.start >= c.end for c in chosen):
+            chosen.append(candidate)
+    return tuple(sorted((m for c in chosen for m in c.mentions), key=lambda m: (m.start, m.end)))
+
+
+def test_shortcuts_give_what_every_finder_gives() -> None:
+    """``find_dates`` reuses the dates found without a reference when none of them is
+    relative (and returns nothing when there are none): the same mentions either way."""
+    texts = [line for name in ("kuna_japan-pm-nato-partnership.txt", "kyodo_kishida-nato-summit.txt") for line in seed(name).splitlines()]
+    texts += [
+        "The talks on June 29, 2022 ended.", "He left on Wednesday.", "It happened last year in May.",
+        "Since 1949 the alliance grew.", "On the 29th they met; 2022-06-30 was next.", "Nothing dated here.",
+        "Yesterday and tomorrow, this morning.", "In May 5 people died.", "Next month and last June.",
+    ]
+    for text in texts:
+        for reference in (None, KYODO_2022, KYODO_2023, dt.date(2020, 2, 29)):
+            assert find_dates(text, reference) == _every_finder(text, reference), (text, reference)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from checker import entities
 from checker.entities import (
     DEFAULT_NAME_THRESHOLD,
     Entity,
@@ -434,3 +435,54 @@ def test_every_seed_name_pair_relation(mentions: dict[str, list[Mention]]) -> No
         ("U.S.", "United States"): "acronym",
         ("US", "United States"): "acronym",
     }
+
+
+# --- which form pairs linking compares ------------------------------------------------------
+
+
+def _real_name_groups(mentions: dict[str, list[Mention]]) -> list[list[str]]:
+    """Real names in groups of up to 120 (every pair of a group is checked): the seeds'
+    names, and the labelled name pairs' names in file order, so each pair shares a group."""
+    seed_names = sorted({m.text for found in mentions.values() for m in found})
+    groups = [seed_names]
+    for file in ("name_pairs_nomenklatura_dev.jsonl", "name_pairs_ecbplus.jsonl"):
+        names: list[str] = []
+        for line in (DATA / file).open(encoding="utf-8"):
+            row = json.loads(line)
+            names += [n for n in (row["a"], row["b"]) if n not in names]
+        groups += [names[k : k + 120] for k in range(0, len(names), 120)]
+    return groups
+
+
+def test_linkable_pairs_keep_every_pair_that_can_link(mentions: dict[str, list[Mention]]) -> None:
+    """``link_mentions`` compares only ``_linkable_pairs``; every pair left out must be one
+    it would skip anyway: not SAME, ACRONYM or VARIANT, and not DIFFERENT with most parts
+    agreeing. Checked on every pair of groups of real names (over 50,000 pairs)."""
+    checked = kept = 0
+    for names in _real_name_groups(mentions):
+        linkable = set(entities._linkable_pairs(names))
+        for i, j in combinations(range(len(names)), 2):
+            relation = compare_names(names[i], names[j])
+            matters = relation in (NameRelation.SAME, NameRelation.ACRONYM, NameRelation.VARIANT) or (
+                relation is NameRelation.DIFFERENT
+                and entities._most_parts_agree(name_tokens(names[i]), name_tokens(names[j]))
+            )
+            assert (i, j) in linkable or not matters, (names[i], names[j], relation)
+            checked += 1
+            kept += (i, j) in linkable
+    assert checked > 50_000 and kept < checked / 5  # and it does leave most pairs out
+
+
+def test_linking_with_linkable_pairs_equals_comparing_every_pair(
+    seeds: dict[str, Article], mentions: dict[str, list[Mention]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The seed stories' entities, links and reasons are those of comparing every pair."""
+    stories = [ARTICLES_2022, tuple(sorted(set(seeds) - set(ARTICLES_2022)))]
+    outlets = {path: article.outlet for path, article in seeds.items()}
+    blocked = [link_mentions([m for p in story for m in mentions[p]], outlets) for story in stories]
+    monkeypatch.setattr(
+        entities, "_linkable_pairs", lambda texts: list(combinations(range(len(texts)), 2))
+    )
+    every_pair = [link_mentions([m for p in story for m in mentions[p]], outlets) for story in stories]
+    assert blocked == every_pair
+    assert any(e.variants for e in blocked[0])

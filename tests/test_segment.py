@@ -201,3 +201,44 @@ def test_hard_wrapped_lines_are_joined_but_wire_lines_are_not() -> None:
         ("boilerplate", "(Writing by Ann Poe)"),
         ("boilerplate", "(Reporting by Jane Doe; Editing by John Roe)"),
     ]
+
+
+# Texts where pysbd's own span search has to work: repeats, abbreviations, lists, quotes,
+# ellipses, runs of punctuation and whitespace.
+_HARD_TEXTS = (
+    "He said no. He said no. He said no.",
+    "No. No. No.",
+    "Mr. Smith met Dr. Jones at 3 p.m. on Jan. 5. They talked.",
+    "The U.S. and the U.K. agreed... Then? They left!! Really?!",
+    "Options were a) stay b) go and c) wait. Nobody chose.",
+    "1. First item 2. Second item 3. Third item",
+    '"Stop," she said. "Now." (He did.) [End.]',
+    "  Leading and trailing spaces.   Two.  ",
+    "Tabs\tand\u00a0non-breaking\u2009spaces. Next one.",
+    "Ellipsis … in the middle. And the end…",
+    "",
+    ".",
+    "?!",
+)
+
+
+def test_splitting_is_pysbds_own(seeds) -> None:
+    """``_pysbd_split`` finds pysbd's sentences in the text with ``str.find`` instead of
+    pysbd's one regular expression per sentence: it must return what pysbd returns."""
+    from checker.segment import _pysbd_split, _segmenter
+
+    splitter = _segmenter("en")
+    paragraphs = [p for article, _ in seeds.values() for p in article.text.split("\n") if p.strip()]
+    sentences = [s.text for _, found in seeds.values() for s in found]
+    for text in (*_HARD_TEXTS, *paragraphs, *sentences, " ".join(sentences)):
+        assert _pysbd_split(splitter, text) == tuple(splitter.segment(text)), text
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(st.lists(st.sampled_from(["Yes.", "No", "Mr.", "U.S.", " ", "  ", "a)", '"Quote."', "?", "!", "...", "\n", "1."]), max_size=12))
+def test_splitting_is_pysbds_own_on_generated_text(pieces: list[str]) -> None:
+    from checker.segment import _pysbd_split, _segmenter
+
+    splitter = _segmenter("en")
+    text = "".join(pieces)
+    assert _pysbd_split(splitter, text) == tuple(splitter.segment(text))

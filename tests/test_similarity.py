@@ -166,3 +166,28 @@ def test_f1_on_ecbplus_sample_with_the_real_model(embedder) -> None:
     true_positives = int((predicted & labels).sum())
     f1 = 2 * true_positives / (predicted.sum() + labels.sum())
     assert f1 >= ECB_SAMPLE_F1 - 0.03
+
+
+def test_the_stop_word_copy_is_scikit_learns_list() -> None:
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    from checker.stop_words import ENGLISH_STOP_WORDS as copied
+
+    assert copied == ENGLISH_STOP_WORDS
+
+
+def test_the_run_scorer_equals_claim_scores(seed_sentences) -> None:
+    """``sentence_pair_scorer`` builds its features without a row object per pair: the
+    same values as ``claim_scores`` for every pair of seed sentences."""
+    from checker import similarity
+    from checker.models import Sentence
+
+    sentences = [Sentence("seed", i, 0, len(text), text) for i, text in enumerate(seed_sentences)]
+    scorer = similarity.sentence_pair_scorer(sentences)
+    a, b = sentences[: len(sentences) // 2], sentences[len(sentences) // 2 :]
+    cosines = np.random.default_rng(0).uniform(-0.2, 1.0, size=(len(a), len(b))).astype(np.float32)
+    context = ScoringContext.from_texts(seed_sentences)
+    expected = claim_scores(
+        [x.text for x in a for _ in b], [y.text for _ in a for y in b], cosines.ravel(), context
+    ).reshape(cosines.shape)
+    assert np.array_equal(scorer(a, b, cosines), expected)

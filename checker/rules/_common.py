@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import combinations
 
 from ..models import Claim, Sentence
@@ -37,6 +38,13 @@ def words(text: str) -> list[Word]:
     return [Word(m.start(), m.end(), m.group(0)) for m in WORD.finditer(text)]
 
 
+@lru_cache(maxsize=16384)
+def sentence_words(text: str) -> tuple[Word, ...]:
+    """``words(text)``, kept: rules compare each sentence with every other of its claim."""
+    return tuple(words(text))
+
+
+@lru_cache(maxsize=65536)  # called for every word of every compared pair; few distinct words
 def stem(word: str) -> str:
     """A crude, deterministic stem: enough to equate "attend/attends/attended/attending"."""
     w = word.lower().replace("’", "'")
@@ -59,11 +67,12 @@ def pairs_across_outlets(claim: Claim, outlet_of) -> Iterator[tuple[Sentence, Se
             yield a, b
 
 
-def quotes(text: str, min_words: int = 1) -> list[tuple[int, int, str]]:
+@lru_cache(maxsize=16384)  # read for every term found in a sentence, and by several rules
+def quotes(text: str, min_words: int = 1) -> tuple[tuple[int, int, str], ...]:
     """Quoted passages as (start, end, inner text), offsets of the inner text."""
     out = []
     for m in QUOTE.finditer(text):
         inner = m.group(1)
         if len(inner.split()) >= min_words:
             out.append((m.start(1), m.end(1), inner))
-    return out
+    return tuple(out)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..models import Claim, Finding, Sentence, Severity
 from . import Rule, RuleContext, register
@@ -48,6 +49,7 @@ class Sourcing:
     end: int
 
 
+@lru_cache(maxsize=16384)  # asked again for each pair a sentence is in
 def sourcing(text: str) -> Sourcing:
     """How a sentence sources what it says, with the span of the marker."""
     if m := _HEDGES.search(text):

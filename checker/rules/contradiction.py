@@ -12,11 +12,12 @@ No natural-language-inference model ships its weights on PyPI, so this is rule-b
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 from ..models import Claim, Finding, Severity, Sentence
 from . import Rule, RuleContext, register
-from ._common import Word, pairs_across_outlets, stem, words
+from ._common import Word, pairs_across_outlets, sentence_words, stem
 
 NEGATIONS = frozenset({"not", "never", "no", "neither", "nor", "cannot", "without"})
 NEGATING_VERBS = frozenset({"refused", "refuse", "refuses", "failed", "fail", "fails", "declined", "denied", "denies"})
@@ -31,6 +32,9 @@ ANTONYMS = {
     "succeed": "fail", "include": "exclude", "welcome": "condemn", "praise": "criticize",
 }
 _OPPOSITE = {**ANTONYMS, **{v: k for k, v in ANTONYMS.items()}}
+# A word's root is the start of the word in lowercase: a sentence without any of these
+# in its lowercase text has no antonym to compare.
+_ANY_ANTONYM = re.compile("|".join(sorted(_OPPOSITE)))
 _NT = re.compile(r"n[’']t$", re.IGNORECASE)
 
 
@@ -38,7 +42,7 @@ def _is_negation(word: Word) -> bool:
     return word.lower in NEGATIONS or word.lower in NEGATING_VERBS or bool(_NT.search(word.text))
 
 
-def _negated_words(ws: list[Word]) -> list[tuple[Word, Word]]:
+def _negated_words(ws: Sequence[Word]) -> list[tuple[Word, Word]]:
     """(negation cue, the content word it negates) pairs, in order."""
     found = []
     for i, w in enumerate(ws):
@@ -53,7 +57,7 @@ def _negated_words(ws: list[Word]) -> list[tuple[Word, Word]]:
     return found
 
 
-def _affirmed(ws: list[Word], target: str) -> Word | None:
+def _affirmed(ws: Sequence[Word], target: str) -> Word | None:
     """An occurrence of ``target`` (a stem) with no negation in the four words before it."""
     for i, w in enumerate(ws):
         if stem(w.text) == target and not any(_is_negation(p) for p in ws[max(0, i - 4) : i]):
@@ -61,9 +65,53 @@ def _affirmed(ws: list[Word], target: str) -> Word | None:
     return None
 
 
+@lru_cache(maxsize=65536)
 def _root(word: str) -> str:
     base = stem(word)
     return base[:-1] if base.endswith("e") and base[:-1] in _OPPOSITE else base
+
+
+@lru_cache(maxsize=16384)
+def _negations(text: str) -> tuple[tuple[Word, Word], ...]:
+    """``_negated_words`` of a sentence, once per text: each is compared with its whole claim."""
+    return tuple(_negated_words(sentence_words(text)))
+
+
+@lru_cache(maxsize=16384)
+def _roots(text: str) -> tuple[tuple[tuple[Word, str], ...], dict[str, Word]]:
+    """Each word with its root, and root -> the last word with it (as ``_antonym`` reads them).
+
+    Only roots that have an antonym are ever looked at, so a sentence with none of them
+    gives nothing.
+    """
+    if not _ANY_ANTONYM.search(text.lower()):
+        return (), {}
+    rooted = tuple((w, _root(w.text)) for w in sentence_words(text))
+    return rooted, {root: w for w, root in rooted}
+
+
+@lru_cache(maxsize=65536)  # wire copy: most pairs of a claim are pairs of texts seen before
+def _negated_and_affirmed(neg_text: str, other_text: str) -> tuple[tuple[Word, Word, Word], ...]:
+    """(cue, negated word, its affirmed occurrence in the other text) for each negation."""
+    found = []
+    for cue, target in _negations(neg_text):
+        hit = _affirmed(sentence_words(other_text), stem(target.text))
+        if hit is not None:
+            found.append((cue, target, hit))
+    return tuple(found)
+
+
+@lru_cache(maxsize=65536)
+def _antonyms(a_text: str, b_text: str) -> tuple[tuple[Word, str, str, Word], ...]:
+    """(word of a, its root, the opposite root, the word of b with it) for each antonym."""
+    a_rooted, a_roots = _roots(a_text)
+    b_roots = _roots(b_text)[1]
+    found = []
+    for w, root in a_rooted:
+        opposite = _OPPOSITE.get(root)
+        if opposite and opposite in b_roots and opposite not in a_roots:
+            found.append((w, root, opposite, b_roots[opposite]))
+    return tuple(found)
 
 
 @register
@@ -84,11 +132,7 @@ class Contradiction(Rule):
             yield from self._antonym(ctx, claim, a, b)
 
     def _negation(self, ctx: RuleContext, claim: Claim, neg: Sentence, other: Sentence) -> Iterable[Finding]:
-        neg_words, other_words = words(neg.text), words(other.text)
-        for cue, target in _negated_words(neg_words):
-            hit = _affirmed(other_words, stem(target.text))
-            if hit is None:
-                continue
+        for cue, target, hit in _negated_and_affirmed(neg.text, other.text):
             yield ctx.finding(
                 self,
                 story=claim.story,
@@ -105,22 +149,16 @@ class Contradiction(Rule):
             )
 
     def _antonym(self, ctx: RuleContext, claim: Claim, a: Sentence, b: Sentence) -> Iterable[Finding]:
-        a_words, b_words = words(a.text), words(b.text)
-        b_roots = {_root(w.text): w for w in b_words}
-        a_roots = {_root(w.text) for w in a_words}
-        for w in a_words:
-            opposite = _OPPOSITE.get(_root(w.text))
-            if opposite and opposite in b_roots and opposite not in a_roots:
-                other = b_roots[opposite]
-                pair = sorted([_root(w.text), opposite])
-                yield ctx.finding(
-                    self,
-                    story=claim.story,
-                    claim=claim.id,
-                    key="/".join(pair),
-                    message=f"{ctx.outlet(a.article)} says \"{w.text}\" where {ctx.outlet(b.article)} says \"{other.text}\"",
-                    evidence=[
-                        ctx.evidence(a, a.start + w.start, a.start + w.end),
-                        ctx.evidence(b, b.start + other.start, b.start + other.end),
-                    ],
-                )
+        for w, root, opposite, other in _antonyms(a.text, b.text):
+            pair = sorted([root, opposite])
+            yield ctx.finding(
+                self,
+                story=claim.story,
+                claim=claim.id,
+                key="/".join(pair),
+                message=f"{ctx.outlet(a.article)} says \"{w.text}\" where {ctx.outlet(b.article)} says \"{other.text}\"",
+                evidence=[
+                    ctx.evidence(a, a.start + w.start, a.start + w.end),
+                    ctx.evidence(b, b.start + other.start, b.start + other.end),
+                ],
+            )

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from functools import cached_property
+from functools import cached_property, lru_cache
 
-from ..dates import align_dates, dates_conflict, find_dates
+from ..dates import DateMention, align_dates, dates_conflict, find_dates
 from ..models import Claim, Finding, Severity
 from . import Rule, RuleContext, register
 from ._common import pairs_across_outlets
@@ -43,6 +43,15 @@ class _References:
         return self.by_story.get(self.ctx.story_of_article[article_id].id)
 
 
+@lru_cache(maxsize=65536)  # wire copy: the same texts and dates meet again in many pairs
+def _conflicts(
+    text_a: str, reference_a: dt.date | None, text_b: str, reference_b: dt.date | None
+) -> tuple[tuple[DateMention, DateMention], ...]:
+    """The aligned dates of two sentences (each resolved against its own reference) that disagree."""
+    aligned = align_dates(find_dates(text_a, reference_a), find_dates(text_b, reference_b))
+    return tuple((x, y) for x, y in aligned if dates_conflict(x, y))
+
+
 @register
 class DateMismatch(Rule):
     """Dates in the same claim disagree across outlets."""
@@ -57,11 +66,7 @@ class DateMismatch(Rule):
 
     def _claim(self, ctx: RuleContext, refs: _References, claim: Claim) -> Iterable[Finding]:
         for a, b in pairs_across_outlets(claim, ctx.outlet):
-            da = find_dates(a.text, refs.of(a.article))
-            db = find_dates(b.text, refs.of(b.article))
-            for x, y in align_dates(da, db):
-                if not dates_conflict(x, y):
-                    continue
+            for x, y in _conflicts(a.text, refs.of(a.article), b.text, refs.of(b.article)):
                 yield ctx.finding(
                     self,
                     story=claim.story,

@@ -53,16 +53,41 @@ def _term_pattern(term: str) -> re.Pattern[str]:
     return re.compile(r"\b" + r"\s+".join(words) + r"\b", re.IGNORECASE)
 
 
+@lru_cache(maxsize=16384)  # each story reads its sentences; wire copy repeats them
+def _distancing_words(text: str) -> tuple[tuple[int, int, str, str], ...]:
+    """(start, end, distancing word, the term it qualifies) of each ``DISTANCING`` match."""
+    return tuple((m.start(), m.end(), m.group(1), m.group(2)) for m in DISTANCING.finditer(text))
+
+
 def _in_quotes(text: str, start: int, end: int) -> bool:
     return any(qs <= start and end <= qe for qs, qe, _ in quotes(text))
 
 
 def term_uses(rule: TermsRule, sentence: Sentence) -> list[TermUse]:
     """Occurrences of the rule's terms in ``sentence`` (only if a context word is there)."""
-    text = sentence.text
+    return [TermUse(sentence, *use) for use in _term_spans(rule, sentence.text)]
+
+
+class _TermUses:
+    """``term_uses`` for one rule, each distinct sentence text read once: a sentence is
+    read for every pair of its claim and again for its story, and wire copy repeats it."""
+
+    def __init__(self, rule: TermsRule) -> None:
+        self.rule = rule
+        self.spans: dict[str, tuple[tuple[int, int, str, bool], ...]] = {}
+
+    def __call__(self, sentence: Sentence) -> list[TermUse]:
+        spans = self.spans.get(sentence.text)
+        if spans is None:
+            spans = self.spans[sentence.text] = _term_spans(self.rule, sentence.text)
+        return [TermUse(sentence, *use) for use in spans]
+
+
+def _term_spans(rule: TermsRule, text: str) -> tuple[tuple[int, int, str, bool], ...]:
+    """(start, end, family, quoted) of each term use in ``text``, in text order."""
     if rule.context and not any(_term_pattern(c).search(text) for c in rule.context):
-        return []
-    uses: list[TermUse] = []
+        return ()
+    uses: list[tuple[int, int, str, bool]] = []
     taken: list[tuple[int, int]] = []
     # Longer terms first, so "special military operation" is not also counted as "operation".
     candidates = sorted(((t, f.name) for f in rule.families for t in f.terms), key=lambda tf: (-len(tf[0]), tf))
@@ -71,8 +96,8 @@ def term_uses(rule: TermsRule, sentence: Sentence) -> list[TermUse]:
             if any(m.start() < e and s < m.end() for s, e in taken):
                 continue
             taken.append((m.start(), m.end()))
-            uses.append(TermUse(sentence, m.start(), m.end(), family, _in_quotes(text, m.start(), m.end())))
-    return sorted(uses, key=lambda u: u.start)
+            uses.append((m.start(), m.end(), family, _in_quotes(text, m.start(), m.end())))
+    return tuple(sorted(uses, key=lambda u: u[0]))
 
 
 @register
@@ -160,11 +185,10 @@ class Framing(Rule):
     def _distancing(self, ctx: RuleContext, story: Story) -> Iterable[Finding]:
         for s in ctx.claim_sentences(story):
             outlet = ctx.outlet(s.article)
-            for m in DISTANCING.finditer(s.text):
-                term = m.group(2)
+            for start, end, word, term in _distancing_words(s.text):
                 plain = self._plain_use(ctx, story, term, outlet)
-                evidence = [ctx.evidence(s, s.start + m.start(), s.start + m.end())]
-                message = f"{outlet} distances itself from \"{term}\" with \"{m.group(1)}\""
+                evidence = [ctx.evidence(s, s.start + start, s.start + end)]
+                message = f"{outlet} distances itself from \"{term}\" with \"{word}\""
                 if plain:
                     other, ps, pe = plain
                     evidence.append(ctx.evidence(other, other.start + ps, other.start + pe))
@@ -174,7 +198,7 @@ class Framing(Rule):
                     story=story.id,
                     claim=ctx.claim_of(s),
                     severity=Severity.WARNING if plain else Severity.INFO,
-                    key=f"distancing:{m.group(1).casefold()}:{term.casefold()}",
+                    key=f"distancing:{word.casefold()}:{term.casefold()}",
                     message=message,
                     evidence=evidence,
                 )
@@ -190,11 +214,12 @@ def term_family_findings(ctx: RuleContext, rule: Rule, terms: TermsRule) -> Iter
     story, two outlets sharing no family at all (info, unless a claim already showed it);
     anywhere, a discouraged family used outside quotation marks.
     """
-    in_claims = list(ctx.for_each_claim(rule, lambda claim: _claim_terms(ctx, rule, claim, terms)))
+    uses = _TermUses(terms)
+    in_claims = list(ctx.for_each_claim(rule, lambda claim: _claim_terms(ctx, rule, claim, terms, uses)))
     yield from in_claims
     covered = {(f.story, frozenset(e.outlet for e in f.evidence)) for f in in_claims}
     for story in ctx.result.stories:
-        yield from _story_terms(ctx, rule, story, terms, covered)
+        yield from _story_terms(ctx, rule, story, terms, covered, uses)
 
 
 def _use_evidence(ctx: RuleContext, use: TermUse):
@@ -202,9 +227,9 @@ def _use_evidence(ctx: RuleContext, use: TermUse):
     return ctx.evidence(s, s.start + use.start, s.start + use.end)
 
 
-def _claim_terms(ctx: RuleContext, rule: Rule, claim: Claim, terms: TermsRule) -> Iterable[Finding]:
+def _claim_terms(ctx: RuleContext, rule: Rule, claim: Claim, terms: TermsRule, uses: _TermUses) -> Iterable[Finding]:
     for a, b in pairs_across_outlets(claim, ctx.outlet):
-        ua, ub = term_uses(terms, a), term_uses(terms, b)
+        ua, ub = uses(a), uses(b)
         fa, fb = {u.family for u in ua}, {u.family for u in ub}
         if not fa or not fb or fa & fb:
             continue
@@ -222,12 +247,17 @@ def _claim_terms(ctx: RuleContext, rule: Rule, claim: Claim, terms: TermsRule) -
 
 
 def _story_terms(
-    ctx: RuleContext, rule: Rule, story: Story, terms: TermsRule, covered: set[tuple[str, frozenset[str]]]
+    ctx: RuleContext,
+    rule: Rule,
+    story: Story,
+    terms: TermsRule,
+    covered: set[tuple[str, frozenset[str]]],
+    term_uses_of: _TermUses,
 ) -> Iterable[Finding]:
     """Discouraged terms, and outlet pairs sharing no family (unless a claim showed it)."""
     by_outlet: dict[str, list[TermUse]] = {}
     for s in ctx.claim_sentences(story):
-        uses = term_uses(terms, s)
+        uses = term_uses_of(s)
         by_outlet.setdefault(ctx.outlet(s.article), []).extend(uses)
         for use in uses:
             family = next(f for f in terms.families if f.name == use.family)

@@ -10,8 +10,9 @@ Why it matters: an added or dropped item changes what was agreed or who took par
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -43,7 +44,12 @@ class Item:
 
     @property
     def key(self) -> str:
-        return " ".join(stem(w) for w in self.text.split() if w.lower() not in STOPWORDS)
+        return _item_key(self.text)
+
+
+@lru_cache(maxsize=16384)  # items are compared with every item of every paired list
+def _item_key(text: str) -> str:
+    return " ".join(stem(w) for w in text.split() if w.lower() not in STOPWORDS)
 
 
 def _item_before(tokens: list[re.Match], end_index: int) -> Item | None:
@@ -77,7 +83,8 @@ def _item_after(tokens: list[re.Match], start_index: int) -> Item | None:
     return Item(run[0].start(), run[-1].end(), " ".join(t.group(0) for t in run))
 
 
-def find_lists(text: str) -> list[tuple[Item, ...]]:
+@lru_cache(maxsize=16384)  # asked again for each pair a sentence is in; hence a tuple
+def find_lists(text: str) -> tuple[tuple[Item, ...], ...]:
     """Enumerations in ``text``: items joined by commas and a final "and"/"or"."""
     tokens = list(_TOKEN.finditer(text))
     lists = []
@@ -101,7 +108,7 @@ def find_lists(text: str) -> list[tuple[Item, ...]]:
             continue  # "A, and B": a comma before "and" after one item joins two clauses
         items.append(last)
         lists.append(_trim_first(items))
-    return lists
+    return tuple(lists)
 
 
 def _trim_first(items: list[Item]) -> tuple[Item, ...]:
@@ -138,6 +145,7 @@ def _initials(text: str) -> str:
     return "".join(w[0] for w in text.replace("-", " ").split() if w[0].isupper())
 
 
+@lru_cache(maxsize=65536)  # each list is compared with every list of its claim
 def same_item(a: Item, b: Item) -> bool:
     if a.key == b.key:
         return True
@@ -154,7 +162,7 @@ def _shared(list_a: tuple[Item, ...], list_b: tuple[Item, ...]) -> int:
     return sum(1 for x in list_a if any(same_item(x, y) for y in list_b))
 
 
-def pair_lists(lists_a: list[tuple[Item, ...]], lists_b: list[tuple[Item, ...]], min_shared: int = 1):
+def pair_lists(lists_a: Sequence[tuple[Item, ...]], lists_b: Sequence[tuple[Item, ...]], min_shared: int = 1):
     """Pair each list with the other sentence's list it overlaps most (at least half of
     the shorter one), each list at most once, so a sentence's several lists are not
     compared crosswise."""
@@ -173,6 +181,12 @@ def pair_lists(lists_a: list[tuple[Item, ...]], lists_b: list[tuple[Item, ...]],
             yield lists_a[i], lists_b[j]
 
 
+@lru_cache(maxsize=65536)  # wire copy: most pairs of a claim are pairs of texts seen before
+def _paired_lists(text_a: str, text_b: str) -> tuple[tuple[tuple[Item, ...], tuple[Item, ...]], ...]:
+    """``pair_lists`` of the lists of two sentences."""
+    return tuple(pair_lists(find_lists(text_a), find_lists(text_b)))
+
+
 @register
 class ListDifference(Rule):
     """Outlets list different items (countries, areas, names) for the same claim."""
@@ -186,13 +200,13 @@ class ListDifference(Rule):
 
     def _claim(self, ctx: RuleContext, claim: Claim) -> Iterable[Finding]:
         for a, b in pairs_across_outlets(claim, ctx.outlet):
-            lists_a, lists_b = find_lists(a.text), find_lists(b.text)
-            for list_a, list_b in pair_lists(lists_a, lists_b):
+            for list_a, list_b in _paired_lists(a.text, b.text):
                 finding = self._compare(ctx, claim, a, list_a, b, list_b)
                 if finding:
                     yield finding
-            for member, member_lists, other, other_lists in ((a, lists_a, b, lists_b), (b, lists_b, a, lists_a)):
-                if member_lists and not list(pair_lists(member_lists, other_lists)):
+            for member, other in ((a, b), (b, a)):
+                member_lists = find_lists(member.text)
+                if member_lists and not _paired_lists(member.text, other.text):
                     yield from self._next_door(ctx, claim, member, member_lists, other)
 
     def _next_door(

@@ -12,11 +12,19 @@ cosine 0.95), and a wrong number is the most checkable error a story can carry.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 from ..models import Claim, Finding, Severity
-from ..quantities import align_quantities, find_quantities, quantities_conflict
+from ..quantities import Quantity, align_quantities, find_quantities, quantities_conflict
 from . import Rule, RuleContext, register
 from ._common import pairs_across_outlets
+
+
+@lru_cache(maxsize=65536)  # wire copy: most pairs of a claim are pairs of texts seen before
+def _conflicts(text_a: str, text_b: str) -> tuple[tuple[Quantity, Quantity], ...]:
+    """The aligned quantities of two sentences that cannot both be true."""
+    aligned = align_quantities(find_quantities(text_a), find_quantities(text_b))
+    return tuple((qa, qb) for qa, qb in aligned if quantities_conflict(qa, qb))
 
 
 @register
@@ -32,9 +40,7 @@ class NumberMismatch(Rule):
 
     def _claim(self, ctx: RuleContext, claim: Claim) -> Iterable[Finding]:
         for a, b in pairs_across_outlets(claim, ctx.outlet):
-            for qa, qb in align_quantities(find_quantities(a.text), find_quantities(b.text)):
-                if not quantities_conflict(qa, qb):
-                    continue
+            for qa, qb in _conflicts(a.text, b.text):
                 yield ctx.finding(
                     self,
                     story=claim.story,

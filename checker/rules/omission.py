@@ -25,11 +25,11 @@ class Omission(Rule):
     severity = Severity.INFO
 
     def check(self, ctx: RuleContext) -> Iterable[Finding]:
-        return ctx.for_each_claim(self, lambda claim: self._claim(ctx, claim))
+        # Outlets per story once: scanning the stories for each claim is quadratic at scale.
+        outlets_of = {story.id: {ctx.outlet(a) for a in story.articles} for story in ctx.result.stories}
+        return ctx.for_each_claim(self, lambda claim: self._claim(ctx, claim, outlets_of[claim.story]))
 
-    def _claim(self, ctx: RuleContext, claim: Claim) -> Iterable[Finding]:
-        story = next(s for s in ctx.result.stories if s.id == claim.story)
-        story_outlets = {ctx.outlet(a) for a in story.articles}
+    def _claim(self, ctx: RuleContext, claim: Claim, story_outlets: set[str]) -> Iterable[Finding]:
         carried = {ctx.outlet(s.article) for s in claim.sentences}
         missing = sorted(story_outlets - carried)
         if len(carried) < 2 or not missing:

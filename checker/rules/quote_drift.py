@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import combinations
 
 from rapidfuzz import fuzz
@@ -46,6 +47,7 @@ class Quotation:
         return " ".join(re.sub(r"[^\w\s]", " ", self.text.casefold()).split())
 
 
+@lru_cache(maxsize=16384)  # each story reads its sentences; wire copy repeats them
 def _speaker_in(text: str) -> str | None:
     outside = re.sub(r"[\"“][^\"“”]*[\"”]", " ", text)
     for pattern in (_SUBJECT_VERB, _VERB_SUBJECT):

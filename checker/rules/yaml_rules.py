@@ -75,25 +75,35 @@ def _alias_findings(ctx: RuleContext, check: YamlCheck, spec: AliasRule) -> Iter
     """Every listed variant written in a headline, body or caption sentence."""
     correct = [phrase_pattern(n, spec.ignorecase) for n in (spec.canonical, *spec.accepted)]
     variants = sorted(spec.variants, key=lambda v: (-len(v), v))
+
+    def variants_in(text: str) -> list[tuple[str, int, int, str]]:
+        """(variant, start, end, as written) of each listed variant ``text`` uses."""
+        if spec.context and not names_any(text, spec.context):
+            return []
+        found = []
+        taken = [(m.start(), m.end()) for p in correct for m in p.finditer(text)]
+        for variant in variants:
+            for m in phrase_pattern(variant, spec.ignorecase).finditer(text):
+                if _overlaps(m.start(), m.end(), taken):
+                    continue
+                taken.append((m.start(), m.end()))
+                found.append((variant, m.start(), m.end(), m.group(0)))
+        return found
+
+    seen: dict[str, list[tuple[str, int, int, str]]] = {}  # wire copy repeats sentences
     for story in ctx.result.stories:
         for sentence in _sentences(ctx, story, FLAGGED_KINDS):
-            text = sentence.text
-            if spec.context and not names_any(text, spec.context):
-                continue
-            taken = [(m.start(), m.end()) for p in correct for m in p.finditer(text)]
-            for variant in variants:
-                for m in phrase_pattern(variant, spec.ignorecase).finditer(text):
-                    if _overlaps(m.start(), m.end(), taken):
-                        continue
-                    taken.append((m.start(), m.end()))
-                    yield ctx.finding(
-                        check,
-                        story=story.id,
-                        claim=ctx.claim_of(sentence),
-                        key=variant,
-                        message=format_message(spec.message, {"canonical": spec.canonical, "variant": m.group(0)}),
-                        evidence=[ctx.evidence(sentence, sentence.start + m.start(), sentence.start + m.end())],
-                    )
+            if sentence.text not in seen:
+                seen[sentence.text] = variants_in(sentence.text)
+            for variant, start, end, written in seen[sentence.text]:
+                yield ctx.finding(
+                    check,
+                    story=story.id,
+                    claim=ctx.claim_of(sentence),
+                    key=variant,
+                    message=format_message(spec.message, {"canonical": spec.canonical, "variant": written}),
+                    evidence=[ctx.evidence(sentence, sentence.start + start, sentence.start + end)],
+                )
 
 
 # ------------------------------------------------------------------ pattern
