@@ -21,6 +21,16 @@ def embedder():
     return SentenceTransformerEmbedder()
 
 
+@pytest.fixture(scope="module")
+def cli_shares_model(embedder):
+    """The CLI builds its embedder per run; hand it the session's (the same real model),
+    so that modules running many CLI cases load the model once."""
+    with pytest.MonkeyPatch.context() as patch:
+        for target in ("checker.pipeline.make_embedder", "checker.embed.make_embedder"):
+            patch.setattr(target, lambda model, backend="torch": embedder)
+        yield
+
+
 @pytest.fixture(scope="session")
 def cache_path(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("cache") / "embeddings.sqlite"

@@ -28,11 +28,7 @@ rules:
 """
 
 
-@pytest.fixture(autouse=True)
-def _shared_model(monkeypatch, embedder) -> None:
-    """The CLI builds its embedder per run; hand it the session's (same real model), loaded once."""
-    monkeypatch.setattr("checker.pipeline.make_embedder", lambda model, backend="torch": embedder)
-    monkeypatch.setattr("checker.embed.make_embedder", lambda model, backend="torch": embedder)
+pytestmark = pytest.mark.usefixtures("cli_shares_model")
 
 
 @pytest.fixture

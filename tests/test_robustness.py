@@ -253,10 +253,7 @@ CASES: tuple[Case, ...] = (
 runner = CliRunner()
 
 
-@pytest.fixture(autouse=True)
-def _shared_model(monkeypatch, embedder) -> None:
-    """The CLI builds its embedder per run; hand it the session's (same real model), loaded once."""
-    monkeypatch.setattr("checker.pipeline.make_embedder", lambda model, backend="torch": embedder)
+pytestmark = pytest.mark.usefixtures("cli_shares_model")
 
 
 def _report(paths: list[Path], out: Path, cache: Path):
@@ -295,10 +292,8 @@ def test_input(case: Case, tmp_path: Path, cache_path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def beside_run(tmp_path_factory, cache_path: Path, embedder):
+def beside_run(tmp_path_factory, cache_path: Path, cli_shares_model):
     """One run over a folder holding two good articles and every odd file of the BESIDE rows."""
-    from _pytest.monkeypatch import MonkeyPatch
-
     folder = tmp_path_factory.mktemp("beside") / "articles"
     folder.mkdir()
     _write(folder, "coastwire_a.txt", COAST_WIRE)
@@ -307,10 +302,7 @@ def beside_run(tmp_path_factory, cache_path: Path, embedder):
         if case.given == BESIDE and case.exit_code == 0 and not (case.needs_non_root and IS_ROOT):
             case.make(folder)
     out = folder.parent / "out" / "report.md"
-    with MonkeyPatch.context() as patch:
-        patch.setattr("checker.pipeline.make_embedder", lambda model, backend="torch": embedder)
-        result = _report([folder], out, cache_path)
-    return result, out
+    return _report([folder], out, cache_path), out
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if c.given == BESIDE and c.exit_code == 0], ids=lambda c: c.id)
