@@ -54,38 +54,26 @@ class _SafeComposer(yaml.SafeLoader):
         self._nodes = 0
 
     def compose_node(self, parent: Node | None, index: object) -> Node:  # type: ignore[override]
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            raise RuleFileError(
-                self._path,
-                event.start_mark.line + 1,
-                f"YAML alias '*{event.anchor}' is not allowed in rule files (write the value out instead)",
-                event.start_mark.column + 1,
-            )
         event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            raise self._error_at(event, f"YAML alias '*{event.anchor}' is not allowed in rule files (write the value out instead)")
         self._nodes += 1
         if self._nodes > MAX_NODES:
-            raise RuleFileError(
-                self._path,
-                event.start_mark.line + 1,
-                f"too many values: a rule file holds at most {MAX_NODES:,} (split it into several files)",
-                event.start_mark.column + 1,
-            )
+            raise self._error_at(event, f"too many values: a rule file holds at most {MAX_NODES:,} (split it into several files)")
         self._depth += 1
         try:
             if self._depth > MAX_DEPTH:
-                raise RuleFileError(
-                    self._path,
-                    event.start_mark.line + 1,
-                    f"nested deeper than {MAX_DEPTH} levels (rule files are shallow; check the indentation)",
-                    event.start_mark.column + 1,
-                )
+                raise self._error_at(event, f"nested deeper than {MAX_DEPTH} levels (rule files are shallow; check the indentation)")
             node = super().compose_node(parent, index)
         finally:
             self._depth -= 1
         if node.tag not in _PLAIN_TAGS:
             raise error_at(self._path, node, f"YAML tag '{node.tag.replace('tag:yaml.org,2002:', '!!')}' is not allowed (rule files hold plain values only)")
         return node
+
+    def _error_at(self, event: yaml.Event, message: str) -> RuleFileError:
+        """An error at the event's position, 1-based like every rule-file message."""
+        return RuleFileError(self._path, event.start_mark.line + 1, message, event.start_mark.column + 1)
 
 
 def read_rule_file(path: Path, display: str | None = None) -> Node | None:
