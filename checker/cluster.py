@@ -20,8 +20,9 @@ from collections.abc import Callable, Mapping, Sequence
 from itertools import combinations
 
 import numpy as np
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import connected_components
 
-from . import collector
 from .models import Article, Claim, Recurrence, Sentence, Story
 
 # scores[i, j] for sentences a[i], b[j], given their cosine similarities.
@@ -264,8 +265,11 @@ def find_recurrences(
 ) -> tuple[Recurrence, ...]:
     """Background claims that appear in more than one story (e.g. "NATO was created in 1949").
 
-    Compared once per distinct text, in blocks: wire copy repeats sentences word for word,
-    and memory stays bounded whatever the corpus size.
+    A background claim is a group of claim sentences whose texts are linked by cosine
+    ``threshold`` or more (directly or through each other), found in at least two stories;
+    it is reported once with all its occurrences, not as every pair of them (wire copy
+    repeats one sentence in hundreds of stories: that is one claim, not 10^5 pairs).
+    Compared once per distinct text, in blocks, so memory stays bounded.
     """
     story_of = {a: st.id for st in stories for a in st.articles}
     keyed = sorted((s for s in sentences if s.is_claim and _key(s) in vectors and s.article in story_of), key=_key)
@@ -273,62 +277,31 @@ def find_recurrences(
         return ()
     texts = sorted({s.text for s in keyed})
     text_index = {t: i for i, t in enumerate(texts)}
-    first = {}
+    first: dict[str, SentenceKey] = {}
     for s in keyed:
         first.setdefault(s.text, _key(s))
     unique = np.vstack([vectors[first[t]] for t in texts])
-    # Occurrences of each distinct text, as positions in ``keyed`` grouped by text.
-    of_text = np.array([text_index[s.text] for s in keyed])
-    by_text = np.argsort(of_text, kind="stable")
-    counts = np.bincount(of_text, minlength=len(texts))
-    offsets = np.concatenate([[0], np.cumsum(counts)])
-    # Story of each sentence as its rank among the story ids (their sorted order).
-    story_ids = sorted({story_of[s.article] for s in keyed})
-    story_rank = {st: r for r, st in enumerate(story_ids)}
-    story = np.array([story_rank[story_of[s.article]] for s in keyed])
-    # Pairs of sentences (by position in ``keyed``, i < j) with the similarity of their texts.
-    found_i, found_j, found_similarity = [], [], []
+    # Close pairs of distinct texts (p <= q; p == q: a text with itself).
+    found_p, found_q, found_similarity = [], [], []
     for begin in range(0, len(texts), _RECURRENCE_BLOCK):
         block = np.round(unique[begin : begin + _RECURRENCE_BLOCK] @ unique.T, 6)
         p, q = np.nonzero(block >= threshold)
-        similarity = block[p, q]
-        p = p + begin
-        keep = q >= p
-        p, q, similarity = p[keep], q[keep], similarity[keep]
-        i, j, similarity = _occurrence_pairs(p, q, similarity, by_text, counts, offsets)
-        keep = (i != j) & (story[i] != story[j])
-        i, j, similarity = i[keep], j[keep], similarity[keep]
-        low, high = np.minimum(i, j), np.maximum(i, j)
-        found_i.append(low)
-        found_j.append(high)
-        found_similarity.append(similarity)
-    i, j, similarity = (np.concatenate(parts) for parts in (found_i, found_j, found_similarity))
-    # A text close to itself pairs its occurrences both ways round: keep each pair once.
-    _, once = np.unique(i.astype(np.int64) * len(keyed) + j, return_index=True)
-    i, j, similarity = i[once], j[once], similarity[once]
-    # Sorted by (stories, first sentence, second sentence): ``keyed`` is in sentence order.
-    first_story, second_story = np.minimum(story[i], story[j]), np.maximum(story[i], story[j])
-    order = np.lexsort((j, i, second_story, first_story))
-    width = len(story_ids)
-    pairs_of_stories, pair_code = np.unique(first_story[order] * width + second_story[order], return_inverse=True)
-    names = [(story_ids[code // width], story_ids[code % width]) for code in pairs_of_stories.tolist()]
-    with collector.paused():  # a million objects without a cycle (see ``collector``)
-        return tuple(
-            Recurrence(names[code], (keyed[x], keyed[y]), value)
-            for code, x, y, value in zip(
-                pair_code.ravel().tolist(), i[order].tolist(), j[order].tolist(), similarity[order].tolist()
-            )
-        )
-
-
-def _occurrence_pairs(
-    p: np.ndarray, q: np.ndarray, similarity: np.ndarray, by_text: np.ndarray, counts: np.ndarray, offsets: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Every (occurrence of text p, occurrence of text q) for each close pair of texts,
-    with the pair's similarity: one array operation instead of a loop per sentence pair."""
-    per_pair = counts[p] * counts[q]
-    pair = np.repeat(np.arange(len(p)), per_pair)
-    within = np.arange(len(pair)) - np.repeat(np.cumsum(per_pair) - per_pair, per_pair)
-    i = by_text[offsets[p[pair]] + within // counts[q[pair]]]
-    j = by_text[offsets[q[pair]] + within % counts[q[pair]]]
-    return i, j, similarity[pair]
+        keep = q >= p + begin
+        found_p.append(p[keep] + begin)
+        found_q.append(q[keep])
+        found_similarity.append(block[p[keep], q[keep]])
+    p, q, similarity = (np.concatenate(parts) for parts in (found_p, found_q, found_similarity))
+    graph = csr_matrix((np.ones(len(p)), (p, q)), shape=(len(texts), len(texts)))
+    _, group_of_text = connected_components(graph, directed=False)
+    weakest = np.full(group_of_text.max() + 1, np.inf)
+    np.minimum.at(weakest, group_of_text[p], similarity)
+    members: dict[int, list[Sentence]] = {}
+    for s in keyed:
+        members.setdefault(int(group_of_text[text_index[s.text]]), []).append(s)
+    found = []
+    for group, occurrences in members.items():
+        in_stories = sorted({story_of[s.article] for s in occurrences})
+        if len(in_stories) > 1:
+            found.append(Recurrence(tuple(in_stories), tuple(occurrences), float(weakest[group])))
+    # The most widespread first; then by first occurrence (keys are unique): input order never matters.
+    return tuple(sorted(found, key=lambda r: (-len(r.stories), _key(r.sentences[0]))))

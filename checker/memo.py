@@ -1,8 +1,8 @@
 """A whole run's result, kept for the same input: a warm re-run of an unchanged corpus
 reads it back instead of grouping, matching and running rules again.
 
-The key hashes everything a result depends on: every article as read (text and
-metadata), the reading notes, the settings, the model id, the rules (built-in rule
+The key hashes everything a result depends on: every input file's bytes and how it is
+named, the notes on files skipped, the settings, the model id, the rules (built-in rule
 classes and YAML rules) and the source of this package. Change any of them and the key
 changes, so an entry is never stale. Values are compressed JSON (never pickle: a cache
 file must not be able to run code), in the embedding cache's SQLite file.
@@ -35,7 +35,7 @@ from .models import (
     Story,
 )
 
-FORMAT = 2  # bump when the JSON layout below changes
+FORMAT = 3  # bump when the JSON layout below changes
 
 
 @cache
@@ -50,18 +50,17 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def run_key(articles: Sequence[Article], notes: Sequence[str], settings: object, ruleset: object, model: str) -> str:
-    """The memo key of a run; ``settings`` and ``ruleset`` are hashed by their repr (with
-    object addresses removed, so equal settings give equal keys across processes)."""
-    digest = hashlib.sha256(f"{FORMAT}\x1f{code_fingerprint()}\x1f{model}\x1f".encode())
+def run_key(inputs: str, settings: object, ruleset: object, model: str) -> str:
+    """The memo key of a run over files with fingerprint ``inputs`` (``Inputs.fingerprint``:
+    the bytes read, before any parsing, so a warm run skips the parsing too); ``settings``
+    and ``ruleset`` are hashed by their repr (with object addresses removed, so equal
+    settings give equal keys across processes)."""
+    digest = hashlib.sha256(f"{FORMAT}\x1f{code_fingerprint()}\x1f{model}\x1f{inputs}\x1f".encode())
     rules = [type(r).__module__ + "." + type(r).__qualname__ for r in getattr(ruleset, "rules", ())]
     yaml = getattr(ruleset, "yaml_rules", ())
     for part in (repr(settings), repr(rules), repr(yaml)):
         digest.update(re.sub(r" at 0x[0-9a-f]+", "", part).encode())
         digest.update(b"\x1f")
-    for article in articles:
-        digest.update(json.dumps(article_to_dict(article), sort_keys=True).encode())
-    digest.update(json.dumps(list(notes)).encode())
     return digest.hexdigest()
 
 
@@ -86,28 +85,81 @@ def article_from_dict(d: dict) -> Article:
     )
 
 
-# Field names, looked up once (dataclasses.asdict deep-copies and is slow for 100k values).
-_FINDING_FIELDS = tuple(f.name for f in dataclasses.fields(Finding) if f.name not in ("evidence", "severity"))
-_EVIDENCE_FIELDS = tuple(f.name for f in dataclasses.fields(Evidence))
+class _Strings:
+    """A table of distinct strings: a column of them is stored as positions in it (-1 for
+    None). Findings repeat the same sentences, outlets, paths and rule names many times."""
+
+    def __init__(self) -> None:
+        self.table: list[str] = []
+        self._position: dict[str, int] = {}
+
+    def column(self, values: Sequence[str | None]) -> str:
+        position, table = self._position, self.table
+        for value in values:
+            if value is not None and value not in position:
+                position[value] = len(table)
+                table.append(value)
+        return _pack(np.array([-1 if v is None else position[v] for v in values], dtype=np.int64))
 
 
-def _sentence_key(s: Sentence) -> list:
-    return [s.article, s.index]
+# Columns of the stored findings and evidence: string ("s") or integer ("i") fields, in
+# the order of the dataclass fields (so rows rebuild positionally, without keyword dicts).
+_FINDING_COLUMNS = {f.name: "s" for f in dataclasses.fields(Finding) if f.name != "evidence"}
+_EVIDENCE_COLUMNS = {f.name: "i" if f.type == "int" else "s" for f in dataclasses.fields(Evidence)}
+
+
+def _table(rows: Sequence[object], columns: dict[str, str], strings: _Strings, value=getattr) -> dict[str, str]:
+    return {
+        name: strings.column([value(r, name) for r in rows]) if kind == "s"
+        else _pack(np.array([value(r, name) for r in rows], dtype=np.int64))
+        for name, kind in columns.items()
+    }
+
+
+def _rows(packed: dict[str, str], columns: dict[str, str], table: Sequence[str]) -> list[tuple]:
+    """The rows of a table written by :func:`_table`, as tuples in column order."""
+    decoded = []
+    for name, kind in columns.items():
+        values = _unpack(packed[name])
+        decoded.append([None if n < 0 else table[n] for n in values] if kind == "s" else values)
+    return list(zip(*decoded))
+
+
+def _finding_value(finding: Finding, name: str) -> object:
+    return finding.severity.value if name == "severity" else getattr(finding, name)
 
 
 def result_to_json(result: CheckResult) -> str:
+    """The result as JSON; long lists are packed columns (see :class:`_Strings`): a big
+    corpus has 100,000 sentences and findings, which nested JSON would make slow to read."""
+    strings = _Strings()
+    article_index = {a.id: n for n, a in enumerate(result.articles)}
+    position = {(s.article, s.index): n for n, s in enumerate(result.sentences)}
+    sentences = result.sentences
+    evidence = [e for f in result.findings for e in f.evidence]
     return json.dumps(
         {
             "articles": [article_to_dict(a) for a in result.articles],
-            "sentences": [[s.article, s.index, s.start, s.end, s.kind] for s in result.sentences],
+            "sentences": {
+                "article": _pack(np.array([article_index[s.article] for s in sentences], dtype=np.int64)),
+                "index": _pack(np.array([s.index for s in sentences], dtype=np.int64)),
+                "start": _pack(np.array([s.start for s in sentences], dtype=np.int64)),
+                "end": _pack(np.array([s.end for s in sentences], dtype=np.int64)),
+                "kind": strings.column([s.kind for s in sentences]),
+            },
             "stories": [[s.id, list(s.articles), s.reason] for s in result.stories],
-            "claims": [[c.id, c.story, [_sentence_key(s) for s in c.sentences], c.similarity] for c in result.claims],
+            "claims": {
+                "id": strings.column([c.id for c in result.claims]),
+                "story": strings.column([c.story for c in result.claims]),
+                "sentences": _pack(np.array([position[(s.article, s.index)] for c in result.claims for s in c.sentences], dtype=np.int64)),
+                "counts": _pack(np.array([len(c.sentences) for c in result.claims], dtype=np.int64)),
+                "similarity": _pack(np.array([c.similarity for c in result.claims], dtype=np.float64)),
+            },
             "recurrences": _recurrences_to_json(result),
-            "findings": [
-                {**{name: getattr(x, name) for name in _FINDING_FIELDS}, "severity": x.severity.value,
-                 "evidence": [{name: getattr(e, name) for name in _EVIDENCE_FIELDS} for e in x.evidence]}
-                for x in result.findings
-            ],
+            "findings": _table(result.findings, _FINDING_COLUMNS, strings, _finding_value),
+            "evidence": _table(evidence, _EVIDENCE_COLUMNS, strings),
+            "evidence_counts": _pack(np.array([len(f.evidence) for f in result.findings], dtype=np.int64)),
+            "strings": strings.table,
             "notes": list(result.notes),
             "model": result.model,
         },
@@ -117,53 +169,77 @@ def result_to_json(result: CheckResult) -> str:
 
 def result_from_json(text: str) -> CheckResult:
     d = json.loads(text)
+    table = d["strings"]
     articles = tuple(article_from_dict(a) for a in d["articles"])
-    body = {a.id: a.text for a in articles}
-    sentences = tuple(Sentence(a, i, s, e, body[a][s:e], k) for a, i, s, e, k in d["sentences"])
-    by_key = {(s.article, s.index): s for s in sentences}
+    packed = d["sentences"]
+    sentences = tuple(
+        Sentence(articles[a].id, i, start, end, articles[a].text[start:end], table[k])
+        for a, i, start, end, k in zip(*(_unpack(packed[name]) for name in ("article", "index", "start", "end", "kind")))
+    )
     stories = tuple(Story(i, tuple(a), r) for i, a, r in d["stories"])
+    claims = d["claims"]
+    members = _split(_unpack(claims["sentences"]), _unpack(claims["counts"]))
+    evidence = [Evidence(*row) for row in _rows(d["evidence"], _EVIDENCE_COLUMNS, table)]
+    finding_evidence = _split(evidence, _unpack(d["evidence_counts"]))
+    severity = list(_FINDING_COLUMNS).index("severity")
+    findings = []
+    for row, own in zip(_rows(d["findings"], _FINDING_COLUMNS, table), finding_evidence):
+        row = list(row)
+        row[severity] = Severity(row[severity])
+        row.insert(_EVIDENCE_AT, tuple(own))
+        findings.append(Finding(*row))
     return CheckResult(
         articles=articles,
         sentences=sentences,
         stories=stories,
-        claims=tuple(Claim(i, st, tuple(by_key[tuple(k)] for k in ks), sim) for i, st, ks, sim in d["claims"]),
-        findings=tuple(
-            Finding(**{**f, "severity": Severity(f["severity"]), "evidence": tuple(Evidence(**e) for e in f["evidence"])})
-            for f in d["findings"]
+        claims=tuple(
+            Claim(table[i], table[st], tuple(sentences[n] for n in ns), sim)
+            for i, st, ns, sim in zip(_unpack(claims["id"]), _unpack(claims["story"]), members, _unpack(claims["similarity"], np.float64))
         ),
+        findings=tuple(findings),
         recurrences=_recurrences_from_json(d["recurrences"], sentences, stories),
         notes=tuple(d["notes"]),
         model=d["model"],
     )
 
 
+_EVIDENCE_AT = [f.name for f in dataclasses.fields(Finding)].index("evidence")
+
+
+def _split(flat: list, counts: list[int]) -> list[list]:
+    """``flat`` cut into consecutive runs of the given lengths."""
+    ends = np.cumsum(counts, dtype=np.int64).tolist()
+    return [flat[end - n : end] for n, end in zip(counts, ends)]
+
+
 def _recurrences_to_json(result: CheckResult) -> dict:
-    """Recurrences as positions in ``result.sentences`` and ``result.stories`` (a recurrence
-    joins two sentences of two stories), packed as base64 arrays: a big corpus has
-    millions, and nested JSON lists of them parse slowly."""
+    """Recurrences as positions in ``result.sentences`` and ``result.stories``, each list
+    flattened with one length per recurrence and packed as base64 arrays: a big corpus
+    has tens of thousands of occurrences, and nested JSON lists of them parse slowly."""
     position = {(s.article, s.index): n for n, s in enumerate(result.sentences)}
     story_index = {st.id: n for n, st in enumerate(result.stories)}
-    pairs = [position[(s.article, s.index)] for r in result.recurrences for s in r.sentences]
-    stories = [story_index[st] for r in result.recurrences for st in r.stories]
-    if len(stories) != 2 * len(result.recurrences):
-        raise ValueError("a recurrence must join exactly two stories")
+    recurrences = result.recurrences
     return {
-        "sentences": _pack(np.array(pairs, dtype=np.int64)),
-        "stories": _pack(np.array(stories, dtype=np.int64)),
-        "similarity": _pack(np.array([r.similarity for r in result.recurrences], dtype=np.float64)),
+        "sentences": _pack(np.array([position[(s.article, s.index)] for r in recurrences for s in r.sentences], dtype=np.int64)),
+        "sentence_counts": _pack(np.array([len(r.sentences) for r in recurrences], dtype=np.int64)),
+        "stories": _pack(np.array([story_index[st] for r in recurrences for st in r.stories], dtype=np.int64)),
+        "story_counts": _pack(np.array([len(r.stories) for r in recurrences], dtype=np.int64)),
+        "similarity": _pack(np.array([r.similarity for r in recurrences], dtype=np.float64)),
     }
 
 
 def _recurrences_from_json(d: dict, sentences: Sequence[Sentence], stories: Sequence[Story]) -> tuple[Recurrence, ...]:
-    pairs = np.frombuffer(base64.b64decode(d["sentences"]), dtype=np.int64).reshape(-1, 2).tolist()
-    story_pairs = np.frombuffer(base64.b64decode(d["stories"]), dtype=np.int64).reshape(-1, 2).tolist()
-    similarity = np.frombuffer(base64.b64decode(d["similarity"]), dtype=np.float64).tolist()
-    ids = [st.id for st in stories]
+    members = _split(_unpack(d["sentences"]), _unpack(d["sentence_counts"]))
+    in_stories = _split(_unpack(d["stories"]), _unpack(d["story_counts"]))
     return tuple(
-        Recurrence((ids[x], ids[y]), (sentences[a], sentences[b]), sim)
-        for (x, y), (a, b), sim in zip(story_pairs, pairs, similarity)
+        Recurrence(tuple(stories[x].id for x in xs), tuple(sentences[n] for n in ns), sim)
+        for xs, ns, sim in zip(in_stories, members, _unpack(d["similarity"], np.float64))
     )
 
 
 def _pack(values: np.ndarray) -> str:
     return base64.b64encode(values.tobytes()).decode("ascii")
+
+
+def _unpack(packed: str, dtype: type = np.int64) -> list:
+    return np.frombuffer(base64.b64decode(packed), dtype=dtype).tolist()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from enum import Enum
+from functools import cached_property
 from typing import Literal
 
 SentenceKind = Literal["headline", "body", "caption", "boilerplate"]
@@ -99,11 +100,15 @@ class Claim:
 
 @dataclass(frozen=True)
 class Recurrence:
-    """A background claim that recurs in more than one story (context, not conflict)."""
+    """A background claim that recurs in more than one story (context, not conflict).
 
-    stories: tuple[str, ...]
-    sentences: tuple[Sentence, ...]
-    similarity: float
+    One per claim, with every occurrence: its texts are linked by a cosine of at least
+    ``cluster.RECURRENCE_THRESHOLD``, directly or through each other.
+    """
+
+    stories: tuple[str, ...]  # every story it occurs in, sorted (two or more)
+    sentences: tuple[Sentence, ...]  # every occurrence, sorted by (article, index)
+    similarity: float  # the weakest link between its texts (cosine)
 
 
 @dataclass(frozen=True)
@@ -150,7 +155,10 @@ class CheckResult:
     model: str = ""
 
     def article(self, article_id: str) -> Article:
-        for a in self.articles:
-            if a.id == article_id:
-                return a
-        raise KeyError(article_id)
+        """The article with this id; raises KeyError if there is none."""
+        return self._articles_by_id[article_id]
+
+    @cached_property
+    def _articles_by_id(self) -> dict[str, Article]:
+        # Built once per result: the report looks up every story's articles.
+        return {a.id: a for a in self.articles}

@@ -15,7 +15,7 @@ import numpy as np
 from . import cluster, collector, events, memo, similarity
 from .cache import Cache
 from .embed import DEFAULT_MODEL, Embedder, embed_texts, make_embedder
-from .ingest import read_articles
+from .ingest import parse_inputs, read_inputs
 from .models import Article, CheckResult, Sentence, Story
 from .rules import RuleSet, load_rules, run_rules
 from .segment import language_of, segment, sentence_spans, spans_key
@@ -112,14 +112,16 @@ def check(
     prints or exits. Rule files are loaded and validated before any article is read.
     """
     ruleset = rules if rules is not None else load_rules(settings.rule_paths, builtin=settings.builtin_rules)
-    articles, notes = read_articles(paths, story_from_folders=settings.story_from_folders)
+    inputs = read_inputs(paths)
 
     cache = Cache(settings.cache) if settings.cache else None
     embedder = embedder or make_embedder(settings.model, settings.backend)
-    # An unchanged corpus (same articles, settings, rules, model and code) was done before.
-    key = memo.run_key(articles, notes, settings, ruleset, embedder.model_id) if cache else ""
+    # An unchanged corpus (same files, settings, rules, model and code) was done before.
+    key = memo.run_key(inputs.fingerprint(), settings, ruleset, embedder.model_id) if cache else ""
     if cache and (known := cache.get_result(key)) is not None:
         return memo.result_from_json(known)
+
+    articles, notes = parse_inputs(inputs, story_from_folders=settings.story_from_folders)
 
     sentences = _segment_all(articles, cache, progress("segmenting", len(articles)), settings.segment_workers)
     claim_sentences = [s for s in sentences if s.is_claim]

@@ -1,5 +1,5 @@
 """Scaling paths give the exact paths' results: blocked story search, the neighbour index
-inside stories, recurrences per distinct text; and the ONNX int8 backend agrees with fp32."""
+inside stories, recurrences grouped per background claim; and the ONNX int8 backend agrees with fp32."""
 
 from __future__ import annotations
 
@@ -98,21 +98,28 @@ def test_neighbour_index_inside_a_big_story_keeps_the_claims(corpus) -> None:
     assert both / len(searched) > 0.9 and both / len(exact) > 0.9
 
 
-def test_recurrences_are_the_same_as_comparing_every_sentence_pair(corpus) -> None:
+def test_recurrences_are_the_groups_of_every_close_sentence_pair(corpus) -> None:
     articles, sentences, vectors = corpus
     stories = events.group_stories(articles, sentences, vectors)
     found = cluster.find_recurrences(stories, sentences, vectors)
     story_of = {a: st.id for st in stories for a in st.articles}
     keyed = sorted((s for s in sentences if s.is_claim), key=lambda s: (s.article, s.index))
     mat = np.vstack([vectors[(s.article, s.index)] for s in keyed])
-    sims = np.round(mat @ mat.T, 6)
-    expected = {
-        ((keyed[i].article, keyed[i].index), (keyed[j].article, keyed[j].index))
-        for i, j in zip(*np.nonzero(sims >= cluster.RECURRENCE_THRESHOLD))
-        if i < j and story_of[keyed[i].article] != story_of[keyed[j].article]
-    }
-    assert {((r.sentences[0].article, r.sentences[0].index), (r.sentences[1].article, r.sentences[1].index)) for r in found} == expected
-    assert len(expected) > 100
+    close = np.round(mat @ mat.T, 6) >= cluster.RECURRENCE_THRESHOLD
+    group = {(s.article, s.index): n for n, r in enumerate(found) for s in r.sentences}
+    # Every close pair of sentences in two stories is in one recurrence, and nothing else is:
+    # a member is close to another member, and each recurrence spans the stories it names.
+    cross = [(i, j) for i, j in zip(*np.nonzero(close)) if i < j and story_of[keyed[i].article] != story_of[keyed[j].article]]
+    assert len(cross) > 100
+    assert all(group[(keyed[i].article, keyed[i].index)] == group[(keyed[j].article, keyed[j].index)] for i, j in cross)
+    position = {(s.article, s.index): n for n, s in enumerate(keyed)}
+    for r in found:
+        rows = [position[(s.article, s.index)] for s in r.sentences]
+        assert len(set(rows)) == len(rows) and rows == sorted(rows)
+        assert all(close[n, [m for m in rows if m != n]].any() for n in rows)
+        assert r.stories == tuple(sorted({story_of[s.article] for s in r.sentences})) and len(r.stories) > 1
+    assert len(group) == sum(len(r.sentences) for r in found)  # no sentence in two recurrences
+    assert len(found) < len(cross) / 10  # one row per background claim, not one per pair
 
 
 def test_onnx_int8_backend_agrees_with_fp32_and_exports_once(tmp_path, embedder) -> None:
@@ -156,6 +163,11 @@ def test_a_warm_rerun_returns_the_stored_result_until_something_changes(tmp_path
     article.write_text(article.read_text(encoding="utf-8").replace("Kellsmouth", "Kelsmouth", 1), encoding="utf-8")
     changed = checker.check([folder], checker.Settings(cache=cache), embedder=embedder)
     assert changed != cold and changed.articles != cold.articles
+    (folder / "scan.pdf").write_bytes(b"%PDF-1.4")  # not read as an article, but noted
+    noted = checker.check([folder], checker.Settings(cache=cache), embedder=Refuses())
+    (added,) = set(noted.notes) - set(changed.notes)  # a new key: the stored result had no such note
+    assert added.startswith("skipped ") and "scan.pdf: unknown file type '.pdf'" in added
+    assert (noted.claims, noted.findings) == (changed.claims, changed.findings)
 
 
 def test_parallel_sentence_splitting_gives_the_same_sentences(tmp_path) -> None:
@@ -172,5 +184,10 @@ def test_the_stored_result_reads_back_equal_with_recurrences(corpus) -> None:
 
     articles, sentences, vectors = corpus
     result = pipeline.analyse(articles, sentences, vectors, checker.Settings(), load_rules(()), model="m")
-    assert len(result.recurrences) > 100 and result.findings and result.claims
+    assert len(result.recurrences) > 50 and result.findings and result.claims
     assert memo.result_from_json(memo.result_to_json(result)) == result
+    section = render(result).partition("## Background claims recurring across stories")[2]
+    rows = [line for line in section.splitlines() if line.startswith("| ") and not line.startswith("| claim |")]
+    assert len(rows) == len(result.recurrences)  # one row per background claim
+    widest = result.recurrences[0]
+    assert rows[0].split(" | ")[1].startswith(f"{len(widest.stories)}: {widest.stories[0]}")

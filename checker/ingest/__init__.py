@@ -12,6 +12,7 @@ each with a note. A file that is meant as an article but is malformed
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
 from collections.abc import Callable, Iterator, Sequence
@@ -27,7 +28,7 @@ from checker.ingest.metadata import RawArticle, finish_article, harmonise_outlet
 from checker.ingest.text import UnusableFile, decode, read_text
 from checker.models import Article
 
-__all__ = ["KNOWN_SUFFIXES", "UnusableFile", "read_articles"]
+__all__ = ["KNOWN_SUFFIXES", "Inputs", "UnusableFile", "parse_inputs", "read_articles", "read_inputs"]
 
 _READERS: dict[str, Callable[[str, str, str], list[RawArticle]]] = {
     ".txt": lambda text, path, name: [read_text(text, path, name)],
@@ -59,6 +60,28 @@ class _Source:
     folder_story: str | None
 
 
+@dataclass(frozen=True)
+class Inputs:
+    """The files of a run, read but not parsed, in order, with the notes on files skipped
+    while finding them. Cheap to build (no parsing): a warm re-run is keyed on it."""
+
+    entries: tuple[_Source | str, ...]  # a file to parse, or a note, in reading order
+    data: tuple[bytes, ...]  # the bytes of each file in ``entries``, in the same order
+    given: tuple[str, ...] = ()  # the paths as the user gave them, for error messages
+
+    def fingerprint(self) -> str:
+        """A hash of what the files say and how they are shown: equal inputs, equal hash."""
+        digest = hashlib.sha256()
+        files = iter(self.data)
+        for entry in self.entries:
+            if isinstance(entry, str):
+                digest.update(b"note\x1f" + entry.encode() + b"\x1e")
+                continue
+            described = f"{entry.display}\x1f{entry.file.suffix.lower()}\x1f{entry.file.name}\x1f{entry.explicit}\x1f{entry.folder_story}"
+            digest.update(described.encode() + b"\x1f" + hashlib.sha256(next(files)).digest() + b"\x1e")
+        return digest.hexdigest()
+
+
 def read_articles(
     paths: Sequence[str | Path], *, story_from_folders: bool = False, cwd: Path | None = None
 ) -> tuple[list[Article], list[str]]:
@@ -70,13 +93,43 @@ def read_articles(
     shown relative to it. With ``story_from_folders`` an article's story, unless stated in
     the file, is the first sub-folder below the folder given.
     """
+    return parse_inputs(read_inputs(paths, cwd=cwd), story_from_folders=story_from_folders)
+
+
+def read_inputs(paths: Sequence[str | Path], *, cwd: Path | None = None) -> Inputs:
+    """The files under ``paths`` and their bytes (the first step of :func:`read_articles`)."""
     if isinstance(paths, str | Path):
         paths = [paths]
     base = Path(cwd) if cwd is not None else Path.cwd()
     notes: list[str] = []
-    articles: list[Article] = []
+    entries: list[_Source | str] = []
+    data: list[bytes] = []
     for source in _sources(paths, base, notes):
-        for raw in _read_source(source, notes):
+        entries.extend(notes)
+        notes.clear()
+        loaded = _load(source, notes)
+        entries.extend(notes)
+        notes.clear()
+        if loaded is not None:
+            entries.append(source)
+            data.append(loaded)
+    entries.extend(notes)
+    if not data:
+        raise _nothing_to_check(paths, [e for e in entries if isinstance(e, str)])
+    return Inputs(tuple(entries), tuple(data), tuple(str(p) for p in paths))
+
+
+def parse_inputs(inputs: Inputs, *, story_from_folders: bool = False) -> tuple[list[Article], list[str]]:
+    """The articles of files read by :func:`read_inputs`, and the notes (see :func:`read_articles`)."""
+    notes: list[str] = []
+    articles: list[Article] = []
+    files = iter(inputs.data)
+    for entry in inputs.entries:
+        if isinstance(entry, str):
+            notes.append(entry)
+            continue
+        source = entry
+        for raw in _parse(source, next(files), notes):
             if story_from_folders and source.folder_story and "story" not in raw.fields:
                 raw = replace(raw, fields={**raw.fields, "story": source.folder_story})
             try:
@@ -92,7 +145,7 @@ def read_articles(
             notes.extend(article_notes)
 
     if not articles:
-        raise _nothing_to_check(paths, notes)
+        raise _nothing_to_check(inputs.given, notes)
     articles.sort(key=lambda a: _path_key(a.path))
     articles = harmonise_outlet_spelling(_collapse_duplicates(articles, notes))
     articles, copies = collapse_near_copies(articles)
@@ -151,8 +204,8 @@ def _sources(paths: Sequence[str | Path], base: Path, notes: list[str]) -> Itera
             yield _Source(file, display, explicit, story)
 
 
-def _read_source(source: _Source, notes: list[str]) -> list[RawArticle]:
-    """The raw articles in one file; an unusable file in a folder becomes a note."""
+def _load(source: _Source, notes: list[str]) -> bytes | None:
+    """The bytes of one file; a file in a folder that cannot be read becomes a note."""
     try:
         try:
             status = source.file.stat()
@@ -169,9 +222,19 @@ def _read_source(source: _Source, notes: list[str]) -> list[RawArticle]:
                     f"is {size / 1e6:.1f} MB, over the {limit // 1_000_000} MB limit for one "
                     f"{'manifest' if limit == MAX_MANIFEST_BYTES else 'article'}; split it into smaller files",
                 )
-            data = source.file.read_bytes()
+            return source.file.read_bytes()
         except OSError as exc:
             raise UnusableFile(source.display, f"cannot be read ({exc.strerror})") from None
+    except UnusableFile as exc:
+        if source.explicit:
+            raise
+        notes.append(f"skipped {exc}")
+        return None
+
+
+def _parse(source: _Source, data: bytes, notes: list[str]) -> list[RawArticle]:
+    """The raw articles in one file's bytes; an unusable file in a folder becomes a note."""
+    try:
         text = decode(data, source.display)
         reader = _READERS[source.file.suffix.lower()]
         return reader(text, source.display, source.file.name)

@@ -167,18 +167,18 @@ def _story(result: CheckResult, story: Story, singles) -> list[str]:
 
 
 def _recurrences(result: CheckResult) -> list[str]:
+    """One row per background claim: its wording (and how many others), where it recurs."""
     if not result.recurrences:
         return []
+    outlet = {a.id: a.outlet for a in result.articles}
     lines = ["## Background claims recurring across stories", ""]
     rows = []
     for r in result.recurrences:
-        a, b = r.sentences
-        rows.append([
-            escape_md(" / ".join(r.stories)),
-            f"{escape_md(result.article(a.article).outlet)}: {escape_md(_excerpt(a.text))}",
-            f"{escape_md(result.article(b.article).outlet)}: {escape_md(_excerpt(b.text))}",
-        ])
-    return lines + _table(["stories", "one", "other"], rows) + [""]
+        wordings = len({s.text for s in r.sentences})
+        claim = escape_md(_excerpt(r.sentences[0].text)) + (f" ({_count(wordings - 1, 'other wording')})" if wordings > 1 else "")
+        outlets = sorted({outlet[s.article] for s in r.sentences})
+        rows.append([claim, f"{len(r.stories)}: {escape_md(', '.join(r.stories))}", escape_md(", ".join(outlets))])
+    return lines + _table(["claim", "stories", "outlets"], rows) + [""]
 
 
 def render(result: CheckResult, ctx: ReportContext = NO_CONTEXT) -> str:
