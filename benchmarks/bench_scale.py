@@ -51,8 +51,13 @@ def phase(name: str, args: argparse.Namespace) -> dict:
         result = checker.check([args.corpus], settings, embedder=embedder)
         seconds = time.perf_counter() - start
         claim = [s for s in result.sentences if s.is_claim]
+        from checker.report import render
+
+        start = time.perf_counter()
+        report = render(result)
         return {
-            "seconds": seconds, "peak_mb": _peak_mb(), "articles": len(result.articles),
+            "seconds": seconds, "render_seconds": time.perf_counter() - start, "report_mb": len(report.encode()) / 1e6,
+            "peak_mb": _peak_mb(), "articles": len(result.articles),
             "stories": len(result.stories), "claims": len(result.claims), "findings": len(result.findings),
             "sentences": len(claim), "distinct": len({s.text for s in claim}),
         }
@@ -146,6 +151,7 @@ def main() -> None:
         ("peak memory, cold run (MB; target < 4096)", f"{cold['peak_mb']:.0f}"),
         ("warm re-run, unchanged corpus (s)", f"{warm['seconds']:.2f}"),
         ("cold / warm (target >= 20)", f"{cold['seconds'] / warm['seconds']:.0f}"),
+        ("markdown report of the run: rendering (s) / size (MB)", f"{warm['render_seconds']:.1f} / {warm['report_mb']:.1f}"),
         (f"store: add {build_store['added']} articles (s; embeddings from the cache)", f"{build_store['seconds']:.1f}"),
         ("store: report 10 new articles against it (s; target < 15)", f"{new['seconds']:.2f}"),
         ("  stories / articles / findings in that report", f"{new['stories']} / {new['articles']} / {new['findings']}"),

@@ -24,19 +24,14 @@ _BACKSLASHED = set("\\*_[]~$")
 _AUTOLINK = re.compile(r"(?i)://|\bwww\.")
 
 
+_ESCAPES = str.maketrans({**_ENTITIES, **{ch: "\\" + ch for ch in _BACKSLASHED}})
+
+
 def escape_md(text: str) -> str:
     """Escape ``text`` for inline use in markdown (including inside table cells)."""
-    text = " ".join(text.split())
-    out = []
-    for ch in text:
-        if ch in _ENTITIES:
-            out.append(_ENTITIES[ch])
-        elif ch in _BACKSLASHED:
-            out.append("\\" + ch)
-        else:
-            out.append(ch)
+    text = " ".join(text.split()).translate(_ESCAPES)
     # No bare URLs: "https://x" and "www.x" would become links.
-    return _AUTOLINK.sub(lambda m: "&#58;//" if m.group(0) == "://" else m.group(0)[:3] + "&#46;", "".join(out))
+    return _AUTOLINK.sub(lambda m: "&#58;//" if m.group(0) == "://" else m.group(0)[:3] + "&#46;", text)
 
 
 def highlight(sentence: str, start: int, end: int) -> str:

@@ -113,26 +113,29 @@ def _finding(f: Finding) -> list[str]:
     return lines
 
 
-def _coverage(story: Story, claims: list[Claim], columns: dict[str, str]) -> list[str]:
-    cells = [(c.id.rsplit("/", 1)[-1], columns[s.article]) for c in claims for s in c.sentences]
-    frame = pd.crosstab(
-        pd.Categorical([c for c, _ in cells], categories=[c.id.rsplit("/", 1)[-1] for c in claims]),
-        pd.Categorical([o for _, o in cells], categories=[columns[a] for a in story.articles]),
-        dropna=False,
+def covered_articles(claims: Iterable[Claim]) -> pd.Series:
+    """For each claim id, the articles that state it: one table of (claim, article) cells
+    for the whole run, grouped once, so a report of thousands of stories stays fast."""
+    cells = pd.DataFrame(
+        [(c.id, s.article) for c in claims for s in c.sentences], columns=["claim", "article"], dtype=object
     )
+    return cells.groupby("claim", sort=False)["article"].agg(frozenset)
+
+
+def _coverage(story: Story, claims: list[Claim], columns: dict[str, str], covered: pd.Series) -> list[str]:
     rows = []
     for claim in claims:
-        short = claim.id.rsplit("/", 1)[-1]
-        marks = ["x" if frame.loc[short, columns[a]] else " " for a in story.articles]
-        rows.append([short, *marks, escape_md(_excerpt(claim.sentences[0].text, 60))])
+        stated = covered[claim.id]
+        marks = ["x" if a in stated else " " for a in story.articles]
+        rows.append([claim.id.rsplit("/", 1)[-1], *marks, escape_md(_excerpt(claim.sentences[0].text, 60))])
     return _table(["claim", *(escape_md(columns[a]) for a in story.articles), "claim (first wording)"], rows)
 
 
-def _story(result: CheckResult, story: Story, singles) -> list[str]:
+def _story(
+    result: CheckResult, story: Story, singles, claims: list[Claim], findings: list[Finding], covered: pd.Series
+) -> list[str]:
     articles = [result.article(a) for a in story.articles]
     columns = _column_names(articles)
-    claims = [c for c in result.claims if c.story == story.id]
-    findings = [f for f in result.findings if f.story == story.id]
     lines = [f"## Story {story.id}", ""]
     lines.append(
         f"{_count(len(articles), 'article')} ({escape_md(', '.join(columns[a] for a in story.articles))}); "
@@ -143,13 +146,16 @@ def _story(result: CheckResult, story: Story, singles) -> list[str]:
         f"{_count(len(findings), 'finding')}."
     )
     lines.append("")
-    story_level = [f for f in findings if f.claim is None]
+    by_claim: dict[str, list[Finding]] = {}
+    for f in findings:
+        by_claim.setdefault(f.claim or "", []).append(f)
+    story_level = by_claim.get("", [])
     if story_level:
         lines += ["### Story-wide findings", ""]
         for f in story_level:
             lines += _finding(f)
     if claims:
-        lines += ["### Coverage", ""] + _coverage(story, claims, columns) + [""]
+        lines += ["### Coverage", ""] + _coverage(story, claims, columns, covered) + [""]
         lines += ["### Shared claims", ""]
         for claim in claims:
             short = claim.id.rsplit("/", 1)[-1]
@@ -157,7 +163,7 @@ def _story(result: CheckResult, story: Story, singles) -> list[str]:
             lines.append("")
             lines += _table(["outlet", "wording"], ([escape_md(columns[s.article]), escape_md(s.text)] for s in claim.sentences))
             lines.append("")
-            for f in (f for f in findings if f.claim == claim.id):
+            for f in by_claim.get(claim.id, ()):
                 lines += _finding(f)
     if singles:
         lines += ["### Single-outlet claims", ""]
@@ -188,8 +194,15 @@ def render(result: CheckResult, ctx: ReportContext = NO_CONTEXT) -> str:
         lines += [f"Generated {timestamp(ctx.generated_at)}.", ""]
     lines += _inputs(result) + [""]
     lines += _summary(result, ctx) + [""]
+    claims: dict[str, list[Claim]] = {}
+    for c in result.claims:
+        claims.setdefault(c.story, []).append(c)
+    findings: dict[str, list[Finding]] = {}
+    for f in result.findings:
+        findings.setdefault(f.story, []).append(f)
+    covered = covered_articles(result.claims)
     for story in result.stories:
-        lines += _story(result, story, singles.get(story.id, ()))
+        lines += _story(result, story, singles.get(story.id, ()), claims.get(story.id, []), findings.get(story.id, []), covered)
     lines += _recurrences(result)
     while lines and lines[-1] == "":
         lines.pop()
