@@ -2,7 +2,8 @@
 
 Compares MiniLM cosine alone, TF-IDF cosines alone and logistic regressions over the
 features of :class:`checker.similarity.PairFeatures` (with and without extra TF-IDF
-features, fit on ECB+ alone or on ECB+ plus STS-B news train pairs as soft labels):
+features, a learned per-dimension weighting of the cosine, or exact-match names; fit
+on ECB+ alone or on ECB+ plus STS-B news train pairs as soft labels):
 
 * ECB+ claim pairs (label 1 = same event, 0 = another event of the same kind): F1 by
   5-fold cross-validation with folds grouped by ECB+ topic (no topic, hence no sentence,
@@ -220,6 +221,22 @@ def shipped_features(pairs: Sequence[dict], vectors: dict[str, np.ndarray]) -> n
     return claim_features([p["a"] for p in pairs], [p["b"] for p in pairs], cosines(pairs, vectors), context)
 
 
+def exact_name_features(pairs: Sequence[dict], vectors: dict[str, np.ndarray]) -> np.ndarray:
+    """[cosine, names disjoint, number agreement] with names matched only when equal: the
+    shipped features before 2026-11-29 (no prefix matching, no interaction)."""
+    texts = [p["a"] for p in pairs] + [p["b"] for p in pairs]
+    context = ScoringContext.from_texts(texts)
+    names = {t: sentence_terms(t, context).names for t in set(texts)}
+    shipped = shipped_features(pairs, vectors)
+    flag = np.array([float(bool(names[p["a"]]) and bool(names[p["b"]]) and not names[p["a"]] & names[p["b"]]) for p in pairs])
+    return np.column_stack([shipped[:, 0], flag, shipped[:, 2]])
+
+
+def vector_products(pairs: Sequence[dict], vectors: dict[str, np.ndarray]) -> np.ndarray:
+    """a * b per dimension: a logistic regression on these learns a weighted cosine."""
+    return np.vstack([vectors[p["a"]] * vectors[p["b"]] for p in pairs])
+
+
 # --- seeds -------------------------------------------------------------------------------
 def seed_pairs() -> tuple[list[str], list[str], list[str]]:
     """Every cross-outlet pair of claim sentences in the seed stories' articles."""
@@ -292,6 +309,14 @@ def main() -> None:
         approaches.append((f"LR PairFeatures + char TF-IDF, ECB + STS x{weight:g}", join(shipped, chars), weight))
     for name in PairFeatures.names()[1:]:
         approaches.append((f"LR PairFeatures without {name}, ECB + STS x1", without(shipped, name), 1.0))
+    # Tried on 2026-11-29 (RESULTS.md): a learned weighted cosine overfits ECB+ topics as it
+    # gets freedom (shuffled F1 rises, grouped F1 falls). Names matched only when equal and
+    # no interaction: the shipped model before that day (STS lower, ECB+ the same).
+    products = build(lambda rows: vector_products(rows, vectors))
+    for strength in (1.0, 10.0):
+        head = Data(*(m * strength for m in astuple_data(products)))
+        approaches.append((f"LR PairFeatures + weighted cosine (384) x{strength:g}, STS x1", join(shipped, head), 1.0))
+    approaches.append(("LR cosine, exact-match names, numbers, STS x1", build(lambda rows: exact_name_features(rows, vectors)), 1.0))
 
     print(f"ECB+ claim pairs: {len(ecb)} ({gold.ecb_labels.sum()} positive), {len(set(gold.ecb_topics))} topics; "
           f"STS-B news: {len(sts_train)} train, {len(sts_dev)} dev pairs.")
