@@ -91,7 +91,7 @@ class Claim:
     id: str  # stable within a run: story id + ordinal, e.g. "2022-06-29-madrid/c03"
     story: str
     sentences: tuple[Sentence, ...]  # at most one per article, sorted by (outlet, path)
-    similarity: float  # the weakest link between members (cosine)
+    similarity: float  # the weakest link between members (``similarity.claim_score``)
 
     @property
     def articles(self) -> tuple[str, ...]:
