@@ -622,14 +622,11 @@ class _Word:
     adjective: bool  # a hyphenated adjective ("Brussels-based"), cut back to its name
     sentence_initial: bool  # starts the sentence, a bracket, or a sentence inside a quote
     quote_initial: bool  # starts a quotation ("We must ...", "Five Eyes")
+    key: str  # ``text`` without a final "." and casefolded; set once, read often
 
     @property
     def initial_position(self) -> bool:
         return self.sentence_initial or self.quote_initial
-
-    @cached_property  # words are kept per sentence text (``_sentence_words``) and read often
-    def key(self) -> str:
-        return self.text.rstrip(".").casefold()
 
 
 def _words(text: str, offset: int) -> list[_Word]:
@@ -668,6 +665,7 @@ def _words(text: str, offset: int) -> list[_Word]:
                 adjective,
                 sentence_initial,
                 quote_initial,
+                word.rstrip(".").casefold(),
             )
         )
     return words

@@ -71,6 +71,9 @@ ATTACH_THRESHOLD: float = 0.5
 #: A name in more than this share of the context's sentences is background, not evidence.
 BACKGROUND_SHARE: float = 0.10
 BACKGROUND_MIN_SENTENCES: int = 3
+#: A name matches a longer one it starts, from this many letters ("Iran" / "Iranian",
+#: "Japan" / "Japanese"): a country and its people are the same evidence.
+NAME_PREFIX_LETTERS: int = 4
 
 # --- tokens -----------------------------------------------------------------------------
 _TOKEN = re.compile(r"[A-Za-z0-9]+(?:[.,:][0-9]+)*(?:'[A-Za-z]+)?")
@@ -197,6 +200,9 @@ class SentenceTerms:
 
     names: frozenset[str]
     numbers: frozenset[str]
+    # The first NAME_PREFIX_LETTERS letters of the names that long: two names can only
+    # match by prefix when these meet, so most pairs are decided by one set intersection.
+    heads: frozenset[str] = frozenset()
 
 
 def _is_name(key: str, context: ScoringContext) -> bool:
@@ -226,7 +232,8 @@ def sentence_terms(text: str, context: ScoringContext) -> SentenceTerms:
         key = _word_key(token)
         if token[0].isupper() and _is_name(key, context):
             names.add(key)
-    return SentenceTerms(frozenset(names), frozenset(numbers))
+    heads = frozenset(n[:NAME_PREFIX_LETTERS] for n in names if len(n) >= NAME_PREFIX_LETTERS)
+    return SentenceTerms(frozenset(names), frozenset(numbers), heads)
 
 
 # --- pair features ----------------------------------------------------------------------
@@ -257,22 +264,21 @@ def _number_agreement(a: frozenset[str], b: frozenset[str]) -> float:
     return 2 * len(a_kept & b_kept) / len(a_kept | b_kept) - 1
 
 
-#: A name matches a longer one it starts, from this many letters ("Iran" / "Iranian",
-#: "Japan" / "Japanese"): a country and its people are the same evidence.
-NAME_PREFIX_LETTERS = 4
-
-
-def _names_disjoint(a: frozenset[str], b: frozenset[str]) -> bool:
+def _names_disjoint(a: SentenceTerms, b: SentenceTerms) -> bool:
     """Both sentences name someone or something, and no name of one is (or starts) a name of the other."""
-    if not a or not b or a & b:
+    if not a.names or not b.names or a.names & b.names:
         return False
+    if not a.heads & b.heads:
+        return True
     return not any(
-        min(len(x), len(y)) >= NAME_PREFIX_LETTERS and (x.startswith(y) or y.startswith(x)) for x in a for y in b
+        min(len(x), len(y)) >= NAME_PREFIX_LETTERS and (x.startswith(y) or y.startswith(x))
+        for x in a.names
+        for y in b.names
     )
 
 
 def _features(a: SentenceTerms, b: SentenceTerms, cosine: float) -> PairFeatures:
-    disjoint = float(_names_disjoint(a.names, b.names))
+    disjoint = float(_names_disjoint(a, b))
     return PairFeatures(
         cosine=float(cosine),
         names_disjoint=disjoint,
@@ -363,13 +369,6 @@ def sentence_pair_scorer(
         return found
 
     agreements: dict[tuple[frozenset[str], frozenset[str]], float] = {}
-    disjoints: dict[tuple[frozenset[str], frozenset[str]], float] = {}
-
-    def disjoint(a: frozenset[str], b: frozenset[str]) -> float:
-        found = disjoints.get((a, b))
-        if found is None:
-            found = disjoints[(a, b)] = float(_names_disjoint(a, b))
-        return found
 
     def agreement(a: frozenset[str], b: frozenset[str]) -> float:
         found = agreements.get((a, b))
@@ -383,7 +382,7 @@ def sentence_pair_scorer(
         terms_a, terms_b = [terms_of(s.text) for s in a], [terms_of(s.text) for s in b]
         features = np.empty((len(a) * len(b), len(fields(PairFeatures))), dtype=float)
         features[:, 0] = cosines.ravel()
-        features[:, 1] = [disjoint(x.names, y.names) if x.names and y.names else 0.0 for x in terms_a for y in terms_b]
+        features[:, 1] = [_names_disjoint(x, y) for x in terms_a for y in terms_b]
         features[:, 2] = [
             agreement(x.numbers, y.numbers) if x.numbers and y.numbers else 0.0 for x in terms_a for y in terms_b
         ]
