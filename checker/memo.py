@@ -41,9 +41,11 @@ FORMAT = 3  # bump when the JSON layout below changes
 @cache
 def code_fingerprint() -> str:
     """Hash of this package's source and shipped rule files: a code change is a new key."""
+    from .rules.ruleset import SHIPPED_RULES
+
     package = Path(__file__).resolve().parent
     digest = hashlib.sha256()
-    files = sorted(package.rglob("*.py")) + sorted((package.parent / "claims").glob("*.y*ml"))
+    files = sorted(package.rglob("*.py")) + sorted(SHIPPED_RULES.glob("*.y*ml"))
     for path in files:
         digest.update(path.as_posix().encode())
         digest.update(path.read_bytes())

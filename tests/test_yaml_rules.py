@@ -524,3 +524,35 @@ def test_every_documented_key_is_accepted_by_the_validator(tmp_path: Path) -> No
 
 def test_shipped_rule_files_live_in_claims() -> None:
     assert sorted(p.name for p in SHIPPED_RULES.glob("*.yaml")) == ["framing.yaml", "names.yaml", "nato.yaml"]
+
+
+def test_a_wheel_carries_the_shipped_rules_and_finds_them(tmp_path: Path) -> None:
+    """A non-editable install (``pip install checker``) has no claims/ folder beside it:
+    the wheel carries the rules as checker/shipped_claims, and that is where they are read."""
+    import subprocess
+    import sys
+    import zipfile
+
+    import shutil
+
+    root = Path(__file__).resolve().parents[1]
+    source = tmp_path / "source"  # built from a copy: the build writes build/ next to pyproject.toml
+    for folder in ("checker", "claims"):
+        shutil.copytree(root / folder, source / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    for file in ("pyproject.toml", "README.md"):
+        shutil.copy(root / file, source / file)
+    built = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", str(source), "--no-deps", "--no-build-isolation", "-q", "-w", str(tmp_path)],
+        capture_output=True, text=True, cwd=tmp_path,
+    )
+    assert built.returncode == 0, built.stderr
+    (wheel,) = tmp_path.glob("checker-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        archive.extractall(tmp_path / "installed")
+    shipped = sorted(p.name for p in (root / "claims").glob("*.yaml"))
+    assert sorted(p.name for p in (tmp_path / "installed" / "checker" / "shipped_claims").glob("*.yaml")) == shipped
+    found = subprocess.run(
+        [sys.executable, "-c", "from checker.rules.ruleset import SHIPPED_RULES; print(SHIPPED_RULES)"],
+        capture_output=True, text=True, cwd=tmp_path, env={"PYTHONPATH": str(tmp_path / "installed"), "PATH": ""},
+    )
+    assert found.stdout.strip() == str(tmp_path / "installed" / "checker" / "shipped_claims"), found.stderr

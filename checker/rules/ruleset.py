@@ -20,7 +20,16 @@ from . import schema
 from .spec import AliasRule, ClaimRule, IgnoreRule, PatternRule, TermFamily, TermsRule, YamlRule
 from .validate import check_file, did_you_mean
 
-SHIPPED_RULES = Path(__file__).resolve().parents[2] / "claims"
+
+def _shipped_rules() -> Path:
+    """The claim rules that come with checker: inside the package when installed from a
+    wheel (``checker/shipped_claims``, see pyproject.toml), else the repository's claims/."""
+    package = Path(__file__).resolve().parents[1]
+    packaged = package / "shipped_claims"
+    return packaged if packaged.is_dir() else package.parent / "claims"
+
+
+SHIPPED_RULES = _shipped_rules()
 PROJECT_RULES = Path("claims")  # relative to the working directory
 RULE_SUFFIXES = (".yaml", ".yml")
 
