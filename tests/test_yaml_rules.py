@@ -549,6 +549,9 @@ def test_a_wheel_carries_the_shipped_rules_and_finds_them(tmp_path: Path) -> Non
     (wheel,) = tmp_path.glob("checker-*.whl")
     with zipfile.ZipFile(wheel) as archive:
         archive.extractall(tmp_path / "installed")
+    packages = sorted(p.parent.relative_to(root).as_posix() for p in (root / "checker").rglob("__init__.py"))
+    unpacked = tmp_path / "installed"
+    assert sorted(p.parent.relative_to(unpacked).as_posix() for p in unpacked.rglob("__init__.py")) == packages
     shipped = sorted(p.name for p in (root / "claims").glob("*.yaml"))
     assert sorted(p.name for p in (tmp_path / "installed" / "checker" / "shipped_claims").glob("*.yaml")) == shipped
     found = subprocess.run(
