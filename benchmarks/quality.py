@@ -51,7 +51,7 @@ def claim_section(eval_dir: Path, embedder, cache) -> list[str]:
         "",
         "| decision | threshold | precision | recall | F1 |",
         "|---|---|---|---|---|",
-        f"| claim_score (cosine, disjoint names and their interaction, numbers; fit on this file) | {report.threshold} | {report.precision:.3f} | "
+        f"| claim_score (cosine, disjoint names, number agreement; fit on this file) | {report.threshold} | {report.precision:.3f} | "
         f"{report.recall:.3f} | **{report.f1:.3f}** |",
         f"| the same score at its best cut on this file (in-sample) | {report.best_threshold:.3f} | "
         f"{report.best_precision:.3f} | {report.best_recall:.3f} | {report.best_f1:.3f} |",

@@ -6,9 +6,7 @@ is combined with two pieces of lexical evidence that embeddings blur:
 
 * names: two sentences that both name people, places or organisations but share none of
   them ("Jamal Williams was arrested..." / "Vincent Jackson was arrested...") usually
-  report different events, and the closer their wording, the stronger that evidence (an
-  interaction with the cosine). A name that starts another counts as shared ("Iran" /
-  "Iranian"). A sentence naming nobody is no evidence either way.
+  report different events. A sentence naming nobody is no evidence either way.
 * numbers: agreeing numbers ("four-way summit" / "the four countries") support a pair,
   differing ones ("61-year-old" / "66-year-old", "up 3 points" / "down 1 point") count
   against it. A sentence without numbers is no evidence either way.
@@ -18,8 +16,11 @@ A logistic regression combines them; its coefficients are plain constants below,
 ECB+ claim pairs (same event or not) together with the STS-B news training pairs (graded
 similarity, as soft labels), each labelled pair counting once.
 IDF-weighted word and name overlap, character n-gram TF-IDF, a learned per-dimension
-weighting of the cosine and token-level alignment were tried and added nothing that held
-up under cross-validation grouped by ECB+ topic (benchmarks/RESULTS.md). Nothing is trained at run time; the only
+weighting of the cosine, token-level alignment, names matched by prefix ("Iran" /
+"Iranian") and a cosine x names interaction were tried (benchmarks/RESULTS.md): none held
+up under cross-validation grouped by ECB+ topic, and the last two, though better on
+STS-B, lowered the cosine a pair without names needs and made claims chain unrelated
+sentences on the 10,000-article benchmark corpus. Nothing is trained at run time; the only
 corpus-level input (:class:`ScoringContext`) tells names from capitalised common words
 and from background names that are in most sentences of one story ("NATO", "Kishida").
 
@@ -57,10 +58,10 @@ __all__ = [
 
 # --- the fitted model (benchmarks/tune_claim_matching.py prints these) -------------------
 #: Logistic-regression weights, in the order of the fields of :class:`PairFeatures`.
-COEFFICIENTS: tuple[float, ...] = (3.1177, -1.4541, 0.7592, 1.6474)
-INTERCEPT: float = -1.4169
+COEFFICIENTS: tuple[float, ...] = (3.4482, -0.7025, 0.7435)
+INTERCEPT: float = -1.6153
 #: The cut on ``claim_score`` with the best F1 on the ECB+ claim pairs.
-CLAIM_THRESHOLD: float = 0.307
+CLAIM_THRESHOLD: float = 0.304
 #: Cut for a sentence next to a claim member whose best match in another member's article
 #: is that member (see ``cluster.cluster_claims``): the rest of a statement one outlet
 #: split in two. Stricter than the pair cut: a lone neighbour (no mutual match) needs more
@@ -71,9 +72,6 @@ ATTACH_THRESHOLD: float = 0.5
 #: A name in more than this share of the context's sentences is background, not evidence.
 BACKGROUND_SHARE: float = 0.10
 BACKGROUND_MIN_SENTENCES: int = 3
-#: A name matches a longer one it starts, from this many letters ("Iran" / "Iranian",
-#: "Japan" / "Japanese"): a country and its people are the same evidence.
-NAME_PREFIX_LETTERS: int = 4
 
 # --- tokens -----------------------------------------------------------------------------
 _TOKEN = re.compile(r"[A-Za-z0-9]+(?:[.,:][0-9]+)*(?:'[A-Za-z]+)?")
@@ -200,9 +198,6 @@ class SentenceTerms:
 
     names: frozenset[str]
     numbers: frozenset[str]
-    # The first NAME_PREFIX_LETTERS letters of the names that long: two names can only
-    # match by prefix when these meet, so most pairs are decided by one set intersection.
-    heads: frozenset[str] = frozenset()
 
 
 def _is_name(key: str, context: ScoringContext) -> bool:
@@ -232,8 +227,7 @@ def sentence_terms(text: str, context: ScoringContext) -> SentenceTerms:
         key = _word_key(token)
         if token[0].isupper() and _is_name(key, context):
             names.add(key)
-    heads = frozenset(n[:NAME_PREFIX_LETTERS] for n in names if len(n) >= NAME_PREFIX_LETTERS)
-    return SentenceTerms(frozenset(names), frozenset(numbers), heads)
+    return SentenceTerms(frozenset(names), frozenset(numbers))
 
 
 # --- pair features ----------------------------------------------------------------------
@@ -244,7 +238,6 @@ class PairFeatures:
     cosine: float  # embedding cosine, from the caller
     names_disjoint: float  # 1 if both sentences name someone or something and share no name
     number_agreement: float  # 2 * shared / all numbers - 1 (-1 to +1), same kinds only; else 0
-    disjoint_cosine: float  # cosine * names_disjoint: how close the wording is of two sentences naming others
 
     def vector(self) -> np.ndarray:
         return np.array([getattr(self, f.name) for f in fields(self)], dtype=float)  # not astuple: it deep-copies
@@ -264,26 +257,11 @@ def _number_agreement(a: frozenset[str], b: frozenset[str]) -> float:
     return 2 * len(a_kept & b_kept) / len(a_kept | b_kept) - 1
 
 
-def _names_disjoint(a: SentenceTerms, b: SentenceTerms) -> bool:
-    """Both sentences name someone or something, and no name of one is (or starts) a name of the other."""
-    if not a.names or not b.names or a.names & b.names:
-        return False
-    if not a.heads & b.heads:
-        return True
-    return not any(
-        min(len(x), len(y)) >= NAME_PREFIX_LETTERS and (x.startswith(y) or y.startswith(x))
-        for x in a.names
-        for y in b.names
-    )
-
-
 def _features(a: SentenceTerms, b: SentenceTerms, cosine: float) -> PairFeatures:
-    disjoint = float(_names_disjoint(a, b))
     return PairFeatures(
         cosine=float(cosine),
-        names_disjoint=disjoint,
+        names_disjoint=float(bool(a.names) and bool(b.names) and not a.names & b.names),
         number_agreement=_number_agreement(a.numbers, b.numbers),
-        disjoint_cosine=float(cosine) * disjoint,
     )
 
 
@@ -382,11 +360,10 @@ def sentence_pair_scorer(
         terms_a, terms_b = [terms_of(s.text) for s in a], [terms_of(s.text) for s in b]
         features = np.empty((len(a) * len(b), len(fields(PairFeatures))), dtype=float)
         features[:, 0] = cosines.ravel()
-        features[:, 1] = [_names_disjoint(x, y) for x in terms_a for y in terms_b]
+        features[:, 1] = [float(bool(x.names) and bool(y.names) and not x.names & y.names) for x in terms_a for y in terms_b]
         features[:, 2] = [
             agreement(x.numbers, y.numbers) if x.numbers and y.numbers else 0.0 for x in terms_a for y in terms_b
         ]
-        features[:, 3] = features[:, 0] * features[:, 1]
         return _probability(features).reshape(cosines.shape)
 
     return score

@@ -24,7 +24,7 @@ from checker.similarity import (
 
 ECB_SAMPLE = ROOT / "tests" / "data" / "claim_pairs_ecbplus_sample.jsonl"
 # F1 of same_claim on the sample, measured with the real model when the constants were fit.
-ECB_SAMPLE_F1 = 0.733
+ECB_SAMPLE_F1 = 0.732
 
 FOUR_WAY_KYODO = (
     "For the first time, Japan, Australia, New Zealand and South Korea held a four-way summit on Wednesday "
@@ -57,7 +57,7 @@ def test_the_four_way_meeting_pair_agrees_on_its_number(seed_context) -> None:
     kyodo, zh = sentence_terms(FOUR_WAY_KYODO, seed_context), sentence_terms(FOUR_WAY_ZH, seed_context)
     assert kyodo.numbers == zh.numbers == frozenset({"count:4"})  # "four-way" / "the four countries"
     assert pair_features(FOUR_WAY_KYODO, FOUR_WAY_ZH, 0.355, seed_context) == PairFeatures(
-        cosine=0.355, names_disjoint=0.0, number_agreement=1.0, disjoint_cosine=0.0
+        cosine=0.355, names_disjoint=0.0, number_agreement=1.0
     )
 
 
@@ -79,12 +79,12 @@ def test_a_cosine_that_misses_the_cosine_cut_can_still_make_the_claim(seed_conte
     # Kyodo's, below the best-F1 cosine cut (0.37). "June 29" is a date and "four-way" a
     # count, so the numbers neither agree nor clash; no name disagrees either.
     features = pair_features(FOUR_WAY_KYODO, HELD_TALKS_ZH, 0.355, seed_context)
-    assert features == PairFeatures(cosine=0.355, names_disjoint=0.0, number_agreement=0.0, disjoint_cosine=0.0)
+    assert features == PairFeatures(cosine=0.355, names_disjoint=0.0, number_agreement=0.0)
     score = claim_score(FOUR_WAY_KYODO, HELD_TALKS_ZH, 0.355, seed_context)
     assert same_claim(score)
-    assert score == pytest.approx(0.423, abs=0.005)
+    assert score == pytest.approx(0.407, abs=0.005)
     # The agreeing number lifts the pair "This is the first meeting..." higher still.
-    assert claim_score(FOUR_WAY_KYODO, FOUR_WAY_ZH, 0.355, seed_context) == pytest.approx(0.610, abs=0.005)
+    assert claim_score(FOUR_WAY_KYODO, FOUR_WAY_ZH, 0.355, seed_context) == pytest.approx(0.587, abs=0.005)
 
 
 def test_numbers_are_normalised_and_names_exclude_common_words(seed_context) -> None:
