@@ -9,7 +9,9 @@ different outlets:
 2. an optimal one-to-one assignment (the generalisation of "mutual best match") picks at
    most one partner per sentence, and only pairs scoring at least the threshold count;
 3. accepted pairs are merged into claims strongest first, never putting two sentences of
-   one article into one claim.
+   one article into one claim, nor two sentences whose own score is below
+   ``similarity.CHAIN_FLOOR`` (A~B and B~C must not make a claim of A and C when A and C
+   report different things).
 
 Ties break by (article path, sentence index), so the result never depends on input order.
 """
@@ -114,28 +116,44 @@ def _owners(members: Sequence[str], rows: Sequence[tuple[str, Sentence]]) -> np.
 
 
 class _Claims:
-    """Union-find over sentences that keeps one sentence per article in each claim."""
+    """Union-find over sentences that keeps one sentence per article in each claim, and
+    never joins two sentences whose own score (``scored``) is below ``floor``: a chain of
+    acceptable pairs (A~B, B~C) must not make one claim of A and C that say different things."""
 
-    def __init__(self) -> None:
+    def __init__(self, scored: Callable[[SentenceKey, SentenceKey], float | None] | None = None, floor: float | None = None) -> None:
         self.parent: dict[SentenceKey, SentenceKey] = {}
         self.articles: dict[SentenceKey, set[str]] = {}
+        self.members: dict[SentenceKey, list[SentenceKey]] = {}
         self.weakest: dict[SentenceKey, float] = {}
+        self.scored, self.floor = scored, floor
 
     def find(self, k: SentenceKey) -> SentenceKey:
         self.parent.setdefault(k, k)
         self.articles.setdefault(k, {k[0]})
+        self.members.setdefault(k, [k])
         while self.parent[k] != k:
             self.parent[k] = self.parent[self.parent[k]]
             k = self.parent[k]
         return k
 
+    def _compatible(self, ra: SentenceKey, rb: SentenceKey) -> bool:
+        if self.scored is None or self.floor is None:
+            return True
+        for x in self.members[ra]:
+            for y in self.members[rb]:
+                score = self.scored(x, y)
+                if score is not None and score < self.floor:
+                    return False
+        return True
+
     def link(self, a: SentenceKey, b: SentenceKey, score: float) -> None:
         ra, rb = self.find(a), self.find(b)
-        if ra == rb or self.articles[ra] & self.articles[rb]:
+        if ra == rb or self.articles[ra] & self.articles[rb] or not self._compatible(ra, rb):
             return
         root, child = min(ra, rb), max(ra, rb)
         self.parent[child] = root
         self.articles[root] |= self.articles.pop(child)
+        self.members[root] += self.members.pop(child)
         self.weakest[root] = min(score, self.weakest.pop(root, 1.0), self.weakest.pop(child, 1.0))
 
 
@@ -149,8 +167,13 @@ def cluster_claims(
     attach_threshold: float | None = None,
     exact_up_to: int = EXACT_STORY_ARTICLES,
     progress: Callable[[int], None] | None = None,
+    chain_floor: float | None = None,
 ) -> tuple[Claim, ...]:
     """Group the claim sentences of each story into shared claims (two or more outlets).
+
+    Accepted pairs are merged strongest first; with ``chain_floor``, two groups are not
+    merged when a pair of their sentences (from articles that were compared) scores below
+    it, so claims do not chain sentences through a middle one.
 
     With ``attach_threshold``, a sentence next to a claim member joins the claim when its
     own best match in another member's article is that member: one outlet often splits
@@ -174,10 +197,11 @@ def cluster_claims(
         # (sentence, other article) -> (its best-scoring sentence there, score)
         best_partner: dict[tuple[SentenceKey, str], tuple[SentenceKey, float]] = {}
         matrices = {m: np.vstack([vectors[_key(s)] for s in by_article[m]]) for m in members}
+        compared: dict[tuple[str, str], np.ndarray] = {}  # (first, second) article -> their scores
         for first, second in article_pairs(members, by_article, vectors, outlet, exact_up_to):
             a, b = by_article[first], by_article[second]
             cosines = matrices[first] @ matrices[second].T
-            scores = np.round(scorer(a, b, cosines), 6)
+            scores = compared[(first, second)] = np.round(scorer(a, b, cosines), 6)
             for i, (s, j) in enumerate(zip(a, np.argmax(scores, axis=1).tolist())):
                 best_partner[(_key(s), second)] = (_key(b[j]), float(scores[i, j]))
             for j, (s, i) in enumerate(zip(b, np.argmax(scores, axis=0).tolist())):
@@ -187,7 +211,16 @@ def cluster_claims(
                 for r, c in mutual_best(scores)
                 if scores[r, c] >= threshold
             )
-        found = _Claims()
+        row = {_key(s): i for m in members for i, s in enumerate(by_article[m])}
+
+        def scored(x: SentenceKey, y: SentenceKey) -> float | None:
+            if (x[0], y[0]) in compared:
+                return float(compared[(x[0], y[0])][row[x], row[y]])
+            if (y[0], x[0]) in compared:
+                return float(compared[(y[0], x[0])][row[y], row[x]])
+            return None  # articles not compared (same outlet, or not proposed in a big story)
+
+        found = _Claims(scored, chain_floor)
         for score, x, y in sorted(edges, key=lambda e: (-e[0], e[1], e[2])):
             found.link(x, y, score)
         groups: dict[SentenceKey, list[SentenceKey]] = {}

@@ -172,6 +172,7 @@ def analyse(
         scorer=scorer,
         threshold=settings.claim_threshold,
         attach_threshold=settings.attach_threshold,
+        chain_floor=similarity.CHAIN_FLOOR,
         progress=advance,
         **exact,
     )

@@ -191,3 +191,38 @@ def test_the_stored_result_reads_back_equal_with_recurrences(corpus) -> None:
     assert len(rows) == len(result.recurrences)  # one row per background claim
     widest = result.recurrences[0]
     assert rows[0].split(" | ")[1].startswith(f"{len(widest.stories)}: {widest.stories[0]}")
+
+
+def test_claims_never_join_two_sentences_scoring_below_the_chain_floor(tmp_path, embedder, cache_path) -> None:
+    """Merging strongest pairs first can chain A~B and B~C into a claim where A and C say
+    different things; the chain floor stops it. Without it, real ECB+ stories (several
+    events of one kind per topic) have such chains."""
+    from itertools import combinations
+
+    from corpus import write_ecb_manifest
+
+    from checker import similarity
+
+    articles, _ = read_articles([write_ecb_manifest(tmp_path / "ecb.jsonl")])
+    sentences = [s for a in articles for s in segment(a)]
+    claim_sentences = [s for s in sentences if s.is_claim]
+    matrix = embed_texts([s.text for s in claim_sentences], embedder, Cache(cache_path))
+    vectors = {(s.article, s.index): matrix[i] for i, s in enumerate(claim_sentences)}
+    stories = events.group_stories(articles, sentences, vectors)
+    scorer = similarity.sentence_pair_scorer(claim_sentences)
+    outlet = {a.id: a.outlet for a in articles}
+
+    def weakest_pairs(floor):
+        claims = cluster.cluster_claims(
+            stories, articles, sentences, vectors, scorer=scorer, threshold=similarity.CLAIM_THRESHOLD, chain_floor=floor
+        )
+        weakest = []
+        for claim in claims:
+            pairs = [(x, y) for x, y in combinations(claim.sentences, 2) if outlet[x.article] != outlet[y.article]]
+            cosines = [vectors[(x.article, x.index)] @ vectors[(y.article, y.index)] for x, y in pairs]
+            weakest.append(min(float(scorer([x], [y], np.array([[c]]))[0, 0]) for (x, y), c in zip(pairs, cosines)))
+        return np.array(weakest)
+
+    assert len(stories) > 20
+    assert (weakest_pairs(similarity.CHAIN_FLOOR) >= similarity.CHAIN_FLOOR - 1e-6).all()
+    assert (weakest_pairs(None) < similarity.CHAIN_FLOOR).any()
