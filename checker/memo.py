@@ -101,7 +101,7 @@ class _Strings:
             if value is not None and value not in position:
                 position[value] = len(table)
                 table.append(value)
-        return _pack(np.array([-1 if v is None else position[v] for v in values], dtype=np.int64))
+        return _ints([-1 if v is None else position[v] for v in values])
 
 
 # Columns of the stored findings and evidence: string ("s") or integer ("i") fields, in
@@ -113,7 +113,7 @@ _EVIDENCE_COLUMNS = {f.name: "i" if f.type == "int" else "s" for f in dataclasse
 def _table(rows: Sequence[object], columns: dict[str, str], strings: _Strings, value=getattr) -> dict[str, str]:
     return {
         name: strings.column([value(r, name) for r in rows]) if kind == "s"
-        else _pack(np.array([value(r, name) for r in rows], dtype=np.int64))
+        else _ints([value(r, name) for r in rows])
         for name, kind in columns.items()
     }
 
@@ -143,24 +143,24 @@ def result_to_json(result: CheckResult) -> str:
         {
             "articles": [article_to_dict(a) for a in result.articles],
             "sentences": {
-                "article": _pack(np.array([article_index[s.article] for s in sentences], dtype=np.int64)),
-                "index": _pack(np.array([s.index for s in sentences], dtype=np.int64)),
-                "start": _pack(np.array([s.start for s in sentences], dtype=np.int64)),
-                "end": _pack(np.array([s.end for s in sentences], dtype=np.int64)),
+                "article": _ints([article_index[s.article] for s in sentences]),
+                "index": _ints([s.index for s in sentences]),
+                "start": _ints([s.start for s in sentences]),
+                "end": _ints([s.end for s in sentences]),
                 "kind": strings.column([s.kind for s in sentences]),
             },
             "stories": [[s.id, list(s.articles), s.reason] for s in result.stories],
             "claims": {
                 "id": strings.column([c.id for c in result.claims]),
                 "story": strings.column([c.story for c in result.claims]),
-                "sentences": _pack(np.array([position[(s.article, s.index)] for c in result.claims for s in c.sentences], dtype=np.int64)),
-                "counts": _pack(np.array([len(c.sentences) for c in result.claims], dtype=np.int64)),
-                "similarity": _pack(np.array([c.similarity for c in result.claims], dtype=np.float64)),
+                "sentences": _ints([position[(s.article, s.index)] for c in result.claims for s in c.sentences]),
+                "counts": _ints([len(c.sentences) for c in result.claims]),
+                "similarity": _floats([c.similarity for c in result.claims]),
             },
-            "recurrences": _recurrences_to_json(result),
+            "recurrences": _recurrences_to_json(result, position),
             "findings": _table(result.findings, _FINDING_COLUMNS, strings, _finding_value),
             "evidence": _table(evidence, _EVIDENCE_COLUMNS, strings),
-            "evidence_counts": _pack(np.array([len(f.evidence) for f in result.findings], dtype=np.int64)),
+            "evidence_counts": _ints([len(f.evidence) for f in result.findings]),
             "strings": strings.table,
             "notes": list(result.notes),
             "model": result.model,
@@ -214,19 +214,18 @@ def _split(flat: list, counts: list[int]) -> list[list]:
     return [flat[end - n : end] for n, end in zip(counts, ends)]
 
 
-def _recurrences_to_json(result: CheckResult) -> dict:
-    """Recurrences as positions in ``result.sentences`` and ``result.stories``, each list
+def _recurrences_to_json(result: CheckResult, position: dict[tuple[str, int], int]) -> dict:
+    """Recurrences as sentence positions (``position``) and story indices, each list
     flattened with one length per recurrence and packed as base64 arrays: a big corpus
     has tens of thousands of occurrences, and nested JSON lists of them parse slowly."""
-    position = {(s.article, s.index): n for n, s in enumerate(result.sentences)}
     story_index = {st.id: n for n, st in enumerate(result.stories)}
     recurrences = result.recurrences
     return {
-        "sentences": _pack(np.array([position[(s.article, s.index)] for r in recurrences for s in r.sentences], dtype=np.int64)),
-        "sentence_counts": _pack(np.array([len(r.sentences) for r in recurrences], dtype=np.int64)),
-        "stories": _pack(np.array([story_index[st] for r in recurrences for st in r.stories], dtype=np.int64)),
-        "story_counts": _pack(np.array([len(r.stories) for r in recurrences], dtype=np.int64)),
-        "similarity": _pack(np.array([r.similarity for r in recurrences], dtype=np.float64)),
+        "sentences": _ints([position[(s.article, s.index)] for r in recurrences for s in r.sentences]),
+        "sentence_counts": _ints([len(r.sentences) for r in recurrences]),
+        "stories": _ints([story_index[st] for r in recurrences for st in r.stories]),
+        "story_counts": _ints([len(r.stories) for r in recurrences]),
+        "similarity": _floats([r.similarity for r in recurrences]),
     }
 
 
@@ -241,6 +240,14 @@ def _recurrences_from_json(d: dict, sentences: Sequence[Sentence], stories: Sequ
 
 def _pack(values: np.ndarray) -> str:
     return base64.b64encode(values.tobytes()).decode("ascii")
+
+
+def _ints(values: list[int]) -> str:
+    return _pack(np.array(values, dtype=np.int64))
+
+
+def _floats(values: list[float]) -> str:
+    return _pack(np.array(values, dtype=np.float64))
 
 
 def _unpack(packed: str, dtype: type = np.int64) -> list:
