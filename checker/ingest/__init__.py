@@ -65,20 +65,19 @@ class Inputs:
     """The files of a run, read but not parsed, in order, with the notes on files skipped
     while finding them. Cheap to build (no parsing): a warm re-run is keyed on it."""
 
-    entries: tuple[_Source | str, ...]  # a file to parse, or a note, in reading order
-    data: tuple[bytes, ...]  # the bytes of each file in ``entries``, in the same order
+    entries: tuple[tuple[_Source, bytes] | str, ...]  # a file and its bytes, or a note, in reading order
     given: tuple[str, ...] = ()  # the paths as the user gave them, for error messages
 
     def fingerprint(self) -> str:
         """A hash of what the files say and how they are shown: equal inputs, equal hash."""
         digest = hashlib.sha256()
-        files = iter(self.data)
         for entry in self.entries:
             if isinstance(entry, str):
                 digest.update(b"note\x1f" + entry.encode() + b"\x1e")
                 continue
-            described = f"{entry.display}\x1f{entry.file.suffix.lower()}\x1f{entry.file.name}\x1f{entry.explicit}\x1f{entry.folder_story}"
-            digest.update(described.encode() + b"\x1f" + hashlib.sha256(next(files)).digest() + b"\x1e")
+            source, data = entry
+            described = f"{source.display}\x1f{source.file.suffix.lower()}\x1f{source.file.name}\x1f{source.explicit}\x1f{source.folder_story}"
+            digest.update(described.encode() + b"\x1f" + hashlib.sha256(data).digest() + b"\x1e")
         return digest.hexdigest()
 
 
@@ -101,35 +100,27 @@ def read_inputs(paths: Sequence[str | Path], *, cwd: Path | None = None) -> Inpu
     if isinstance(paths, str | Path):
         paths = [paths]
     base = Path(cwd) if cwd is not None else Path.cwd()
-    notes: list[str] = []
-    entries: list[_Source | str] = []
-    data: list[bytes] = []
-    for source in _sources(paths, base, notes):
-        entries.extend(notes)
-        notes.clear()
-        loaded = _load(source, notes)
-        entries.extend(notes)
-        notes.clear()
-        if loaded is not None:
-            entries.append(source)
-            data.append(loaded)
-    entries.extend(notes)
-    if not data:
-        raise _nothing_to_check(paths, [e for e in entries if isinstance(e, str)])
-    return Inputs(tuple(entries), tuple(data), tuple(str(p) for p in paths))
+    entries: list[tuple[_Source, bytes] | str] = []  # _sources and _load append their notes here
+    for source in _sources(paths, base, entries):
+        data = _load(source, entries)
+        if data is not None:
+            entries.append((source, data))
+    notes = [e for e in entries if isinstance(e, str)]
+    if len(notes) == len(entries):
+        raise _nothing_to_check(paths, notes)
+    return Inputs(tuple(entries), tuple(str(p) for p in paths))
 
 
 def parse_inputs(inputs: Inputs, *, story_from_folders: bool = False) -> tuple[list[Article], list[str]]:
     """The articles of files read by :func:`read_inputs`, and the notes (see :func:`read_articles`)."""
     notes: list[str] = []
     articles: list[Article] = []
-    files = iter(inputs.data)
     for entry in inputs.entries:
         if isinstance(entry, str):
             notes.append(entry)
             continue
-        source = entry
-        for raw in _parse(source, next(files), notes):
+        source, data = entry
+        for raw in _parse(source, data, notes):
             if story_from_folders and source.folder_story and "story" not in raw.fields:
                 raw = replace(raw, fields={**raw.fields, "story": source.folder_story})
             try:
@@ -166,7 +157,7 @@ def _nothing_to_check(paths: Sequence[str | Path], notes: list[str]) -> InputErr
     )
 
 
-def _sources(paths: Sequence[str | Path], base: Path, notes: list[str]) -> Iterator[_Source]:
+def _sources(paths: Sequence[str | Path], base: Path, notes: list) -> Iterator[_Source]:
     """Every file to read, in order, once each; notes files in folders that are skipped."""
     seen: set[Path] = set()
     for given in paths:
@@ -204,7 +195,7 @@ def _sources(paths: Sequence[str | Path], base: Path, notes: list[str]) -> Itera
             yield _Source(file, display, explicit, story)
 
 
-def _load(source: _Source, notes: list[str]) -> bytes | None:
+def _load(source: _Source, notes: list) -> bytes | None:
     """The bytes of one file; a file in a folder that cannot be read becomes a note."""
     try:
         try:
