@@ -122,19 +122,20 @@ class _Claims:
 
     def __init__(self, scored: Callable[[SentenceKey, SentenceKey], float | None] | None = None, floor: float | None = None) -> None:
         self.parent: dict[SentenceKey, SentenceKey] = {}
-        self.articles: dict[SentenceKey, set[str]] = {}
-        self.members: dict[SentenceKey, list[SentenceKey]] = {}
+        self.members: dict[SentenceKey, list[SentenceKey]] = {}  # per root
         self.weakest: dict[SentenceKey, float] = {}
         self.scored, self.floor = scored, floor
 
     def find(self, k: SentenceKey) -> SentenceKey:
         self.parent.setdefault(k, k)
-        self.articles.setdefault(k, {k[0]})
         self.members.setdefault(k, [k])
         while self.parent[k] != k:
             self.parent[k] = self.parent[self.parent[k]]
             k = self.parent[k]
         return k
+
+    def _share_an_article(self, ra: SentenceKey, rb: SentenceKey) -> bool:
+        return not {k[0] for k in self.members[ra]}.isdisjoint(k[0] for k in self.members[rb])
 
     def _compatible(self, ra: SentenceKey, rb: SentenceKey) -> bool:
         if self.scored is None or self.floor is None:
@@ -148,11 +149,10 @@ class _Claims:
 
     def link(self, a: SentenceKey, b: SentenceKey, score: float) -> None:
         ra, rb = self.find(a), self.find(b)
-        if ra == rb or self.articles[ra] & self.articles[rb] or not self._compatible(ra, rb):
+        if ra == rb or self._share_an_article(ra, rb) or not self._compatible(ra, rb):
             return
         root, child = min(ra, rb), max(ra, rb)
         self.parent[child] = root
-        self.articles[root] |= self.articles.pop(child)
         self.members[root] += self.members.pop(child)
         self.weakest[root] = min(score, self.weakest.pop(root, 1.0), self.weakest.pop(child, 1.0))
 
