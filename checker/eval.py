@@ -232,20 +232,18 @@ def score_fixture(name: str, result: CheckResult, expected: Sequence[Expectation
 
 
 def score_rules(scores: Iterable[FixtureScore]) -> list[RuleScore]:
-    """Precision and recall per rule name over several fixtures."""
-    totals: dict[str, list[int]] = {}
+    """Precision and recall per rule name over several fixtures: one row per finding and
+    per expected entry, summed per rule (a pandas table)."""
+    import pandas as pd
+
+    rows = []
     for score in scores:
         expected_all = score.found + score.missed
-        for f in score.findings:
-            row = totals.setdefault(f.name, [0, 0, 0, 0])
-            row[0] += 1
-            row[1] += any(e.matches(f) for e in expected_all)
-        for e in expected_all:
-            name = _rule_name(e.rule, score.findings)
-            row = totals.setdefault(name, [0, 0, 0, 0])
-            row[2] += 1
-            row[3] += e in score.found
-    return [RuleScore(rule, *row) for rule, row in sorted(totals.items())]
+        rows += [(f.name, 1, any(e.matches(f) for e in expected_all), 0, 0) for f in score.findings]
+        rows += [(_rule_name(e.rule, score.findings), 0, 0, 1, e in score.found) for e in expected_all]
+    columns = ["rule", "findings", "matched_findings", "expected", "found"]
+    totals = pd.DataFrame(rows, columns=columns).astype({c: int for c in columns[1:]}).groupby("rule").sum()
+    return [RuleScore(str(rule), *(int(n) for n in counts)) for rule, counts in zip(totals.index, totals.to_numpy())]
 
 
 def _rule_name(rule: str, findings: Sequence[Finding]) -> str:

@@ -11,8 +11,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-import pandas as pd
-
 from ..cluster import single_outlet_sentences
 from ..models import Article, CheckResult, Claim, Finding, Severity, Story
 from .context import NO_CONTEXT, ReportContext, timestamp
@@ -113,27 +111,16 @@ def _finding(f: Finding) -> list[str]:
     return lines
 
 
-def covered_articles(claims: Iterable[Claim]) -> pd.Series:
-    """For each claim id, the articles that state it: one table of (claim, article) cells
-    for the whole run, grouped once, so a report of thousands of stories stays fast."""
-    cells = pd.DataFrame(
-        [(c.id, s.article) for c in claims for s in c.sentences], columns=["claim", "article"], dtype=object
-    )
-    return cells.groupby("claim", sort=False)["article"].agg(frozenset)
-
-
-def _coverage(story: Story, claims: list[Claim], columns: dict[str, str], covered: pd.Series) -> list[str]:
+def _coverage(story: Story, claims: list[Claim], columns: dict[str, str]) -> list[str]:
     rows = []
     for claim in claims:
-        stated = covered[claim.id]
+        stated = set(claim.articles)
         marks = ["x" if a in stated else " " for a in story.articles]
         rows.append([claim.id.rsplit("/", 1)[-1], *marks, escape_md(_excerpt(claim.sentences[0].text, 60))])
     return _table(["claim", *(escape_md(columns[a]) for a in story.articles), "claim (first wording)"], rows)
 
 
-def _story(
-    result: CheckResult, story: Story, singles, claims: list[Claim], findings: list[Finding], covered: pd.Series
-) -> list[str]:
+def _story(result: CheckResult, story: Story, singles, claims: list[Claim], findings: list[Finding]) -> list[str]:
     articles = [result.article(a) for a in story.articles]
     columns = _column_names(articles)
     lines = [f"## Story {story.id}", ""]
@@ -155,7 +142,7 @@ def _story(
         for f in story_level:
             lines += _finding(f)
     if claims:
-        lines += ["### Coverage", ""] + _coverage(story, claims, columns, covered) + [""]
+        lines += ["### Coverage", ""] + _coverage(story, claims, columns) + [""]
         lines += ["### Shared claims", ""]
         for claim in claims:
             short = claim.id.rsplit("/", 1)[-1]
@@ -176,13 +163,12 @@ def _recurrences(result: CheckResult) -> list[str]:
     """One row per background claim: its wording (and how many others), where it recurs."""
     if not result.recurrences:
         return []
-    outlet = {a.id: a.outlet for a in result.articles}
     lines = ["## Background claims recurring across stories", ""]
     rows = []
     for r in result.recurrences:
         wordings = len({s.text for s in r.sentences})
         claim = escape_md(_excerpt(r.sentences[0].text)) + (f" ({_count(wordings - 1, 'other wording')})" if wordings > 1 else "")
-        outlets = sorted({outlet[s.article] for s in r.sentences})
+        outlets = sorted({result.article(s.article).outlet for s in r.sentences})
         rows.append([claim, f"{len(r.stories)}: {escape_md(', '.join(r.stories))}", escape_md(", ".join(outlets))])
     return lines + _table(["claim", "stories", "outlets"], rows) + [""]
 
@@ -200,9 +186,8 @@ def render(result: CheckResult, ctx: ReportContext = NO_CONTEXT) -> str:
     findings: dict[str, list[Finding]] = {}
     for f in result.findings:
         findings.setdefault(f.story, []).append(f)
-    covered = covered_articles(result.claims)
     for story in result.stories:
-        lines += _story(result, story, singles.get(story.id, ()), claims.get(story.id, []), findings.get(story.id, []), covered)
+        lines += _story(result, story, singles.get(story.id, ()), claims.get(story.id, []), findings.get(story.id, []))
     lines += _recurrences(result)
     while lines and lines[-1] == "":
         lines.pop()
