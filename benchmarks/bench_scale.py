@@ -45,7 +45,7 @@ def phase(name: str, args: argparse.Namespace) -> dict:
     from checker.cache import Cache
 
     embedder = _embedder(args.backend)
-    settings = checker.Settings(cache=args.cache, backend=args.backend, segment_workers=2)  # as the CLI does
+    settings = checker.Settings(cache=args.cache, backend=args.backend, workers=2)  # as the CLI does
     if name in ("cold", "warm"):
         start = time.perf_counter()
         result = checker.check([args.corpus], settings, embedder=embedder)

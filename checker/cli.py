@@ -138,7 +138,7 @@ def _run_pipeline(paths, model, rules, stories, cache, no_cache, backend: Backen
         story_from_folders=stories is StoryMode.folders,
         rule_paths=tuple(rules or ()),
         backend=backend.value,
-        segment_workers=os.cpu_count() or 1,  # safe here: the command's main module is guarded
+        workers=os.cpu_count() or 1,  # safe here: the command's main module is guarded
     )
     with ExitStack() as stack:
         return check(paths, settings, progress=_progress_factory(stack))
@@ -157,6 +157,7 @@ def _run_store_report(store: Path, paths, model, rules, stories, cache, no_cache
         story_from_folders=stories is StoryMode.folders,
         rule_paths=tuple(rules or ()),
         backend=backend.value,
+        workers=os.cpu_count() or 1,
     )
     ruleset = load_rules(settings.rule_paths, builtin=settings.builtin_rules)
     with ExitStack() as stack:

@@ -7,6 +7,8 @@ module; this one wires them together, so a newcomer can read the whole flow on o
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import ExitStack
+from functools import partial
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,9 +18,10 @@ from . import cluster, collector, events, memo, similarity
 from .cache import Cache
 from .embed import DEFAULT_MODEL, Embedder, embed_texts, make_embedder
 from .ingest import parse_inputs, read_inputs
-from .models import Article, CheckResult, Sentence, Story
-from .rules import RuleSet, load_rules, run_rules
+from .models import Article, CheckResult, Claim, Sentence, Story
+from .rules import RuleOutput, RuleSet, apply_rules, finish_rules, load_rules
 from .segment import language_of, segment, sentence_spans, spans_key
+from .workers import Workers
 
 DEFAULT_CACHE = Path(".checker") / "embeddings.sqlite"
 
@@ -43,14 +46,18 @@ class Settings:
     # articles per run, cluster.EXACT_STORY_ARTICLES per story); 0 always searches.
     exact_up_to: int | None = None
     backend: str = "torch"  # "torch" (sentence-transformers fp32) or "onnx" (ONNX Runtime int8)
-    # Processes that split sentences when many articles are new. Above 1 the library starts
-    # processes with "spawn", which re-imports the caller's __main__: only for programs
-    # whose main module is guarded (the ``checker`` command is; it uses one per core).
-    segment_workers: int = 1
+    # Processes that split sentences and analyse stories when there are many. Above 1 the
+    # library starts processes with "spawn", which re-imports the caller's __main__: only
+    # for programs whose main module is guarded (the ``checker`` command is; it uses one
+    # per core). Results do not depend on it, so neither do equality and the memo key.
+    workers: int = field(default=1, compare=False, repr=False)
 
 
 def _segment_all(
-    articles: Sequence[Article], cache: Cache | None, advance: Callable[[int], None] = lambda n: None, workers: int = 1
+    articles: Sequence[Article],
+    cache: Cache | None,
+    advance: Callable[[int], None] = lambda n: None,
+    workers: Workers = Workers(),
 ) -> list[Sentence]:
     """Every article's sentences; spans come from the cache when the text was seen before."""
     keys = {a.id: spans_key(a) for a in articles}
@@ -72,25 +79,16 @@ def _segment_all(
 PARALLEL_SEGMENTING = 500
 
 
-def _split_all(todo: Mapping[str, tuple[str, str]], advance: Callable[[int], None], workers: int = 1) -> dict[str, tuple]:
-    """Sentence spans of (text, language) by key; in ``workers`` processes when there are many."""
+def _split_all(todo: Mapping[str, tuple[str, str]], advance: Callable[[int], None], workers: Workers) -> dict[str, tuple]:
+    """Sentence spans of (text, language) by key; in the worker processes when there are many."""
     items = sorted(todo.items())
-    if len(items) < PARALLEL_SEGMENTING or workers < 2:
-        spans = {}
-        for key, (text, language) in items:
-            spans[key] = sentence_spans(text, language)
-            advance(1)
-        return spans
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
+    if len(items) < PARALLEL_SEGMENTING:
+        workers = Workers()
     spans = {}
-    # spawn, not fork: the parent may already run model threads, which fork does not copy.
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        texts, languages = [t for _, (t, _) in items], [lang for _, (_, lang) in items]
-        for (key, _), found in zip(items, pool.map(sentence_spans, texts, languages, chunksize=64)):
-            spans[key] = found
-            advance(1)
+    texts, languages = [t for _, (t, _) in items], [lang for _, (_, lang) in items]
+    for (key, _), found in zip(items, workers.map(sentence_spans, texts, languages, chunksize=64)):
+        spans[key] = found
+        advance(1)
     return spans
 
 
@@ -123,13 +121,16 @@ def check(
 
     articles, notes = parse_inputs(inputs, story_from_folders=settings.story_from_folders)
 
-    sentences = _segment_all(articles, cache, progress("segmenting", len(articles)), settings.segment_workers)
-    claim_sentences = [s for s in sentences if s.is_claim]
-    advance = progress("embedding", len({s.text for s in claim_sentences}))
-    matrix = embed_texts([s.text for s in claim_sentences], embedder, cache, advance)
-    vectors = {(s.article, s.index): matrix[i] for i, s in enumerate(claim_sentences)}
-
-    result = analyse(articles, sentences, vectors, settings, ruleset, model=embedder.model_id, notes=notes, progress=progress)
+    with Workers(settings.workers) as workers:
+        sentences = _segment_all(articles, cache, progress("segmenting", len(articles)), workers)
+        claim_sentences = [s for s in sentences if s.is_claim]
+        advance = progress("embedding", len({s.text for s in claim_sentences}))
+        matrix = embed_texts([s.text for s in claim_sentences], embedder, cache, advance)
+        vectors = {(s.article, s.index): matrix[i] for i, s in enumerate(claim_sentences)}
+        result = analyse(
+            articles, sentences, vectors, settings, ruleset,
+            model=embedder.model_id, notes=notes, progress=progress, workers=workers,
+        )
     if cache:
         with collector.frozen():  # nor does writing them down
             cache.put_result(key, memo.result_to_json(result))
@@ -148,61 +149,145 @@ def analyse(
     stories: Sequence[Story] | None = None,
     scorer: cluster.PairScorer | None = None,
     progress: ProgressFactory = _no_progress,
+    workers: Workers | None = None,
 ) -> CheckResult:
     """Everything after embedding: stories (unless given), claims, recurrences, findings.
 
     ``check`` runs it on the articles it read; the corpus store (``store.py``) on the
     stories that new articles touch, with the stories and the scorer of the whole store.
+    Claims and rules read one story at a time, so big runs share the stories out among
+    ``workers`` while this process finds the recurrences, which span stories.
     """
     notes = list(notes)
-    exact = {} if settings.exact_up_to is None else {"exact_up_to": settings.exact_up_to}
     if stories is None:
         advance = progress("stories", 1)
-        stories = events.group_stories(articles, sentences, vectors, **exact)
+        stories = events.group_stories(articles, sentences, vectors, **_exact(settings))
         advance(1)
     stories = tuple(stories)
     claim_sentences = [s for s in sentences if s.is_claim]
     scorer = scorer or similarity.sentence_pair_scorer(claim_sentences)
-    advance = progress("claims", len(stories))
-    claims = cluster.cluster_claims(
-        stories,
-        articles,
-        sentences,
-        vectors,
-        scorer=scorer,
-        threshold=settings.claim_threshold,
-        attach_threshold=settings.attach_threshold,
-        chain_floor=similarity.CHAIN_FLOOR,
-        progress=advance,
-        **exact,
-    )
-    recurrences = cluster.find_recurrences(stories, sentences, vectors)
+
+    big = len(claim_sentences) >= PARALLEL_STORIES
+    with ExitStack() as stack:
+        if not big:
+            workers = Workers()
+        elif workers is None:
+            workers = stack.enter_context(Workers(settings.workers))
+        # Several shards a worker, as stories differ in size; a progress step each.
+        shards = _story_shards(stories, articles, sentences, vectors, 4 * max(2, workers.count) if big else 1)
+        analysed = workers.map(partial(_analyse_stories, settings=settings, ruleset=ruleset, scorer=scorer), shards)
+        recurrences = cluster.find_recurrences(stories, sentences, vectors)
+        advance = progress("claims and rules", len(stories))
+        claims: list[Claim] = []
+        outputs: list[tuple[RuleOutput, ...]] = []
+        for shard, (shard_claims, shard_outputs) in zip(shards, analysed):
+            claims.extend(shard_claims)
+            outputs.append(shard_outputs)
+            advance(len(shard.stories))
+    findings, rule_notes = finish_rules(outputs, ruleset)
+
     outlet_of = {a.id: a.outlet for a in articles}
     for story in stories:
         outlets = sorted({outlet_of[a] for a in story.articles})
         if len(outlets) == 1:
             notes.append(f"story {story.id} has articles from one outlet only ({outlets[0]}); nothing to compare it with")
-
-    partial = CheckResult(
+    return CheckResult(
         articles=tuple(articles),
         sentences=tuple(sentences),
         stories=stories,
-        claims=claims,
+        claims=tuple(claims),
+        findings=findings,
         recurrences=recurrences,
-        notes=tuple(notes),
+        notes=tuple(notes) + rule_notes,
         model=model,
     )
-    advance = progress("rules", 1)
-    with collector.frozen():  # the rules need not watch the run's millions of objects
-        findings, rule_notes = run_rules(partial, ruleset, select=settings.select)
-    advance(1)
-    return CheckResult(
-        articles=partial.articles,
-        sentences=partial.sentences,
-        stories=partial.stories,
-        claims=partial.claims,
-        findings=findings,
-        recurrences=partial.recurrences,
-        notes=partial.notes + rule_notes,
-        model=partial.model,
+
+
+#: Claim sentences in a run before its stories are shared out among worker processes
+#: (each costs a second or two to start, and the stories must be sent to it).
+PARALLEL_STORIES = 5000
+
+
+@dataclass(frozen=True)
+class StoryShard:
+    """Some consecutive stories of a run, with all that claims and rules read of them."""
+
+    stories: tuple[Story, ...]
+    articles: tuple[Article, ...]
+    sentences: tuple[Sentence, ...]
+    vectors: Mapping[tuple[str, int], np.ndarray]  # of their claim sentences
+
+    def __reduce__(self) -> tuple:
+        # Sent to a worker as one matrix: a dict of rows pickles three times slower.
+        keys = tuple(self.vectors)
+        matrix = np.vstack([self.vectors[k] for k in keys]) if keys else np.zeros((0, 0), dtype=np.float32)
+        return (_unpickle_shard, (self.stories, self.articles, self.sentences, keys, matrix))
+
+
+def _unpickle_shard(stories, articles, sentences, keys, matrix) -> StoryShard:
+    return StoryShard(stories, articles, sentences, dict(zip(keys, matrix)))
+
+
+def _story_shards(
+    stories: Sequence[Story],
+    articles: Sequence[Article],
+    sentences: Sequence[Sentence],
+    vectors: Mapping[tuple[str, int], np.ndarray],
+    count: int,
+) -> list[StoryShard]:
+    """``stories`` cut into at most ``count`` runs of consecutive stories of about equal
+    work (claim sentences); consecutive, so that their findings merge in story order."""
+    if count <= 1:
+        return [StoryShard(tuple(stories), tuple(articles), tuple(sentences), vectors)]
+    story_of = {a: i for i, story in enumerate(stories) for a in story.articles}
+    by_story: list[list[Sentence]] = [[] for _ in stories]
+    for s in sentences:
+        if s.article in story_of:
+            by_story[story_of[s.article]].append(s)
+    weights = [sum(s.is_claim for s in part) + 1 for part in by_story]
+    target = sum(weights) / count
+    bounds, done = [0], 0.0
+    for i, weight in enumerate(weights):
+        done += weight
+        if done >= target * len(bounds) and i + 1 < len(stories):
+            bounds.append(i + 1)
+    bounds.append(len(stories))
+    article_by_id = {a.id: a for a in articles}
+    shards = []
+    for begin, end in zip(bounds, bounds[1:]):
+        part = tuple(s for chunk in by_story[begin:end] for s in chunk)
+        shards.append(
+            StoryShard(
+                stories=tuple(stories[begin:end]),
+                articles=tuple(article_by_id[a] for st in stories[begin:end] for a in st.articles),
+                sentences=part,
+                vectors={k: v for s in part if (v := vectors.get(k := (s.article, s.index))) is not None},
+            )
+        )
+    return shards
+
+
+def _analyse_stories(
+    shard: StoryShard, settings: Settings, ruleset: RuleSet, scorer: cluster.PairScorer
+) -> tuple[tuple[Claim, ...], tuple[RuleOutput, ...]]:
+    """The claims of a shard's stories and what each rule finds in them (in a worker)."""
+    claims = cluster.cluster_claims(
+        shard.stories,
+        shard.articles,
+        shard.sentences,
+        shard.vectors,
+        scorer=scorer,
+        threshold=settings.claim_threshold,
+        attach_threshold=settings.attach_threshold,
+        chain_floor=similarity.CHAIN_FLOOR,
+        **_exact(settings),
     )
+    part = CheckResult(
+        articles=shard.articles, sentences=shard.sentences, stories=shard.stories, claims=claims
+    )
+    with collector.frozen():  # the rules need not watch the run's millions of objects
+        return claims, apply_rules(part, ruleset, select=settings.select)
+
+
+def _exact(settings: Settings) -> dict[str, int]:
+    return {} if settings.exact_up_to is None else {"exact_up_to": settings.exact_up_to}

@@ -337,33 +337,40 @@ def same_claim(score: float) -> bool:
     return score >= CLAIM_THRESHOLD
 
 
-def sentence_pair_scorer(
-    sentences: Sequence[Sentence],
-) -> Callable[[Sequence[Sentence], Sequence[Sentence], np.ndarray], np.ndarray]:
-    """A ``cluster.PairScorer`` whose context is built from all of the run's sentences."""
-    context = ScoringContext.from_texts(s.text for s in sentences)
-    # Each sentence meets many others: find its terms once per run, not once per pair of
-    # articles (the same values as ``claim_scores``, several times faster on big stories).
-    terms: dict[str, SentenceTerms] = {}
+class SentencePairScorer:
+    """A ``cluster.PairScorer`` whose context is built from all of the run's sentences.
 
-    def terms_of(text: str) -> SentenceTerms:
-        found = terms.get(text)
+    A class, not a closure, so that it can be sent to the worker processes that cluster
+    stories; the memos below are left behind and rebuilt there.
+    """
+
+    def __init__(self, context: ScoringContext) -> None:
+        self.context = context
+        # Each sentence meets many others: find its terms once per run, not once per pair
+        # of articles (the same values as ``claim_scores``, several times faster on big stories).
+        self._terms: dict[str, SentenceTerms] = {}
+        self._agreements: dict[tuple[frozenset[str], frozenset[str]], float] = {}
+
+    def __reduce__(self) -> tuple:
+        return (SentencePairScorer, (self.context,))
+
+    def _terms_of(self, text: str) -> SentenceTerms:
+        found = self._terms.get(text)
         if found is None:
-            found = terms[text] = sentence_terms(text, context)
+            found = self._terms[text] = sentence_terms(text, self.context)
         return found
 
-    agreements: dict[tuple[frozenset[str], frozenset[str]], float] = {}
-
-    def agreement(a: frozenset[str], b: frozenset[str]) -> float:
-        found = agreements.get((a, b))
+    def _agreement(self, a: frozenset[str], b: frozenset[str]) -> float:
+        found = self._agreements.get((a, b))
         if found is None:
-            found = agreements[(a, b)] = _number_agreement(a, b)
+            found = self._agreements[(a, b)] = _number_agreement(a, b)
         return found
 
-    def score(a: Sequence[Sentence], b: Sequence[Sentence], cosines: np.ndarray) -> np.ndarray:
+    def __call__(self, a: Sequence[Sentence], b: Sequence[Sentence], cosines: np.ndarray) -> np.ndarray:
         # The rows of ``_features``, built column by column (no object per pair): row-major,
         # like cosines.ravel(): (a[0], b[0]), (a[0], b[1]), ...
-        terms_a, terms_b = [terms_of(s.text) for s in a], [terms_of(s.text) for s in b]
+        terms_a, terms_b = [self._terms_of(s.text) for s in a], [self._terms_of(s.text) for s in b]
+        agreement = self._agreement
         features = np.empty((len(a) * len(b), len(fields(PairFeatures))), dtype=float)
         features[:, 0] = cosines.ravel()
         features[:, 1] = [float(bool(x.names) and bool(y.names) and not x.names & y.names) for x in terms_a for y in terms_b]
@@ -372,4 +379,7 @@ def sentence_pair_scorer(
         ]
         return _probability(features).reshape(cosines.shape)
 
-    return score
+
+def sentence_pair_scorer(sentences: Sequence[Sentence]) -> SentencePairScorer:
+    """The claim scorer of a run over ``sentences`` (its context built from their texts)."""
+    return SentencePairScorer(ScoringContext.from_texts(s.text for s in sentences))

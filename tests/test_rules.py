@@ -8,7 +8,7 @@ import pytest
 
 from checker.errors import CheckerError
 from checker.models import Article, CheckResult, Claim, Sentence, Severity, Story
-from checker.rules import REGISTRY, Rule, builtin_rules, fingerprint, register, run_rules
+from checker.rules import REGISTRY, Rule, apply_rules, builtin_rules, finish_rules, fingerprint, register, run_rules
 from checker.rules.examples import story_of
 from checker.rules.ruleset import RuleSet, load_rules
 
@@ -60,6 +60,38 @@ def test_a_crashing_rule_becomes_a_note_and_the_others_still_run() -> None:
     found, notes = run_rules(result, ruleset)
     assert [f.name for f in found] == ["contradiction"]
     assert notes == ("internal error in rule CK999 broken on claim s/c01: ZeroDivisionError: division by zero",)
+
+
+def test_rule_outputs_of_parts_of_a_run_merge_as_one_pass_over_it() -> None:
+    """Big runs apply the rules to shares of their stories in several processes: a rule
+    that crashes on every share is noted once, and notes keep the order of the rules."""
+
+    class Crashes(Rule):
+        code = "CK998"
+        name = "crashes"
+        severity = Severity.ERROR
+
+        def check(self, ctx):
+            raise KeyError("boom")
+
+    class Broken(Rule):
+        code = "CK999"
+        name = "broken"
+        severity = Severity.ERROR
+
+        def check(self, ctx):
+            return ctx.for_each_claim(self, lambda claim: 1 / 0)
+
+    ruleset = RuleSet(rules=(Broken(), Crashes(), REGISTRY["CK109"]()))
+    first = story_of(("A", "Kishida will attend the summit."), ("B", "Kishida will not attend the summit."))
+    second = story_of(("A", "Japan accepted the proposal."), ("B", "Japan rejected the proposal."))
+    found, notes = finish_rules([apply_rules(first, ruleset), apply_rules(second, ruleset)], ruleset)
+    assert [f.name for f in found] == ["contradiction", "contradiction"]
+    assert notes == (
+        "internal error in rule CK998 crashes: KeyError: 'boom'",
+        "internal error in rule CK999 broken on claim s/c01: ZeroDivisionError: division by zero",
+        "internal error in rule CK999 broken on claim s/c01: ZeroDivisionError: division by zero",
+    )
 
 
 def test_contradiction_negation() -> None:

@@ -17,6 +17,7 @@ from checker.embed import embed_texts, make_embedder
 from checker.ingest import read_articles
 from checker.report import render
 from checker.segment import segment
+from checker.workers import Workers
 
 FIXTURES = sorted(p.parent for p in Path("fixtures").glob("*/expected.yaml"))
 
@@ -175,7 +176,27 @@ def test_parallel_sentence_splitting_gives_the_same_sentences(tmp_path) -> None:
 
     articles, _ = read_articles([write_manifest(tmp_path / "many.jsonl", stories=200)])
     assert len(articles) >= pipeline.PARALLEL_SEGMENTING
-    assert pipeline._segment_all(articles, None, workers=2) == pipeline._segment_all(articles, None, workers=1)
+    with Workers(2) as workers:
+        assert pipeline._segment_all(articles, None, workers=workers) == pipeline._segment_all(articles, None)
+
+
+def test_stories_analysed_in_worker_processes_give_the_serial_result(corpus, monkeypatch) -> None:
+    """Claims and rules read one story at a time, so sharing the stories out among
+    processes must change nothing, down to which of two equal findings is kept."""
+    from checker import pipeline
+    from checker.rules import load_rules
+
+    articles, sentences, vectors = corpus
+    ruleset = load_rules(())
+    serial = pipeline.analyse(articles, sentences, vectors, checker.Settings(), ruleset, model="m")
+    shards = pipeline._story_shards(serial.stories, articles, sentences, vectors, 8)
+    assert len(shards) == 8 and tuple(st for shard in shards for st in shard.stories) == serial.stories
+    assert sum(len(shard.vectors) for shard in shards) == len(vectors)
+    monkeypatch.setattr(pipeline, "PARALLEL_STORIES", 0)  # this corpus is far below it
+    with Workers(2) as workers:
+        parallel = pipeline.analyse(articles, sentences, vectors, checker.Settings(), ruleset, model="m", workers=workers)
+    assert len({f.rule for f in serial.findings}) >= 5 and len(serial.claims) > 100
+    assert parallel == serial
 
 
 def test_the_stored_result_reads_back_equal_with_recurrences(corpus) -> None:

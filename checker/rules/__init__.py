@@ -233,37 +233,79 @@ def sort_findings(findings: Iterable[Finding]) -> tuple[Finding, ...]:
     )
 
 
-def run_rules(
-    result: CheckResult, ruleset: RuleSet, select: Sequence[str] = ()
-) -> tuple[tuple[Finding, ...], tuple[str, ...]]:
-    """Run every enabled rule; return the sorted findings and internal-error notes."""
+@dataclass(frozen=True)
+class RuleOutput:
+    """What one rule found on a run, or on some of its stories.
+
+    Kept per rule so that outputs for parts of a run merge into the order one pass over
+    the whole run gives: :func:`sort_findings` keeps the last of two equal fingerprints.
+    """
+
+    findings: tuple[Finding, ...] = ()
+    crash: str | None = None  # the rule as a whole failed
+    errors: tuple[str, ...] = ()  # it failed on single claims
+
+
+def apply_rules(result: CheckResult, ruleset: RuleSet, select: Sequence[str] = ()) -> tuple[RuleOutput, ...]:
+    """Each rule of ``ruleset`` on ``result``, unsorted and unfiltered; one output per rule.
+
+    Every rule reads one story at a time, so this may run on a part of the stories of a
+    run, in another process; :func:`finish_rules` merges the parts.
+    """
     ctx = RuleContext(result=result, ruleset=ruleset)
-    findings: list[Finding] = []
-    notes: list[str] = []
+    outputs = []
     for rule in ruleset.rules:
         if select and rule.code not in select and rule.name not in select:
+            outputs.append(RuleOutput())
             continue
+        before = len(ctx.errors)
+        findings: list[Finding] = []
+        crash = None
         try:
             findings.extend(rule.check(ctx))
         except CheckerError:
             raise
         except Exception as exc:  # a broken rule must not take the run down
-            notes.append(f"internal error in rule {rule.code} {rule.name}: {type(exc).__name__}: {exc}")
+            crash = f"internal error in rule {rule.code} {rule.name}: {type(exc).__name__}: {exc}"
+        outputs.append(RuleOutput(tuple(findings), crash, tuple(ctx.errors[before:])))
+    return tuple(outputs)
+
+
+def finish_rules(
+    parts: Sequence[Sequence[RuleOutput]], ruleset: RuleSet
+) -> tuple[tuple[Finding, ...], tuple[str, ...]]:
+    """The sorted findings that no ``ignore`` rule silences, and the notes, of the
+    :func:`apply_rules` outputs of the parts of a run (in story order)."""
+    by_rule = list(zip(*parts)) if parts else []
+    findings = [f for outputs in by_rule for output in outputs for f in output.findings]
+    crashes = [o.crash for outputs in by_rule for o in outputs if o.crash]
+    errors = [e for outputs in by_rule for o in outputs for e in o.errors]
+    notes = list(dict.fromkeys(crashes))  # a rule that fails fails on every part
     kept = [f for f in findings if not ruleset.is_ignored(f)]
     silenced = {f.fingerprint for f in findings} - {f.fingerprint for f in kept}
     for ignore in ruleset.ignores:
         count = len({f.fingerprint for f in findings if f.fingerprint in silenced and ignore.matches(f)})
         if count:
             notes.append(f"ignore rule {ignore.id} silenced {count} finding{'s' if count > 1 else ''} of {ignore.rule}: {ignore.reason}")
-    return sort_findings(kept), tuple(notes + ctx.errors)
+    return sort_findings(kept), tuple(notes + errors)
+
+
+def run_rules(
+    result: CheckResult, ruleset: RuleSet, select: Sequence[str] = ()
+) -> tuple[tuple[Finding, ...], tuple[str, ...]]:
+    """Run every enabled rule; return the sorted findings and internal-error notes."""
+    return finish_rules([apply_rules(result, ruleset, select)], ruleset)
 
 
 __all__ = [
     "REGISTRY",
     "Rule",
     "RuleContext",
+    "RuleOutput",
     "RuleSet",
+    "apply_rules",
     "builtin_rules",
+    "finish_rules",
     "fingerprint",
     "load_rules",
     "register",
