@@ -4,6 +4,7 @@ inside stories, recurrences grouped per background claim; and the ONNX int8 back
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import numpy as np
@@ -180,7 +181,17 @@ def test_parallel_sentence_splitting_gives_the_same_sentences(tmp_path) -> None:
         assert pipeline._segment_all(articles, None, workers=workers) == pipeline._segment_all(articles, None)
 
 
-def test_stories_analysed_in_worker_processes_give_the_serial_result(corpus, monkeypatch) -> None:
+@pytest.fixture(scope="module")
+def analysed(corpus):
+    """The corpus analysed in this process, with the built-in rules."""
+    from checker import pipeline
+    from checker.rules import load_rules
+
+    articles, sentences, vectors = corpus
+    return pipeline.analyse(articles, sentences, vectors, checker.Settings(), load_rules(()), model="m")
+
+
+def test_stories_analysed_in_worker_processes_give_the_serial_result(corpus, analysed, monkeypatch) -> None:
     """Claims and rules read one story at a time, so sharing the stories out among
     processes must change nothing, down to which of two equal findings is kept."""
     from checker import pipeline
@@ -188,7 +199,7 @@ def test_stories_analysed_in_worker_processes_give_the_serial_result(corpus, mon
 
     articles, sentences, vectors = corpus
     ruleset = load_rules(())
-    serial = pipeline.analyse(articles, sentences, vectors, checker.Settings(), ruleset, model="m")
+    serial = analysed
     shards = pipeline._story_shards(serial.stories, articles, sentences, vectors, 8)
     assert len(shards) == 8 and tuple(st for shard in shards for st in shard.stories) == serial.stories
     assert sum(len(shard.vectors) for shard in shards) == len(vectors)
@@ -199,12 +210,32 @@ def test_stories_analysed_in_worker_processes_give_the_serial_result(corpus, mon
     assert parallel == serial
 
 
-def test_the_stored_result_reads_back_equal_with_recurrences(corpus) -> None:
-    from checker import memo, pipeline
-    from checker.rules import load_rules
+def test_the_summary_links_the_stories_with_the_most_findings_errors_first(analysed) -> None:
+    """Thousands of stories are too many to scroll: the summary, first in the report,
+    ranks the stories by their findings and links each to its section."""
+    from collections import Counter
 
-    articles, sentences, vectors = corpus
-    result = pipeline.analyse(articles, sentences, vectors, checker.Settings(), load_rules(()), model="m")
+    from checker.report import markdown
+
+    report = render(analysed)
+    summary = report.partition("## Summary")[2].partition("\n## ")[0]
+    assert report.index("## Summary") < report.index("## Inputs") < report.index("## Story ")
+    rows = [line.split(" | ") for line in summary.splitlines() if line.startswith("| [")]
+    assert len(rows) == markdown.STORY_INDEX_ROWS
+    errors = Counter(f.story for f in analysed.findings if f.severity.value == "error")
+    ranked = [int(row[3]) for row in rows]  # errors first: the column never rises
+    assert ranked == sorted(ranked, reverse=True) and ranked[0] == max(errors.values())
+    for row in rows:
+        story, anchor = re.fullmatch(r"\| \[(.+)\]\(#(.+)\)", row[0]).groups()
+        assert anchor == markdown._anchor(f"Story {story}") and f"\n## Story {story}\n" in report
+    with_findings = len({f.story for f in analysed.findings})
+    assert f"{with_findings - len(rows)} more stories with findings" in summary
+
+
+def test_the_stored_result_reads_back_equal_with_recurrences(analysed) -> None:
+    from checker import memo
+
+    result = analysed
     assert len(result.recurrences) > 50 and result.findings and result.claims
     assert memo.result_from_json(memo.result_to_json(result)) == result
     section = render(result).partition("## Background claims recurring across stories")[2]

@@ -1,6 +1,7 @@
 """Markdown for people: the full report, and the short summary a CI run shows.
 
-``render`` is the report a person reviews: inputs, stories, findings under their claims,
+``render`` is the report a person reviews: the summary first (counts, and the stories with
+the most findings, linked), then the inputs, then each story: findings under their claims,
 a coverage matrix, every shared claim side by side, and the claims only one outlet makes.
 ``render_summary`` is what ``checker check`` prints and appends to a GitHub job summary:
 the verdict, the findings that count (one table row each) and what the baseline accepted.
@@ -87,6 +88,10 @@ def _baseline_line(ctx: ReportContext) -> str | None:
     return line + "."
 
 
+#: Stories listed in the summary; a run of thousands of articles has thousands of stories.
+STORY_INDEX_ROWS = 20
+
+
 def _summary(result: CheckResult, ctx: ReportContext) -> list[str]:
     by_rule = Counter((f.rule, f.name) for f in result.findings)
     lines = ["## Summary", ""]
@@ -97,7 +102,41 @@ def _summary(result: CheckResult, ctx: ReportContext) -> list[str]:
     if by_rule:
         lines.append("")
         lines.extend(_table(["rule", "findings"], ([f"{code} {name}", str(n)] for (code, name), n in sorted(by_rule.items()))))
+    return lines + _story_index(result)
+
+
+def _story_index(result: CheckResult) -> list[str]:
+    """The stories with the most findings (errors first), linked to their sections."""
+    counts: dict[str, Counter[Severity]] = {}
+    for f in result.findings:
+        counts.setdefault(f.story, Counter())[f.severity] += 1
+    if not counts:
+        return []
+    ranked = sorted(counts, key=lambda st: (*(-counts[st][s] for s in Severity), -sum(counts[st].values()), st))
+    outlet_of = {a.id: a.outlet for a in result.articles}
+    stories = {st.id: st for st in result.stories}
+    rows = []
+    for story_id in ranked[:STORY_INDEX_ROWS]:
+        members = stories[story_id].articles if story_id in stories else ()
+        rows.append([
+            f"[{escape_md(story_id)}](#{_anchor('Story ' + story_id)})",
+            str(len(members)),
+            escape_md(", ".join(sorted({outlet_of[a] for a in members}))),
+            *(str(counts[story_id][s]) for s in Severity),
+        ])
+    title = "Stories with the most findings" if len(ranked) > STORY_INDEX_ROWS else "Stories with findings"
+    lines = ["", f"{title}:", ""]
+    lines += _table(["story", "articles", "outlets", *(_SEVERITY_MARK[s] for s in Severity)], rows)
+    if len(ranked) > STORY_INDEX_ROWS:
+        more = len(ranked) - STORY_INDEX_ROWS
+        lines += ["", f"{more} more {'story' if more == 1 else 'stories'} with findings; every story follows, in story order."]
     return lines
+
+
+def _anchor(heading: str) -> str:
+    """The link target GitHub gives a heading: lowercase, punctuation dropped, spaces to hyphens."""
+    kept = "".join(c for c in heading.lower() if c.isalnum() or c in " -_")
+    return kept.replace(" ", "-")
 
 
 def _finding(f: Finding) -> list[str]:
@@ -178,8 +217,8 @@ def render(result: CheckResult, ctx: ReportContext = NO_CONTEXT) -> str:
     lines = ["# Claim consistency report", ""]
     if ctx.generated_at:
         lines += [f"Generated {timestamp(ctx.generated_at)}.", ""]
-    lines += _inputs(result) + [""]
     lines += _summary(result, ctx) + [""]
+    lines += _inputs(result) + [""]
     claims: dict[str, list[Claim]] = {}
     for c in result.claims:
         claims.setdefault(c.story, []).append(c)
