@@ -60,7 +60,10 @@ def test_markdown_report_renders_no_injected_html_links_images_or_headings(hosti
     report = render(hostile_result)
     html = _html(report)
     assert "<script" not in html and "<img" not in html and "<b>" not in html
-    assert "<a " not in html, "no link may come from article text"
+    # The only links are the summary's, to story headings in the report itself.
+    targets = re.findall(r'<a href="([^"]*)">', html)
+    assert html.count("<a ") == len(targets) and targets, "no link may come from article text"
+    assert all(re.fullmatch(r"#story-[a-z0-9_-]+", t) for t in targets)
     headings = re.findall(r"<h[1-6]>(.*?)</h[1-6]>", html)
     assert all(not h.startswith("Injected") for h in headings)
     assert "@everyone" not in report and "@B" not in report
