@@ -6,13 +6,20 @@ the embedding model's threads, which a forked child would inherit half-copied. A
 worker re-imports the caller's ``__main__``, so only programs whose main module is
 guarded should ask for more than one (the ``checker`` command is, and asks for one per
 core). The pool starts on first use, so a run that never needs it pays nothing.
+
+Workers leave Ctrl-C to the parent (no traceback from each), finish the task in hand,
+and exit by themselves when the parent is gone, even if it was killed.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
+import signal
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from types import TracebackType
 from typing import TypeVar
 
@@ -25,7 +32,7 @@ class Workers:
 
     def __init__(self, count: int = 1) -> None:
         self.count = max(1, count)
-        self._pool: Executor | None = None
+        self._pool: ProcessPoolExecutor | None = None
 
     @property
     def parallel(self) -> bool:
@@ -37,16 +44,38 @@ class Workers:
         if not self.parallel:
             return map(fn, *items)
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(self.count, mp_context=multiprocessing.get_context("spawn"))
+            self._pool = ProcessPoolExecutor(
+                self.count,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_start_worker,
+                initargs=(os.getpid(),),
+            )
         return self._pool.map(fn, *items, chunksize=chunksize)
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(cancel_futures=True)
-            self._pool = None
+        """Drop the tasks not started and wait for the running ones (seconds at most).
+
+        Killing workers mid-task instead can leave the pool's feeder thread blocked on a
+        full pipe, and the interpreter waiting for it at exit.
+        """
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
 
     def __enter__(self) -> Workers:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
         self.close()
+
+
+def _start_worker(parent: int) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent handles it
+    threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
+
+
+def _exit_with(parent: int) -> None:
+    """End this worker once its parent is gone: a killed parent cannot shut the pool down."""
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(1)
