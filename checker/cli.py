@@ -29,7 +29,7 @@ app = typer.Typer(
 rules_app = typer.Typer(help="List, validate and test the rules (YAML rule files: docs/rules.md).", no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
 
-_state = {"debug": False}
+_state: dict = {"debug": False, "wrote": None}
 
 
 class Format(str, Enum):
@@ -67,7 +67,8 @@ def _run(action: Callable[[], int | None]) -> None:
             traceback.print_exc()
         _fail(str(exc))
     except KeyboardInterrupt:
-        _fail("interrupted; nothing was written", 130)
+        wrote = _state["wrote"]
+        _fail(f"interrupted after writing {wrote} in full" if wrote else "interrupted; nothing was written", 130)
     except Exception as exc:  # a bug: say so in one line unless debugging
         if _state["debug"]:
             raise
@@ -199,9 +200,24 @@ def _protected(result, *extra: Path | None) -> tuple[str, ...]:
     return tuple(a.path.partition("#")[0] for a in result.articles) + tuple(str(p) for p in inputs if p is not None)
 
 
+#: Notes echoed on stderr; a run of thousands of articles can have hundreds.
+NOTES_SHOWN = 20
+
+
 def _warn_notes(result) -> None:
-    for note in result.notes:
+    for note in result.notes[:NOTES_SHOWN]:
         typer.echo(f"checker: warning: {note}", err=True)
+    if len(result.notes) > NOTES_SHOWN:
+        more = len(result.notes) - NOTES_SHOWN
+        typer.echo(f"checker: warning: and {more} more note{'s' if more > 1 else ''} (the markdown report lists them all)", err=True)
+
+
+def _write(text: str, destination: str, protect) -> None:
+    """``report.write_output``, remembered: Ctrl-C after it must not say nothing was written."""
+    from .report import write_output
+
+    write_output(text, destination, protect=protect)
+    _state["wrote"] = "standard output" if destination == "-" else destination
 
 
 @app.command()
@@ -235,7 +251,7 @@ def report(
 
     def action() -> None:
         from .baseline import load
-        from .report import render, write_output
+        from .report import render
 
         accepted = load(baseline) if baseline is not None else None  # fail fast, before the slow part
         if store is not None:
@@ -247,7 +263,7 @@ def report(
         result, ctx = _review(result, baseline, accepted, None, timestamp)
         text = render(result, fmt.value, ctx)
         destination = output or _default_output(paths or [store], fmt)
-        write_output(text, destination, protect=_protected(result, baseline, *(paths or []), *(rules or [])))
+        _write(text, destination, protect=_protected(result, baseline, *(paths or []), *(rules or [])))
         if destination != "-":
             baselined = f" ({len(ctx.baselined)} more baselined)" if baseline is not None else ""
             typer.echo(
@@ -333,14 +349,14 @@ def check_command(
 
     def action() -> int:
         from .baseline import load
-        from .report import append_output, render, write_output
+        from .report import append_output, render
 
         accepted = load(baseline) if baseline is not None else None  # fail fast, before the slow part
         result = _run_pipeline(paths, model, rules, stories, cache, no_cache, backend)
         result, ctx = _review(result, baseline, accepted, fail_on, timestamp)
         summary = render(result, "summary", ctx)
         text = summary if fmt is Format.markdown else render(result, fmt.value, ctx)
-        write_output(text, output, protect=_protected(result, baseline, *paths, *(rules or [])))
+        _write(text, output, protect=_protected(result, baseline, *paths, *(rules or [])))
         step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
         if step_summary:
             append_output(summary, step_summary)
@@ -379,11 +395,10 @@ def baseline_command(
 
     def action() -> None:
         from .baseline import dumps, from_findings
-        from .report import write_output
 
         result = _run_pipeline(paths, model, rules, stories, cache, no_cache, backend)
         accepted = from_findings(result.findings)
-        write_output(dumps(accepted), output, protect=_protected(result, *paths, *(rules or [])))
+        _write(dumps(accepted), output, protect=_protected(result, *paths, *(rules or [])))
         if output != "-":
             typer.echo(f"wrote {output}: {len(accepted.entries)} findings baselined", err=True)
         _warn_notes(result)
@@ -409,13 +424,12 @@ def diff_command(
 
     def action() -> int:
         from .models import Severity
-        from .report import write_output
         from .report.diff import added_at_or_above, compare, render
         from .report.json_format import load
 
         before, after = load(old), load(new)
         changes = compare(before, after)
-        write_output(render(changes, str(old), str(new)), output, protect=(str(old), str(new)))
+        _write(render(changes, str(old), str(new)), output, protect=(str(old), str(new)))
         typer.echo(
             f"checker: {len(changes.added)} added, {len(changes.resolved)} resolved, {len(changes.unchanged)} unchanged"
             + (f"; wrote {output}" if output != "-" else ""),

@@ -89,3 +89,21 @@ def test_help_has_examples() -> None:
     result = runner.invoke(app, ["report", "--help"])
     assert result.exit_code == 0
     assert "checker report fixtures/nato-2022" in result.stdout
+
+
+def test_hundreds_of_notes_are_cut_short_on_stderr_and_kept_whole_in_the_report(tmp_path: Path, cache_path: Path) -> None:
+    from checker.cli import NOTES_SHOWN
+
+    scans = tmp_path / "scans"
+    scans.mkdir()
+    for n in range(NOTES_SHOWN + 5):
+        (scans / f"scan-{n:02d}.pdf").write_bytes(b"%PDF-1.4")  # each is skipped, with a note
+    out = tmp_path / "report.md"
+    args = ["report", "fixtures/nato-2022", str(scans), "-o", str(out), "--cache", str(cache_path)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    notes = [line.removeprefix("- ") for line in out.read_text().partition("\nNotes:\n\n")[2].split("\n\n")[0].splitlines()]
+    assert len(notes) > NOTES_SHOWN + 5 and sum("scan-" in note for note in notes) == NOTES_SHOWN + 5
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("checker: warning: ")]
+    assert len(warnings) == NOTES_SHOWN + 1
+    assert warnings[-1] == f"checker: warning: and {len(notes) - NOTES_SHOWN} more notes (the markdown report lists them all)"
