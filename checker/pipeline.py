@@ -186,11 +186,7 @@ def analyse(
             advance(len(shard.stories))
     findings, rule_notes = finish_rules(outputs, ruleset)
 
-    outlet_of = {a.id: a.outlet for a in articles}
-    for story in stories:
-        outlets = sorted({outlet_of[a] for a in story.articles})
-        if len(outlets) == 1:
-            notes.append(f"story {story.id} has articles from one outlet only ({outlets[0]}); nothing to compare it with")
+    notes += _single_outlet_notes(stories, articles)
     return CheckResult(
         articles=tuple(articles),
         sentences=tuple(sentences),
@@ -201,6 +197,23 @@ def analyse(
         notes=tuple(notes) + rule_notes,
         model=model,
     )
+
+
+#: Stories with one outlet named one note each; above that, one note counts them all
+#: (a big run has hundreds, and each story's section says so too).
+SINGLE_OUTLET_NOTES = 10
+
+
+def _single_outlet_notes(stories: Sequence[Story], articles: Sequence[Article]) -> list[str]:
+    outlet_of = {a.id: a.outlet for a in articles}
+    alone = [(story.id, outlets.pop()) for story in stories if len(outlets := {outlet_of[a] for a in story.articles}) == 1]
+    if len(alone) <= SINGLE_OUTLET_NOTES:
+        return [f"story {story} has articles from one outlet only ({outlet}); nothing to compare it with" for story, outlet in alone]
+    named = ", ".join(story for story, _ in alone[:3])
+    return [
+        f"{len(alone)} stories have articles from one outlet only, so nothing to compare them with "
+        f"({named} and {len(alone) - 3} more; each story's section says so)"
+    ]
 
 
 #: Claim sentences in a run before its stories are shared out among worker processes

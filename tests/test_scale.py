@@ -232,6 +232,25 @@ def test_the_summary_links_the_stories_with_the_most_findings_errors_first(analy
     assert f"{with_findings - len(rows)} more stories with findings" in summary
 
 
+def test_hundreds_of_single_outlet_stories_are_one_note(corpus, analysed) -> None:
+    """A note per story with nothing to compare drowned the notes of a big run: above
+    ten such stories they are counted in one note, and each story's section says so."""
+    from checker import pipeline
+    from checker.models import Story
+
+    articles = corpus[0]
+    each_alone = [Story(f"s{n:03d}", (a.id,), "no other article reports this event") for n, a in enumerate(articles)]
+    (note,) = pipeline._single_outlet_notes(each_alone, articles)
+    assert note.startswith(f"{len(articles)} stories have articles from one outlet only, so nothing to compare them with (s000, s001, s002 and {len(articles) - 3} more")
+    few = pipeline._single_outlet_notes(each_alone[: pipeline.SINGLE_OUTLET_NOTES], articles)
+    assert few[0] == f"story s000 has articles from one outlet only ({articles[0].outlet}); nothing to compare it with"
+    assert len(few) == pipeline.SINGLE_OUTLET_NOTES
+    report = render(analysed)
+    outlets = {a.id: a.outlet for a in articles}
+    alone = [st for st in analysed.stories if len({outlets[a] for a in st.articles}) == 1]
+    assert alone and report.count("One outlet only: nothing to compare.") == len(alone)
+
+
 def test_the_stored_result_reads_back_equal_with_recurrences(analysed) -> None:
     from checker import memo
 

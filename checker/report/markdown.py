@@ -163,9 +163,10 @@ def _story(result: CheckResult, story: Story, singles, claims: list[Claim], find
     articles = [result.article(a) for a in story.articles]
     columns = _column_names(articles)
     lines = [f"## Story {story.id}", ""]
+    alone = "" if len({a.outlet for a in articles}) > 1 else " One outlet only: nothing to compare."
     lines.append(
         f"{_count(len(articles), 'article')} ({escape_md(', '.join(columns[a] for a in story.articles))}); "
-        f"grouped because {escape_md(story.reason)}."
+        f"grouped because {escape_md(story.reason)}.{alone}"
     )
     lines.append(
         f"{_count(len(claims), 'shared claim')}, {_count(len(singles), 'single-outlet claim')}, "
