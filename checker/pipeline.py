@@ -175,9 +175,9 @@ def analyse(
             workers = stack.enter_context(Workers(settings.workers))
         # Several shards a worker, as stories differ in size; a progress step each.
         shards = _story_shards(stories, articles, sentences, vectors, 4 * max(2, workers.count) if big else 1)
+        advance = progress("claims and rules", len(stories))
         analysed = workers.map(partial(_analyse_stories, settings=settings, ruleset=ruleset, scorer=scorer), shards)
         recurrences = cluster.find_recurrences(stories, sentences, vectors)
-        advance = progress("claims and rules", len(stories))
         claims: list[Claim] = []
         outputs: list[tuple[RuleOutput, ...]] = []
         for shard, (shard_claims, shard_outputs) in zip(shards, analysed):
