@@ -46,15 +46,18 @@ def test_registry_refuses_a_duplicate_code() -> None:
     assert REGISTRY["CK101"].name == "name-variant"
 
 
+class Broken(Rule):
+    """Fails on every claim it is given."""
+
+    code = "CK999"
+    name = "broken"
+    severity = Severity.ERROR
+
+    def check(self, ctx):
+        return ctx.for_each_claim(self, lambda claim: 1 / 0)
+
+
 def test_a_crashing_rule_becomes_a_note_and_the_others_still_run() -> None:
-    class Broken(Rule):
-        code = "CK999"
-        name = "broken"
-        severity = Severity.ERROR
-
-        def check(self, ctx):
-            return ctx.for_each_claim(self, lambda claim: 1 / 0)
-
     result = story_of(("A", "Kishida will attend the summit."), ("B", "Kishida will not attend the summit."))
     ruleset = RuleSet(rules=(Broken(), REGISTRY["CK109"]()))
     found, notes = run_rules(result, ruleset)
@@ -73,14 +76,6 @@ def test_rule_outputs_of_parts_of_a_run_merge_as_one_pass_over_it() -> None:
 
         def check(self, ctx):
             raise KeyError("boom")
-
-    class Broken(Rule):
-        code = "CK999"
-        name = "broken"
-        severity = Severity.ERROR
-
-        def check(self, ctx):
-            return ctx.for_each_claim(self, lambda claim: 1 / 0)
 
     ruleset = RuleSet(rules=(Broken(), Crashes(), REGISTRY["CK109"]()))
     first = story_of(("A", "Kishida will attend the summit."), ("B", "Kishida will not attend the summit."))
