@@ -256,3 +256,82 @@ def _rule_name(rule: str, findings: Sequence[Finding]) -> str:
         if rule == cls.code:
             return cls.name
     return rule
+
+
+# --------------------------------------------------------------- claims in mixed stories
+
+#: The outlets that tell the stories built from a pair file's topics.
+TOPIC_OUTLETS = ("Coast Wire", "Daily Ledger", "Harbor Times", "Valley Herald", "Meridian Wire")
+
+
+def write_topic_stories(pairs_path: str | Path, out_path: Path, seed: int = 11) -> Path:
+    """A JSONL manifest with one story per ``topic`` of a labelled pair file (ECB+ has
+    them): three outlets tell a third each of the topic's sentences, which report several
+    events of one kind (two celebrities in rehab, two earthquakes). Paraphrases, never
+    copies: the case where claims could chain sentences about different events."""
+    import datetime as dt
+    import random
+
+    rng = random.Random(seed)
+    by_topic: dict[str, set[str]] = {}
+    for number, line in enumerate(Path(pairs_path).read_text(encoding="utf-8").splitlines(), start=1):
+        if line.strip():
+            row = json.loads(line)
+            if "topic" not in row:
+                raise InputError(f"{pairs_path}:{number}: no 'topic': stories are built per topic")
+            by_topic.setdefault(str(row["topic"]), set()).update((row["a"], row["b"]))
+    rows = []
+    for n, topic in enumerate(sorted(by_topic, key=lambda t: (len(t), t))):
+        told = sorted(by_topic[topic])
+        if len(told) < 6:
+            continue
+        rng.shuffle(told)
+        for k, outlet in enumerate(rng.sample(TOPIC_OUTLETS, 3)):  # each outlet its own sentences
+            rows.append({
+                "outlet": outlet, "story": f"topic-{topic}", "text": "\n\n".join(told[k::3]),
+                "published": (dt.date(2021, 1, 4) + dt.timedelta(days=n)).isoformat(),
+            })
+    out_path.write_text("".join(json.dumps(r, sort_keys=True) + "\n" for r in rows), encoding="utf-8")
+    return out_path
+
+
+@dataclass(frozen=True)
+class ClaimPurity:
+    """Whether a run's claims join sentences that labelled pairs say report different
+    events. Claims are finer than events (two sentences on one event need not state the
+    same thing), so only a pair labelled "different event" inside a claim is an error."""
+
+    claims: int
+    labelled: int  # sentence pairs inside a claim, from two outlets, that the file labels
+    same_event: int  # ... of which labelled the same event
+    same_event_pairs: int  # pairs labelled the same event, told by two outlets of one story
+    mixed: tuple[tuple[str, str, str], ...] = ()  # (claim, text, text) labelled different events
+
+    @property
+    def precision(self) -> float | None:
+        return self.same_event / self.labelled if self.labelled else None
+
+
+def claim_purity(result: CheckResult, pairs: Sequence[Pair]) -> ClaimPurity:
+    """Score the claims of ``result`` against the labels of ``pairs`` (matched by text)."""
+    from itertools import combinations
+
+    label = {frozenset((p.a, p.b)): p.label for p in pairs if p.label is not None and p.a != p.b}
+    outlet = {a.id: a.outlet for a in result.articles}
+    labelled = same = 0
+    mixed = []
+    for claim in result.claims:
+        for x, y in combinations(claim.sentences, 2):
+            known = label.get(frozenset((x.text, y.text)))
+            if known is not None and outlet[x.article] != outlet[y.article]:
+                labelled += 1
+                same += known
+                if not known:
+                    mixed.append((claim.id, x.text, y.text))
+    story_of = {a: st.id for st in result.stories for a in st.articles}
+    told = {s.text: (story_of.get(s.article), outlet[s.article]) for s in result.sentences}
+    across = 0  # same-event pairs that two outlets of one story tell
+    for texts, known in label.items():
+        a, b = sorted(texts)
+        across += bool(known and a in told and b in told and told[a][0] == told[b][0] and told[a][1] != told[b][1])
+    return ClaimPurity(len(result.claims), labelled, same, across, tuple(mixed))

@@ -13,6 +13,7 @@ import json
 import random
 from pathlib import Path
 
+from checker.eval import write_topic_stories
 from checker.ingest import read_articles
 from checker.segment import segment
 
@@ -47,25 +48,5 @@ ECB_SAMPLE = Path(__file__).resolve().parent / "data" / "claim_pairs_ecbplus_sam
 
 
 def write_ecb_manifest(path: Path, seed: int = 11) -> Path:
-    """A JSONL manifest with one story per ECB+ topic of the labelled sample: three outlets
-    tell a third each of the topic's sentences, which report several events of one kind
-    (two celebrities in rehab, two earthquakes). Paraphrases, never copies: the case where
-    claims could chain sentences about different events."""
-    rng = random.Random(seed)
-    by_topic: dict[str, set[str]] = {}
-    for line in ECB_SAMPLE.read_text(encoding="utf-8").splitlines():
-        pair = json.loads(line)
-        by_topic.setdefault(pair["topic"], set()).update((pair["a"], pair["b"]))
-    rows = []
-    for n, topic in enumerate(sorted(by_topic, key=int)):
-        told = sorted(by_topic[topic])
-        if len(told) < 6:
-            continue
-        rng.shuffle(told)
-        for k, outlet in enumerate(rng.sample(OUTLETS, 3)):  # each outlet its own sentences
-            rows.append({
-                "outlet": outlet, "story": f"topic-{topic}", "text": "\n\n".join(told[k::3]),
-                "published": (dt.date(2021, 1, 4) + dt.timedelta(days=n)).isoformat(),
-            })
-    path.write_text("".join(json.dumps(r, sort_keys=True) + "\n" for r in rows), encoding="utf-8")
-    return path
+    """One story per ECB+ topic of the labelled sample (``eval.write_topic_stories``)."""
+    return write_topic_stories(ECB_SAMPLE, path, seed)
