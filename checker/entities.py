@@ -252,9 +252,16 @@ def _token_similarity(a: str, b: str) -> float:
     best = 0.0
     for x, y in ((a, b), (_fold(a), _fold(b))):
         budget = min(max(len(x), len(y)), _EDIT_LENGTH_CAP)
-        if OSA.distance(x, y) > budget:
+        plain = OSA.distance(x, y)
+        if plain > budget:
             continue  # more plain edits than the budget: below 0.5 at best, counted as 0
-        best = max(best, 1.0 - _edit_distance(x, y) / budget)
+        # The bounds of ``_close_parts`` meet when no cheap swap helps: the weighted
+        # distance is then the plain one, and the pure-Python one is not needed.
+        if OSA.distance(x.translate(_LETTER_CLASSES), y.translate(_LETTER_CLASSES)) == plain:
+            distance = float(plain)
+        else:
+            distance = _edit_distance(x, y)
+        best = max(best, 1.0 - distance / budget)
     return best
 
 

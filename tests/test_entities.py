@@ -486,3 +486,22 @@ def test_linking_with_linkable_pairs_equals_comparing_every_pair(
     every_pair = [link_mentions([m for p in story for m in mentions[p]], outlets) for story in stories]
     assert blocked == every_pair
     assert any(e.variants for e in blocked[0])
+
+
+def test_the_plain_edit_distance_is_the_weighted_one_when_no_cheap_swap_helps(mentions: dict[str, list[Mention]]) -> None:
+    """``_token_similarity`` skips the pure-Python weighted distance when the plain edit
+    distance equals the one between letters mapped to their cheap-swap groups: the two
+    bound the weighted one from both sides. Checked on pairs of parts of real names."""
+    from rapidfuzz.distance import OSA
+
+    parts = sorted({p for names in _real_name_groups(mentions) for name in names for p in name_tokens(name)})
+    assert len(parts) > 500
+    met = 0
+    for x, y in combinations(parts[::3][:300], 2):
+        plain = OSA.distance(x, y)
+        grouped = OSA.distance(x.translate(entities._LETTER_CLASSES), y.translate(entities._LETTER_CLASSES))
+        assert (grouped + plain) / 2 <= entities._edit_distance(x, y) <= plain, (x, y)
+        if grouped == plain:
+            assert entities._edit_distance(x, y) == plain, (x, y)
+            met += 1
+    assert met > 5_000  # a fifth of the pairs take the shortcut
