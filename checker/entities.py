@@ -257,7 +257,7 @@ def _token_similarity(a: str, b: str) -> float:
             continue  # more plain edits than the budget: below 0.5 at best, counted as 0
         # The bounds of ``_close_parts`` meet when no cheap swap helps: the weighted
         # distance is then the plain one, and the pure-Python one is not needed.
-        if OSA.distance(x.translate(_LETTER_CLASSES), y.translate(_LETTER_CLASSES)) == plain:
+        if _grouped_distance(x, y) == plain:
             distance = float(plain)
         else:
             distance = _edit_distance(x, y)
@@ -274,10 +274,15 @@ def _may_be_close(a: str, b: str) -> bool:
         return False
     for x, y in ((a, b), (_fold(a), _fold(b))):
         budget = min(max(len(x), len(y)), _EDIT_LENGTH_CAP)
-        grouped = OSA.distance(x.translate(_LETTER_CLASSES), y.translate(_LETTER_CLASSES))
-        if grouped + OSA.distance(x, y) <= budget:
+        if _grouped_distance(x, y) + OSA.distance(x, y) <= budget:
             return True
     return False
+
+
+def _grouped_distance(x: str, y: str) -> int:
+    """The plain edit distance between ``x`` and ``y`` with the letters of each cheap-swap
+    group made one: with the plain distance, it bounds ``_edit_distance`` from below."""
+    return OSA.distance(x.translate(_LETTER_CLASSES), y.translate(_LETTER_CLASSES))
 
 
 def _merge_split_parts(tokens: tuple[str, ...], other: tuple[str, ...]) -> tuple[str, ...]:
