@@ -281,7 +281,7 @@ def write_topic_stories(pairs_path: str | Path, out_path: Path, seed: int = 11) 
                 raise InputError(f"{pairs_path}:{number}: no 'topic': stories are built per topic")
             by_topic.setdefault(str(row["topic"]), set()).update((row["a"], row["b"]))
     rows = []
-    for n, topic in enumerate(sorted(by_topic, key=lambda t: (len(t), t))):
+    for n, topic in enumerate(sorted(by_topic, key=lambda t: (len(t), t))):  # "2" before "10"
         told = sorted(by_topic[topic])
         if len(told) < 6:
             continue
@@ -314,16 +314,16 @@ class ClaimPurity:
 
 def claim_purity(result: CheckResult, pairs: Sequence[Pair]) -> ClaimPurity:
     """Score the claims of ``result`` against the labels of ``pairs`` (matched by text)."""
-    from itertools import combinations
+    from .rules._common import pairs_across_outlets
 
     label = {frozenset((p.a, p.b)): p.label for p in pairs if p.label is not None and p.a != p.b}
     outlet = {a.id: a.outlet for a in result.articles}
     labelled = same = 0
     mixed = []
     for claim in result.claims:
-        for x, y in combinations(claim.sentences, 2):
+        for x, y in pairs_across_outlets(claim, outlet.__getitem__):
             known = label.get(frozenset((x.text, y.text)))
-            if known is not None and outlet[x.article] != outlet[y.article]:
+            if known is not None:
                 labelled += 1
                 same += known
                 if not known:

@@ -113,15 +113,14 @@ def _story_index(result: CheckResult) -> list[str]:
     if not counts:
         return []
     ranked = sorted(counts, key=lambda st: (*(-counts[st][s] for s in Severity), -sum(counts[st].values()), st))
-    outlet_of = {a.id: a.outlet for a in result.articles}
     stories = {st.id: st for st in result.stories}
     rows = []
     for story_id in ranked[:STORY_INDEX_ROWS]:
-        members = stories[story_id].articles if story_id in stories else ()
+        members = stories[story_id].articles
         rows.append([
             f"[{escape_md(story_id)}](#{_anchor('Story ' + story_id)})",
             str(len(members)),
-            escape_md(", ".join(sorted({outlet_of[a] for a in members}))),
+            escape_md(", ".join(sorted({result.article(a).outlet for a in members}))),
             *(str(counts[story_id][s]) for s in Severity),
         ])
     title = "Stories with the most findings" if len(ranked) > STORY_INDEX_ROWS else "Stories with findings"
