@@ -529,11 +529,10 @@ def test_shipped_rule_files_live_in_claims() -> None:
 def test_a_wheel_carries_the_shipped_rules_and_finds_them(tmp_path: Path) -> None:
     """A non-editable install (``pip install checker``) has no claims/ folder beside it:
     the wheel carries the rules as checker/shipped_claims, and that is where they are read."""
+    import shutil
     import subprocess
     import sys
     import zipfile
-
-    import shutil
 
     root = Path(__file__).resolve().parents[1]
     source = tmp_path / "source"  # built from a copy: the build writes build/ next to pyproject.toml
@@ -553,9 +552,9 @@ def test_a_wheel_carries_the_shipped_rules_and_finds_them(tmp_path: Path) -> Non
     unpacked = tmp_path / "installed"
     assert sorted(p.parent.relative_to(unpacked).as_posix() for p in unpacked.rglob("__init__.py")) == packages
     shipped = sorted(p.name for p in (root / "claims").glob("*.yaml"))
-    assert sorted(p.name for p in (tmp_path / "installed" / "checker" / "shipped_claims").glob("*.yaml")) == shipped
+    assert sorted(p.name for p in (unpacked / "checker" / "shipped_claims").glob("*.yaml")) == shipped
     found = subprocess.run(
         [sys.executable, "-c", "from checker.rules.ruleset import SHIPPED_RULES; print(SHIPPED_RULES)"],
-        capture_output=True, text=True, cwd=tmp_path, env={"PYTHONPATH": str(tmp_path / "installed"), "PATH": ""},
+        capture_output=True, text=True, cwd=tmp_path, env={"PYTHONPATH": str(unpacked), "PATH": ""},
     )
-    assert found.stdout.strip() == str(tmp_path / "installed" / "checker" / "shipped_claims"), found.stderr
+    assert found.stdout.strip() == str(unpacked / "checker" / "shipped_claims"), found.stderr
