@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pysbd
@@ -139,22 +139,47 @@ def segment(article: Article, spans: Sequence[tuple[int, int, str]] | None = Non
     )
 
 
-def sentence_spans(text: str, language: str = "en") -> tuple[tuple[int, int, SentenceKind], ...]:
+#: One block of an article's layout: (start, end, kind, is_run). A run is body or caption
+#: text that pysbd splits into sentences; any other block is one span as it stands.
+Block = tuple[int, int, SentenceKind, bool]
+Spans = tuple[tuple[int, int, SentenceKind], ...]
+
+
+def sentence_spans(text: str, language: str = "en") -> Spans:
     """(start, end, kind) of every sentence of ``text``: the slow, cacheable part."""
+    return spans_from_layout(text, layout(text), lambda run: run_spans(run, language))
+
+
+def layout(text: str) -> list[Block]:
+    """The article's paragraphs as blocks: headlines and boilerplate as they stand, body
+    and caption text as runs to split (datelines left out, sign-offs split off).
+
+    Cheap next to splitting the runs (``run_spans``), which depends on nothing but the
+    run's own text: wire copy repeats whole paragraphs, so a big run splits each distinct
+    run once.
+    """
     paragraphs = list(_paragraphs(text))
     kinds = _paragraph_kinds([text[s:e] for s, e in paragraphs])
-    splitter = _segmenter(language)
-
-    spans: list[tuple[int, int, SentenceKind]] = []
+    blocks: list[Block] = []
     for (start, end), kind in zip(paragraphs, kinds, strict=True):
         if kind in ("headline", "boilerplate"):
-            start += _heading_marker_length(text[start:end])
-            spans.append((start, end, kind))
+            blocks.append((start + _heading_marker_length(text[start:end]), end, kind, False))
         elif kind == "caption":
-            spans.extend((s, e, kind) for s, e in _sentences(splitter, text, start, end))
+            blocks.append((start, end, kind, True))
         else:
-            spans.extend(_body_spans(splitter, text, start, end))
+            blocks.extend(_body_blocks(text, start, end))
+    return blocks
 
+
+def spans_from_layout(text: str, blocks: Sequence[Block], split: Callable[[str], Sequence[tuple[int, int]]]) -> Spans:
+    """The sentence spans of ``text``, given its ``layout`` and ``split``, which gives the
+    spans of a run relative to it (``run_spans`` or the same, computed elsewhere)."""
+    spans: list[tuple[int, int, SentenceKind]] = []
+    for start, end, kind, is_run in blocks:
+        if is_run:
+            spans.extend((start + s, start + e, kind) for s, e in split(text[start:end]))
+        else:
+            spans.append((start, end, kind))
     return tuple(spans)
 
 
@@ -230,36 +255,33 @@ def _heading_marker_length(paragraph: str) -> int:
     return m.end() if m else 0
 
 
-def _body_spans(
-    splitter: pysbd.Segmenter, text: str, start: int, end: int
-) -> list[tuple[int, int, SentenceKind]]:
-    """Body sentences of one paragraph: dateline left out, sign-off split off as boilerplate."""
+def _body_blocks(text: str, start: int, end: int) -> list[Block]:
+    """A body paragraph as a run without its dateline, and its sign-off as boilerplate."""
     paragraph = text[start:end]
     dateline = DATELINE.match(paragraph)
     if dateline and is_dateline(dateline) and dateline.end() < len(paragraph):
         start += dateline.end()
         paragraph = text[start:end]
-    tail: list[tuple[int, int, SentenceKind]] = []
+    tail: list[Block] = []
     signoff = END_MARK.search(paragraph) or SIGNOFF.search(paragraph)
     if signoff and signoff.start() > 0:
         mark = signoff.group(0)
         mark_start = start + signoff.start() + len(mark) - len(mark.lstrip())
-        tail.append((mark_start, end, "boilerplate"))
+        tail.append((mark_start, end, "boilerplate", False))
         end = start + len(paragraph[: signoff.start()].rstrip())
-    body: list[tuple[int, int, SentenceKind]] = [
-        (s, e, "body") for s, e in _sentences(splitter, text, start, end)
-    ]
-    return body + tail
+    return [(start, end, "body", True), *tail]
 
 
-def _sentences(splitter: pysbd.Segmenter, text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Sentence spans inside ``text[start:end]``, stripped, with credit fragments merged.
+def run_spans(run: str, language: str = "en") -> tuple[tuple[int, int], ...]:
+    """Sentence spans inside one run of text (offsets relative to it), stripped, with
+    credit fragments merged.
 
-    pysbd returns strings; they are located in the text from left to right. Should a
-    piece not be found verbatim, the rest of the paragraph is kept as one sentence rather
+    pysbd returns strings; they are located in the run from left to right. Should a
+    piece not be found verbatim, the rest of the run is kept as one sentence rather
     than risk a wrong offset.
     """
-    paragraph = text[start:end].replace("\n", " ")  # same length: offsets still hold
+    splitter = _segmenter(language)
+    paragraph = run.replace("\n", " ")  # same length: offsets still hold
     spans: list[tuple[int, int]] = []
     cursor = 0
     pieces = (piece for chunk in _pysbd_chunks(paragraph) for piece in _pysbd_pieces(splitter, chunk))
@@ -277,7 +299,7 @@ def _sentences(splitter: pysbd.Segmenter, text: str, start: int, end: int) -> li
         left = len(rest) - len(rest.lstrip())
         if rest.strip():
             spans.append((cursor + left, cursor + len(rest.rstrip())))
-    return [(start + s, start + e) for s, e in _merge_fragments(paragraph, spans)]
+    return tuple(_merge_fragments(paragraph, spans))
 
 
 def _pysbd_chunks(paragraph: str) -> Iterator[str]:

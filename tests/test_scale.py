@@ -172,13 +172,20 @@ def test_a_warm_rerun_returns_the_stored_result_until_something_changes(tmp_path
     assert (noted.claims, noted.findings) == (changed.claims, changed.findings)
 
 
-def test_parallel_sentence_splitting_gives_the_same_sentences(tmp_path) -> None:
+def test_sentence_splitting_of_many_articles_gives_each_article_its_own_sentences(tmp_path) -> None:
+    """A big run splits each distinct run of text once, in worker processes, and puts
+    the articles together again: each must get what splitting it alone gives."""
     from checker import pipeline
+    from checker.segment import layout, segment
 
     articles, _ = read_articles([write_manifest(tmp_path / "many.jsonl", stories=200)])
     assert len(articles) >= pipeline.PARALLEL_SEGMENTING
+    runs = [a.text[s:e] for a in articles for s, e, _, is_run in layout(a.text) if is_run]
+    assert len(set(runs)) < len(runs) / 2  # wire copy: most runs recur
+    alone = [s for a in articles for s in segment(a)]
     with Workers(2) as workers:
-        assert pipeline._segment_all(articles, None, workers=workers) == pipeline._segment_all(articles, None)
+        assert pipeline._segment_all(articles, None, workers=workers) == alone
+    assert pipeline._segment_all(articles, None) == alone
 
 
 @pytest.fixture(scope="module")
