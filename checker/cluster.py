@@ -317,12 +317,15 @@ def find_recurrences(
     # Close pairs of distinct texts (p <= q; p == q: a text with itself).
     found_p, found_q, found_similarity = [], [], []
     for begin in range(0, len(texts), _RECURRENCE_BLOCK):
-        block = np.round(unique[begin : begin + _RECURRENCE_BLOCK] @ unique.T, 6)
-        p, q = np.nonzero(block >= threshold)
-        keep = q >= p + begin
+        # The block's columns from its own first row on: pairs below were found earlier.
+        block = unique[begin : begin + _RECURRENCE_BLOCK] @ unique[begin:].T
+        # Rounded to 6 places as everywhere, but only the near hits: the rest cannot reach.
+        p, q = np.nonzero(block >= threshold - 1e-6)
+        rounded = np.round(block[p, q], 6)
+        keep = (q >= p) & (rounded >= threshold)
         found_p.append(p[keep] + begin)
-        found_q.append(q[keep])
-        found_similarity.append(block[p[keep], q[keep]])
+        found_q.append(q[keep] + begin)
+        found_similarity.append(rounded[keep])
     p, q, similarity = (np.concatenate(parts) for parts in (found_p, found_q, found_similarity))
     graph = csr_matrix((np.ones(len(p)), (p, q)), shape=(len(texts), len(texts)))
     _, group_of_text = connected_components(graph, directed=False)
