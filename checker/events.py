@@ -199,13 +199,12 @@ def link(
     ``centres`` are ``_centre(a)`` and ``_centre(b)`` when the caller keeps them: an
     article meets many others, and its mean vector is the same each time.
     """
-    sims = a @ b.T
-    shared = int((sims.max(axis=1) >= SENTENCE_LINK).sum())
-    (ci, norm_i), (cj, norm_j) = centres or (_centre(a), _centre(b))
-    centroid = float(ci @ cj / (norm_i * norm_j))
     pair = f"{first.outlet} and {second.outlet}"
+    shared = int(np.count_nonzero((a @ b.T >= SENTENCE_LINK).any(axis=1)))
     if shared >= SHARED_SENTENCES_LINK:
         return StoryLink(first.id, second.id, float(shared), f"{pair} share {shared} near-identical sentences")
+    (ci, norm_i), (cj, norm_j) = centres or (_centre(a), _centre(b))
+    centroid = float(ci @ cj / (norm_i * norm_j))
     if centroid >= CENTROID_LINK:
         return StoryLink(first.id, second.id, centroid, f"{pair} have content similarity {centroid:.2f}")
     return None
@@ -253,7 +252,7 @@ def candidate_pairs(
             if i != j and _dates_compatible(profiles[i].date, profiles[j].date)
         }
         return sorted(pairs)
-    return sorted(_blocked_pairs(profiles, mats, eligible, sorted(asked)))
+    return _blocked_pairs(profiles, mats, eligible, sorted(asked))
 
 
 def _day_arrays(dates: Sequence[EventDate | None]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -273,14 +272,14 @@ def _day_arrays(dates: Sequence[EventDate | None]) -> tuple[np.ndarray, np.ndarr
 
 def _blocked_pairs(
     profiles: Sequence[ArticleProfile], mats: Mapping[str, np.ndarray], eligible: list[int], asked: list[int]
-) -> set[tuple[int, int]]:
+) -> list[tuple[int, int]]:
     """Exact neighbour search, blocked by date: query articles, taken in date order a few
     hundred sentences at a time, are compared only with the articles whose dates are
-    compatible with one of theirs; matrix products run in bounded blocks."""
+    compatible with one of theirs; matrix products run in bounded blocks. Pairs are kept
+    as arrays of article positions, not as Python tuples, until the end."""
     ids = [profiles[i].id for i in eligible]
     ordinal, day, dated = _day_arrays([profiles[i].date for i in eligible])
     sizes = np.array([mats[a].shape[0] for a in ids])
-    starts = np.concatenate([[0], np.cumsum(sizes)])
     sentences = np.vstack([mats[a] for a in ids]).astype(np.float32)
     owner = np.repeat(np.arange(len(ids)), sizes)
     distinct, distinct_of = _distinct_rows(sentences)
@@ -295,18 +294,23 @@ def _blocked_pairs(
     by_date: dict[EventDate | None, list[int]] = {}
     for g in asked:
         by_date.setdefault(profiles[g].date, []).append(position[g])
-    found: set[tuple[int, int]] = set()
+    found: list[np.ndarray] = []  # keys first * len(ids) + second of positions that may link
 
     def search(local: list[int], window: np.ndarray) -> None:
-        rows = np.concatenate([np.arange(starts[k], starts[k + 1]) for k in local])
-        columns = np.concatenate([np.arange(starts[k], starts[k + 1]) for k in window])
-        hits = _close_owners(distinct, distinct_of, owner, rows, columns, SENTENCE_LINK - _MARGIN)
-        hits += _close(centroids, np.asarray(local), window, CENTROID_LINK - _MARGIN, None)
-        found.update((min(eligible[a], eligible[b]), max(eligible[a], eligible[b])) for a, b in hits if a != b)
+        rows = np.flatnonzero(_mask(len(ids), local)[owner])
+        columns = np.flatnonzero(_mask(len(ids), window)[owner])
+        close = [
+            _close_owners(distinct, distinct_of, owner, rows, columns, SENTENCE_LINK - _MARGIN),
+            _close(centroids, np.asarray(local), window, CENTROID_LINK - _MARGIN),
+        ]
+        first, second = (np.concatenate(side) for side in zip(*close))
+        low, high = np.minimum(first, second), np.maximum(first, second)
+        found.append(np.unique(low[low != high] * len(ids) + high[low != high]))
 
     if None in by_date:
         search(by_date.pop(None), np.arange(len(ids)))
     block: list[int] = []
+    block_rows = 0
     mask = np.zeros(len(ids), dtype=bool)
     ordered = sorted(by_date.items(), key=lambda kv: (kv[0].year or 0, kv[0].month, kv[0].day))  # type: ignore[union-attr]
     for n, (date, local) in enumerate(ordered):
@@ -317,11 +321,32 @@ def _blocked_pairs(
             close = np.where(ordinal >= 0, np.abs(ordinal - o) <= MAX_DAYS_APART, close)
         mask |= close
         block += local
-        if sum(int(sizes[k]) for k in block) >= _QUERY_ROWS or n == len(ordered) - 1:
+        block_rows += int(sizes[local].sum())
+        if block_rows >= _QUERY_ROWS or n == len(ordered) - 1:
             window = mask if undated_asked else mask | ~dated
             search(block, np.flatnonzero(window))
-            block, mask = [], np.zeros(len(ids), dtype=bool)
-    return {(i, j) for i, j in found if _dates_compatible(profiles[i].date, profiles[j].date)}
+            block, block_rows, mask = [], 0, np.zeros(len(ids), dtype=bool)
+    keys = np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
+    first, second = keys // len(ids), keys % len(ids)
+    keep = _compatible(ordinal, day, dated, first, second)
+    # Positions follow ``eligible``, which is in index order: pairs stay (lower, higher).
+    index = np.asarray(eligible)
+    return list(zip(index[first[keep]].tolist(), index[second[keep]].tolist()))
+
+
+def _mask(size: int, chosen: Sequence[int] | np.ndarray) -> np.ndarray:
+    mask = np.zeros(size, dtype=bool)
+    mask[np.asarray(chosen, dtype=np.int64)] = True
+    return mask
+
+
+def _compatible(ordinal: np.ndarray, day: np.ndarray, dated: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``_dates_compatible`` for the pairs (a[k], b[k]), from ``_day_arrays``."""
+    gap = np.abs(day[a] - day[b])
+    within_year = np.minimum(gap, 365 - gap) <= MAX_DAYS_APART
+    both_years = (ordinal[a] >= 0) & (ordinal[b] >= 0)
+    close = np.where(both_years, np.abs(ordinal[a] - ordinal[b]) <= MAX_DAYS_APART, within_year)
+    return ~(dated[a] & dated[b]) | close
 
 
 def _distinct_rows(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -334,53 +359,51 @@ def _distinct_rows(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def _close_owners(
     distinct: np.ndarray, distinct_of: np.ndarray, owners: np.ndarray, rows: np.ndarray, columns: np.ndarray, cut: float
-) -> list[tuple[int, int]]:
-    """(owner of a row, owner of a column) pairs with a sentence pair at cosine >= ``cut``.
+) -> tuple[np.ndarray, np.ndarray]:
+    """(owner of a row, owner of a column) pairs, as two arrays, with a sentence pair at
+    cosine >= ``cut`` (repeats possible).
 
     Each distinct vector is compared once: wire copy repeats sentences across articles,
     and an undated article is searched against the whole corpus. (Equal vectors can
     differ in the last bits of a product: the cuts' margin covers that.)
     """
-    row_ids, column_ids = np.unique(distinct_of[rows]), np.unique(distinct_of[columns])
-    owners_of_row = _owners_by_vector(distinct_of, owners, rows)
-    owners_of_column = _owners_by_vector(distinct_of, owners, columns)
-    pairs = {
-        (a, b)
-        for r, c in _close(distinct, row_ids, column_ids, cut, None)
-        for a in owners_of_row[r]
-        for b in owners_of_column[c]
-    }
-    return sorted(pairs)
+    row_vectors, row_start, row_count, row_owners = _owners_by_vector(distinct_of, owners, rows)
+    column_vectors, column_start, column_count, column_owners = _owners_by_vector(distinct_of, owners, columns)
+    r, c = _close(distinct, row_vectors, column_vectors, cut)
+    r, c = np.searchsorted(row_vectors, r), np.searchsorted(column_vectors, c)
+    # Every owner of the row's vector with every owner of the column's.
+    width = column_count[c]
+    per_hit = row_count[r] * width
+    hit = np.repeat(np.arange(len(r)), per_hit)
+    k = np.arange(int(per_hit.sum())) - np.repeat(np.cumsum(per_hit) - per_hit, per_hit)
+    return row_owners[row_start[r][hit] + k // width[hit]], column_owners[column_start[c][hit] + k % width[hit]]
 
 
-def _owners_by_vector(distinct_of: np.ndarray, owners: np.ndarray, rows: np.ndarray) -> dict[int, list[int]]:
-    """Distinct vector -> the owners of the ``rows`` that have it."""
+def _owners_by_vector(
+    distinct_of: np.ndarray, owners: np.ndarray, rows: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The distinct vectors of ``rows`` (sorted), and where each one's owners start in the
+    last array, how many there are, and the owners (each once)."""
     width = int(owners.max()) + 1
     keys = np.unique(distinct_of[rows].astype(np.int64) * width + owners[rows])
-    vector, owner = (keys // width).tolist(), (keys % width).tolist()
-    grouped: dict[int, list[int]] = {}
-    for v, o in zip(vector, owner):
-        grouped.setdefault(v, []).append(o)
-    return grouped
+    vector, owner = keys // width, keys % width
+    vectors, start, count = np.unique(vector, return_index=True, return_counts=True)
+    return vectors, start, count, owner
 
 
-def _close(
-    matrix: np.ndarray, rows: np.ndarray, columns: np.ndarray, cut: float, owners: np.ndarray | None
-) -> list[tuple[int, int]]:
-    """(row, column) pairs, mapped to their ``owners`` when given, whose unit vectors have
-    cosine >= ``cut``; computed in blocks so memory does not grow with the corpus."""
-    pairs: set[tuple[int, int]] = set()
+def _close(matrix: np.ndarray, rows: np.ndarray, columns: np.ndarray, cut: float) -> tuple[np.ndarray, np.ndarray]:
+    """The (row, column) pairs, as two arrays, whose unit vectors have cosine >= ``cut``;
+    computed in blocks so memory does not grow with the corpus."""
+    found_rows, found_columns = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
     for r in range(0, len(rows), _BLOCK):
         block_rows = rows[r : r + _BLOCK]
         left = matrix[block_rows]
         for c in range(0, len(columns), _BLOCK):
             block_columns = columns[c : c + _BLOCK]
             i, j = np.nonzero(left @ matrix[block_columns].T >= cut)
-            a, b = block_rows[i], block_columns[j]
-            if owners is not None:
-                a, b = owners[a], owners[b]
-            pairs.update(zip(a.tolist(), b.tolist()))
-    return sorted(pairs)
+            found_rows.append(block_rows[i])
+            found_columns.append(block_columns[j])
+    return np.concatenate(found_rows), np.concatenate(found_columns)
 
 
 def find_links(
