@@ -51,8 +51,10 @@ def hubness_corrected(scores: np.ndarray, k: int = HUB_NEIGHBOURS) -> np.ndarray
     ``k`` best scores (CSLS, Conneau et al. 2018) lets a pair win only by being closer to
     each other than to the rest: ``2 s(x, y) - r(x) - r(y)``.
     """
-    r_rows = np.sort(scores, axis=1)[:, -min(k, scores.shape[1]) :].mean(axis=1)
-    r_cols = np.sort(scores, axis=0)[-min(k, scores.shape[0]) :, :].mean(axis=0)
+    # Means as sum / count: what ``mean`` computes, without its overhead on small arrays.
+    k_rows, k_cols = min(k, scores.shape[1]), min(k, scores.shape[0])
+    r_rows = np.add.reduce(np.sort(scores, axis=1)[:, -k_rows:], axis=1) / k_rows
+    r_cols = np.add.reduce(np.sort(scores, axis=0)[-k_cols:, :], axis=0) / k_cols
     return 2 * scores - r_rows[:, None] - r_cols[None, :]
 
 
@@ -190,28 +192,34 @@ def cluster_claims(
         if s.is_claim and _key(s) in vectors:
             by_article.setdefault(s.article, []).append(s)
 
+    keys = {article: [_key(s) for s in found] for article, found in by_article.items()}
+
     claims: list[Claim] = []
     for story in stories:
         members = sorted(a for a in story.articles if a in by_article)
         edges: list[tuple[float, SentenceKey, SentenceKey]] = []
         # (sentence, other article) -> (its best-scoring sentence there, score)
         best_partner: dict[tuple[SentenceKey, str], tuple[SentenceKey, float]] = {}
-        matrices = {m: np.vstack([vectors[_key(s)] for s in by_article[m]]) for m in members}
+        matrices = {m: np.vstack([vectors[k] for k in keys[m]]) for m in members}
         compared: dict[tuple[str, str], np.ndarray] = {}  # (first, second) article -> their scores
         for first, second in article_pairs(members, by_article, vectors, outlet, exact_up_to):
             a, b = by_article[first], by_article[second]
+            keys_a, keys_b = keys[first], keys[second]
             cosines = matrices[first] @ matrices[second].T
             scores = compared[(first, second)] = np.round(scorer(a, b, cosines), 6)
-            for i, (s, j) in enumerate(zip(a, np.argmax(scores, axis=1).tolist())):
-                best_partner[(_key(s), second)] = (_key(b[j]), float(scores[i, j]))
-            for j, (s, i) in enumerate(zip(b, np.argmax(scores, axis=0).tolist())):
-                best_partner[(_key(s), first)] = (_key(a[i]), float(scores[i, j]))
+            best_in_b, best_in_a = np.argmax(scores, axis=1), np.argmax(scores, axis=0)
+            best_of_a = scores[np.arange(len(a)), best_in_b].tolist()
+            best_of_b = scores[best_in_a, np.arange(len(b))].tolist()
+            for k, j, score in zip(keys_a, best_in_b.tolist(), best_of_a):
+                best_partner[(k, second)] = (keys_b[j], score)
+            for k, i, score in zip(keys_b, best_in_a.tolist(), best_of_b):
+                best_partner[(k, first)] = (keys_a[i], score)
             edges.extend(
-                (float(scores[r, c]), _key(a[r]), _key(b[c]))
+                (score, keys_a[r], keys_b[c])
                 for r, c in mutual_best(scores)
-                if scores[r, c] >= threshold
+                if (score := float(scores[r, c])) >= threshold
             )
-        row = {_key(s): i for m in members for i, s in enumerate(by_article[m])}
+        row = {k: i for m in members for i, k in enumerate(keys[m])}
 
         def scored(x: SentenceKey, y: SentenceKey) -> float | None:
             if (x[0], y[0]) in compared:
@@ -226,7 +234,7 @@ def cluster_claims(
         groups: dict[SentenceKey, list[SentenceKey]] = {}
         for k in sorted(found.parent):
             groups.setdefault(found.find(k), []).append(k)
-        lookup = {_key(s): s for a in members for s in by_article[a]}
+        lookup = {k: s for a in members for k, s in zip(keys[a], by_article[a])}
         if attach_threshold is not None:
             _attach_neighbours(groups, best_partner, attach_threshold)
         ordered = sorted((sorted(g) for g in groups.values() if len(g) > 1), key=lambda g: g[0])
