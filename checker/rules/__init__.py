@@ -21,6 +21,7 @@ from typing import ClassVar
 from ..entities import Entity, Mention, find_mentions, link_mentions
 from ..errors import CheckerError
 from ..models import Article, CheckResult, Claim, Evidence, Finding, Sentence, Severity, Story
+from ._common import pairs_across_outlets
 
 
 class Rule:
@@ -103,6 +104,7 @@ class RuleContext:
     ruleset: RuleSet
     errors: list[str] = field(default_factory=list)
     _entities: dict[str, list[Entity]] = field(default_factory=dict)
+    _outlet_pairs: dict[str, tuple[tuple[Sentence, Sentence], ...]] = field(default_factory=dict)
 
     def for_each_claim(
         self, rule: Rule, check_claim: Callable[[Claim], Iterable[Finding]]
@@ -124,6 +126,13 @@ class RuleContext:
 
     def outlet(self, article_id: str) -> str:
         return self.articles[article_id].outlet
+
+    def outlet_pairs(self, claim: Claim) -> tuple[tuple[Sentence, Sentence], ...]:
+        """``pairs_across_outlets`` of the claim, computed once: most rules read every pair."""
+        found = self._outlet_pairs.get(claim.id)
+        if found is None:
+            found = self._outlet_pairs[claim.id] = tuple(pairs_across_outlets(claim, self.outlet))
+        return found
 
     @cached_property
     def sentences_by_article(self) -> dict[str, tuple[Sentence, ...]]:

@@ -21,7 +21,6 @@ from functools import lru_cache
 
 from ..models import Claim, Finding, Sentence, Severity
 from . import Rule, RuleContext, register
-from ._common import pairs_across_outlets
 
 FACT, ATTRIBUTED, HEDGED = 0, 1, 2
 LEVEL_NAMES = {FACT: "states it as fact", ATTRIBUTED: "attributes it to a speaker", HEDGED: "hedges or cites a second-hand source"}
@@ -71,7 +70,7 @@ class Attribution(Rule):
         return ctx.for_each_claim(self, lambda claim: self._claim(ctx, claim))
 
     def _claim(self, ctx: RuleContext, claim: Claim) -> Iterable[Finding]:
-        for a, b in pairs_across_outlets(claim, ctx.outlet):
+        for a, b in ctx.outlet_pairs(claim):
             sa, sb = sourcing(a.text), sourcing(b.text)
             if sa.level == sb.level:
                 continue

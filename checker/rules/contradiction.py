@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from ..models import Claim, Finding, Severity, Sentence
 from . import Rule, RuleContext, register
-from ._common import Word, pairs_across_outlets, sentence_words, stem
+from ._common import Word, sentence_words, stem
 
 NEGATIONS = frozenset({"not", "never", "no", "neither", "nor", "cannot", "without"})
 NEGATING_VERBS = frozenset({"refused", "refuse", "refuses", "failed", "fail", "fails", "declined", "denied", "denies"})
@@ -126,7 +126,7 @@ class Contradiction(Rule):
         return ctx.for_each_claim(self, lambda claim: self._claim(ctx, claim))
 
     def _claim(self, ctx: RuleContext, claim: Claim) -> Iterable[Finding]:
-        for a, b in pairs_across_outlets(claim, ctx.outlet):
+        for a, b in ctx.outlet_pairs(claim):
             yield from self._negation(ctx, claim, a, b)
             yield from self._negation(ctx, claim, b, a)
             yield from self._antonym(ctx, claim, a, b)

@@ -19,7 +19,6 @@ from functools import cached_property, lru_cache
 from ..dates import DateMention, align_dates, dates_conflict, find_dates
 from ..models import Claim, Finding, Severity
 from . import Rule, RuleContext, register
-from ._common import pairs_across_outlets
 
 
 class _References:
@@ -65,7 +64,7 @@ class DateMismatch(Rule):
         return ctx.for_each_claim(self, lambda claim: self._claim(ctx, refs, claim))
 
     def _claim(self, ctx: RuleContext, refs: _References, claim: Claim) -> Iterable[Finding]:
-        for a, b in pairs_across_outlets(claim, ctx.outlet):
+        for a, b in ctx.outlet_pairs(claim):
             for x, y in _conflicts(a.text, refs.of(a.article), b.text, refs.of(b.article)):
                 yield ctx.finding(
                     self,

@@ -26,8 +26,8 @@ from itertools import combinations
 
 from ..models import Claim, Finding, Sentence, Severity, Story
 from . import Rule, RuleContext, register
-from ._common import pairs_across_outlets, quotes
-from .patterns import format_message
+from ._common import quotes
+from .patterns import any_of, format_message
 from .spec import TermsRule
 
 DISTANCING = re.compile(
@@ -51,6 +51,11 @@ class TermUse:
 def _term_pattern(term: str) -> re.Pattern[str]:
     words = [re.escape(w) for w in term.split()]
     return re.compile(r"\b" + r"\s+".join(words) + r"\b", re.IGNORECASE)
+
+
+@lru_cache(maxsize=256)
+def _any_term(terms: tuple[str, ...]) -> re.Pattern[str]:
+    return any_of([_term_pattern(t) for t in terms])
 
 
 @lru_cache(maxsize=16384)  # each story reads its sentences; wire copy repeats them
@@ -85,7 +90,7 @@ class _TermUses:
 
 def _term_spans(rule: TermsRule, text: str) -> tuple[tuple[int, int, str, bool], ...]:
     """(start, end, family, quoted) of each term use in ``text``, in text order."""
-    if rule.context and not any(_term_pattern(c).search(text) for c in rule.context):
+    if rule.context and not _any_term(rule.context).search(text):
         return ()
     uses: list[tuple[int, int, str, bool]] = []
     taken: list[tuple[int, int]] = []
@@ -228,7 +233,7 @@ def _use_evidence(ctx: RuleContext, use: TermUse):
 
 
 def _claim_terms(ctx: RuleContext, rule: Rule, claim: Claim, terms: TermsRule, uses: _TermUses) -> Iterable[Finding]:
-    for a, b in pairs_across_outlets(claim, ctx.outlet):
+    for a, b in ctx.outlet_pairs(claim):
         ua, ub = uses(a), uses(b)
         fa, fb = {u.family for u in ua}, {u.family for u in ub}
         if not fa or not fb or fa & fb:

@@ -18,7 +18,7 @@ from rapidfuzz import fuzz
 
 from ..models import Claim, Finding, Sentence, Severity
 from . import Rule, RuleContext, register
-from ._common import STOPWORDS, pairs_across_outlets, stem
+from ._common import STOPWORDS, stem
 
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'’\-]*|,|;|\.|:|\(|\)|\"|“|”")
 _JOINERS = {"and", "or"}
@@ -199,7 +199,7 @@ class ListDifference(Rule):
         return ctx.for_each_claim(self, lambda claim: self._claim(ctx, claim))
 
     def _claim(self, ctx: RuleContext, claim: Claim) -> Iterable[Finding]:
-        for a, b in pairs_across_outlets(claim, ctx.outlet):
+        for a, b in ctx.outlet_pairs(claim):
             for list_a, list_b in _paired_lists(a.text, b.text):
                 finding = self._compare(ctx, claim, a, list_a, b, list_b)
                 if finding:

@@ -17,7 +17,6 @@ from functools import lru_cache
 from ..models import Claim, Finding, Severity
 from ..quantities import Quantity, align_quantities, find_quantities, quantities_conflict
 from . import Rule, RuleContext, register
-from ._common import pairs_across_outlets
 
 
 @lru_cache(maxsize=65536)  # wire copy: most pairs of a claim are pairs of texts seen before
@@ -39,7 +38,7 @@ class NumberMismatch(Rule):
         return ctx.for_each_claim(self, lambda claim: self._claim(ctx, claim))
 
     def _claim(self, ctx: RuleContext, claim: Claim) -> Iterable[Finding]:
-        for a, b in pairs_across_outlets(claim, ctx.outlet):
+        for a, b in ctx.outlet_pairs(claim):
             for qa, qb in _conflicts(a.text, b.text):
                 yield ctx.finding(
                     self,

@@ -73,7 +73,21 @@ def phrase_pattern(phrase: str, ignorecase: bool = True) -> re.Pattern[str]:
 
 def names_any(text: str, names: Sequence[str]) -> bool:
     """Whether ``text`` names one of ``names`` (whole words, ignoring case)."""
-    return any(phrase_pattern(n).search(text) for n in names)
+    return bool(names) and _any_name(tuple(names)).search(text) is not None
+
+
+@lru_cache(maxsize=1024)
+def _any_name(names: tuple[str, ...]) -> re.Pattern[str]:
+    return any_of([phrase_pattern(n) for n in names])
+
+
+def any_of(patterns: Sequence[re.Pattern[str]]) -> re.Pattern[str]:
+    """One pattern that matches where any of ``patterns`` (all with the same flags) does:
+    one search instead of one per pattern, which was most of some rules' time."""
+    flags = {p.flags for p in patterns}
+    if len(flags) != 1:
+        raise ValueError("any_of needs one or more patterns, all with the same flags")
+    return re.compile("|".join(f"(?:{p.pattern})" for p in patterns), flags.pop())
 
 
 # ------------------------------------------------------------------ message placeholders
