@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from functools import partial
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
@@ -20,7 +21,7 @@ from .embed import DEFAULT_MODEL, Embedder, embed_texts, make_embedder
 from .ingest import parse_inputs, read_inputs
 from .models import Article, CheckResult, Claim, Sentence, Story
 from .rules import RuleOutput, RuleSet, apply_rules, finish_rules, load_rules
-from .segment import Spans, language_of, layout, run_spans, segment, spans_from_layout, spans_key
+from .segment import Block, Spans, language_of, layout, run_spans, segment, spans_from_layout, spans_key
 from .workers import Workers
 
 DEFAULT_CACHE = Path(".checker") / "embeddings.sqlite"
@@ -77,6 +78,7 @@ def _segment_all(
 #: Texts to split before a second process pays for its start (pysbd is pure Python, about
 #: 1 ms a paragraph: 10,000 articles take seconds on one core).
 PARALLEL_SEGMENTING = 500
+SEGMENTING_WAVE = 1000  # articles laid out before their runs go to the workers
 
 
 def _split_all(todo: Mapping[str, tuple[str, str]], advance: Callable[[int], None], workers: Workers) -> dict[str, Spans]:
@@ -89,12 +91,20 @@ def _split_all(todo: Mapping[str, tuple[str, str]], advance: Callable[[int], Non
     items = sorted(todo.items())
     if len(items) < PARALLEL_SEGMENTING:
         workers = Workers()
-    layouts = [layout(text) for _, (text, _) in items]
+    layouts: list[list[Block]] = []
     runs: dict[tuple[str, str], int] = {}
     last_run = []  # per article, the position of its last run in ``runs``
-    for (_, (text, language)), blocks in zip(items, layouts):
-        positions = [runs.setdefault((text[s:e], language), len(runs)) for s, e, _, is_run in blocks if is_run]
-        last_run.append(max(positions, default=-1))
+    waves = []  # the runs' spans, in the order of ``runs``
+    # Laid out a wave at a time, so the workers split the first runs meanwhile.
+    for begin in range(0, len(items), SEGMENTING_WAVE):
+        first_new = len(runs)
+        for _, (text, language) in items[begin : begin + SEGMENTING_WAVE]:
+            blocks = layout(text)
+            layouts.append(blocks)
+            positions = [runs.setdefault((text[s:e], language), len(runs)) for s, e, _, is_run in blocks if is_run]
+            last_run.append(max(positions, default=-1))
+        new = list(runs)[first_new:]
+        waves.append(workers.map(run_spans, [run for run, _ in new], [language for _, language in new], chunksize=64))
     split: list[tuple[tuple[int, int], ...]] = []
     spans: dict[str, Spans] = {}
 
@@ -107,7 +117,7 @@ def _split_all(todo: Mapping[str, tuple[str, str]], advance: Callable[[int], Non
             advance(1)
 
     put_together_ready()
-    for found in workers.map(run_spans, [run for run, _ in runs], [language for _, language in runs], chunksize=64):
+    for found in chain.from_iterable(waves):
         split.append(found)
         put_together_ready()
     return spans
