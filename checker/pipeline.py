@@ -94,7 +94,7 @@ def _split_all(todo: Mapping[str, tuple[str, str]], advance: Callable[[int], Non
     layouts: list[list[Block]] = []
     runs: dict[tuple[str, str], int] = {}
     last_run = []  # per article, the position of its last run in ``runs``
-    waves = []  # the runs' spans, in the order of ``runs``
+    waves = []  # per wave, the spans of the runs it added to ``runs``, as they come back
     # Laid out a wave at a time, so the workers split the first runs meanwhile.
     for begin in range(0, len(items), SEGMENTING_WAVE):
         first_new = len(runs)
