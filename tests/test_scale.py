@@ -143,6 +143,26 @@ def test_onnx_int8_backend_agrees_with_fp32_and_exports_once(tmp_path, embedder)
     assert np.array_equal(again.embed(texts), int8) and os.stat(again.model_file()).st_mtime_ns == stamp
 
 
+def test_onnx_vectors_and_reports_do_not_depend_on_what_was_embedded_before(tmp_path) -> None:
+    """Dynamic int8 takes one activation scale per tensor: embedded in batches, a text's
+    vector changed with the texts beside it, and through the cache the seed report
+    changed with what an earlier run had embedded (32 findings from a fresh cache, 30
+    after one of its articles was reported)."""
+    onnx = make_embedder("all-MiniLM-L6-v2", "onnx")
+    articles, _ = read_articles(["fixtures/nato-2022"])
+    texts = sorted({s.text for a in articles for s in segment(a) if s.is_claim})
+    together = onnx.embed(texts)
+    assert np.array_equal(onnx.embed(texts[::-1])[::-1], together)
+    assert np.array_equal(np.vstack([onnx.embed(texts[: len(texts) // 3]), onnx.embed(texts[len(texts) // 3 :])]), together)
+
+    settings = checker.Settings(backend="onnx", cache=tmp_path / "fresh.sqlite")
+    fresh = checker.check(["fixtures/nato-2022"], settings, embedder=onnx)
+    seen = checker.Settings(backend="onnx", cache=tmp_path / "seen.sqlite")
+    checker.check([articles[0].path], seen, embedder=onnx)
+    after = checker.check(["fixtures/nato-2022"], seen, embedder=onnx)
+    assert len(fresh.findings) > 20 and after.findings == fresh.findings and after.claims == fresh.claims
+
+
 def test_a_warm_rerun_returns_the_stored_result_until_something_changes(tmp_path, embedder, cache_path) -> None:
     import shutil
 
