@@ -2,7 +2,7 @@
 
 * Throughput on a real corpus (the claim sentences of ``corpus.py``'s first articles, as
   they occur, repeats included): ``model.encode`` on every sentence (fp32, today's way)
-  against ``embed_texts`` (each distinct sentence once, length-sorted batches) with the
+  against ``embed_texts`` (each distinct sentence once) with the
   torch and the onnx int8 backends; and each backend on the distinct sentences alone.
 * Agreement: cosine between int8 and fp32 vectors of the eval claim-pair sentences.
 * Claim matching: precision, recall, F1 on ``claim_pairs_ecbplus.jsonl`` at the shipped

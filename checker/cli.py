@@ -126,7 +126,7 @@ class Backend(str, Enum):
     onnx = "onnx"
 
 
-BackendOpt = Annotated[Backend, typer.Option("--backend", help="torch: sentence-transformers fp32; onnx: ONNX Runtime int8 (exported once from the packaged model; faster, but its vectors vary a little with the texts embedded together, so runs sharing a cache may differ: see docs/scale.md).")]
+BackendOpt = Annotated[Backend, typer.Option("--backend", help="torch: sentence-transformers fp32; onnx: ONNX Runtime int8 (exported once from the packaged model).")]
 StoreOpt = Annotated[Optional[Path], typer.Option("--store", help="Corpus store (SQLite): check PATHS against every article stored there, and keep them.")]
 
 
