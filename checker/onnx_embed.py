@@ -202,11 +202,15 @@ class OnnxEmbedder:
 
         encodings = tokenizer.encode_batch(list(texts))
         rows: list[np.ndarray] = []
-        with ThreadPoolExecutor(self.threads) as pool:  # the runs release the GIL
+        pool = ThreadPoolExecutor(self.threads)  # the runs release the GIL
+        try:
             for row in pool.map(vector, [e.ids for e in encodings]):
                 rows.append(row)
                 if progress and len(rows) % PROGRESS_EVERY == 0:
                     progress(PROGRESS_EVERY)
+        finally:
+            # On Ctrl-C, drop the texts not started: ``with`` would embed them all first.
+            pool.shutdown(cancel_futures=True)
         if progress and len(rows) % PROGRESS_EVERY:
             progress(len(rows) % PROGRESS_EVERY)
         return np.vstack(rows).astype(np.float32, copy=False)

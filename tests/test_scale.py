@@ -163,6 +163,32 @@ def test_onnx_vectors_and_reports_do_not_depend_on_what_was_embedded_before(tmp_
     assert len(fresh.findings) > 20 and after.findings == fresh.findings and after.claims == fresh.claims
 
 
+def test_ctrl_c_while_the_onnx_backend_embeds_stops_it_at_once() -> None:
+    """Texts are embedded one run each, side by side: an interrupt must not wait for the
+    thousands of runs queued behind it."""
+    onnx = make_embedder("all-MiniLM-L6-v2", "onnx")
+    session, _ = onnx._load()
+
+    class Counted:
+        runs = 0
+
+        def run(self, *args, **kwargs):
+            Counted.runs += 1
+            return session.run(*args, **kwargs)
+
+    def interrupt(steps: int) -> None:
+        raise KeyboardInterrupt
+
+    texts = [f"Sentence number {n} of a long run." for n in range(2000)]
+    onnx._session = Counted()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            onnx.embed(texts, progress=interrupt)
+    finally:
+        onnx._session = session
+    assert Counted.runs < 200  # the first progress step, and the runs already started
+
+
 def test_a_warm_rerun_returns_the_stored_result_until_something_changes(tmp_path, embedder, cache_path) -> None:
     import shutil
 
