@@ -246,6 +246,8 @@ def candidate_pairs(
     least one article in it (new articles against a store)."""
     eligible = [i for i, p in enumerate(profiles) if not p.story and p.id in mats]
     asked = set(eligible if queries is None else queries) & set(eligible)
+    if not asked:  # e.g. every article has its story field: nothing to search
+        return []
     if len(profiles) <= exact_up_to:
         pairs = {
             (min(i, j), max(i, j)) for i in asked for j in eligible

@@ -50,6 +50,24 @@ def test_blocked_story_search_finds_exactly_the_links_of_all_pairs(corpus) -> No
     assert 30 < len(stories) < len(articles)
 
 
+def test_a_big_corpus_whose_articles_all_name_their_story_is_grouped_by_those_names(corpus) -> None:
+    """A labelled research corpus gives every article its story field: the neighbour
+    search then has no article to search, and crashed on the empty list (above 200
+    articles, where the search replaces comparing every pair)."""
+    from dataclasses import replace
+
+    from checker import events
+
+    articles, sentences, vectors = corpus
+    labelled = [replace(a, story=f"label-{n % 7}") for n, a in enumerate(sorted(articles, key=lambda a: a.id))]
+    stories = events.group_stories(labelled, sentences, vectors, exact_up_to=0)
+    by_label: dict[str, set[str]] = {}
+    for a in labelled:
+        by_label.setdefault(a.story, set()).add(a.id)
+    assert sorted(map(set, (st.articles for st in stories)), key=sorted) == sorted(by_label.values(), key=sorted)
+    assert len(stories) == 7
+
+
 def test_links_of_new_articles_are_those_of_a_full_run(corpus) -> None:
     """What a store does: links of a few new articles against the rest, found by search."""
     articles, sentences, vectors = corpus
