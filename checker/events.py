@@ -309,19 +309,16 @@ def _blocked_pairs(
         low, high = np.minimum(first, second), np.maximum(first, second)
         found.append(np.unique(low[low != high] * len(ids) + high[low != high]))
 
+    everyone = np.arange(len(ids))
     if None in by_date:
-        search(by_date.pop(None), np.arange(len(ids)))
+        search(by_date.pop(None), everyone)
     block: list[int] = []
     block_rows = 0
     mask = np.zeros(len(ids), dtype=bool)
     ordered = sorted(by_date.items(), key=lambda kv: (kv[0].year or 0, kv[0].month, kv[0].day))  # type: ignore[union-attr]
-    for n, (date, local) in enumerate(ordered):
-        (o,), (d,), _ = _day_arrays([date])
-        gap = np.abs(day - d)
-        close = dated & (np.minimum(gap, 365 - gap) <= MAX_DAYS_APART)
-        if o >= 0:
-            close = np.where(ordinal >= 0, np.abs(ordinal - o) <= MAX_DAYS_APART, close)
-        mask |= close
+    for n, (_, local) in enumerate(ordered):
+        # The dated articles a query of this date may link to (its articles share the date).
+        mask |= dated & _compatible(ordinal, day, dated, local[0], everyone)
         block += local
         block_rows += int(sizes[local].sum())
         if block_rows >= _QUERY_ROWS or n == len(ordered) - 1:
@@ -342,8 +339,8 @@ def _mask(size: int, chosen: Sequence[int] | np.ndarray) -> np.ndarray:
     return mask
 
 
-def _compatible(ordinal: np.ndarray, day: np.ndarray, dated: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """``_dates_compatible`` for the pairs (a[k], b[k]), from ``_day_arrays``."""
+def _compatible(ordinal: np.ndarray, day: np.ndarray, dated: np.ndarray, a: np.ndarray | int, b: np.ndarray) -> np.ndarray:
+    """``_dates_compatible`` for the pairs (a[k], b[k]) (or (a, b[k])), from ``_day_arrays``."""
     gap = np.abs(day[a] - day[b])
     within_year = np.minimum(gap, 365 - gap) <= MAX_DAYS_APART
     both_years = (ordinal[a] >= 0) & (ordinal[b] >= 0)
