@@ -32,7 +32,6 @@ import numpy as np
 from .errors import ModelError
 
 ONNX_DIR = Path(".checker") / "onnx"
-PROGRESS_EVERY = 32  # texts per progress step
 MAX_TOKENS_DEFAULT = 256
 
 Progress = Callable[[int], None]
@@ -206,11 +205,9 @@ class OnnxEmbedder:
         try:
             for row in pool.map(vector, [e.ids for e in encodings]):
                 rows.append(row)
-                if progress and len(rows) % PROGRESS_EVERY == 0:
-                    progress(PROGRESS_EVERY)
+                if progress:
+                    progress(1)
         finally:
             # On Ctrl-C, cancel the texts not started (not left to when map's generator is collected).
             pool.shutdown(cancel_futures=True)
-        if progress and len(rows) % PROGRESS_EVERY:
-            progress(len(rows) % PROGRESS_EVERY)
         return np.vstack(rows).astype(np.float32, copy=False)
