@@ -328,8 +328,8 @@ def test_no_other_variant_links_in_the_seeds(
     every = link_mentions(
         [m for found in mentions.values() for m in found], {p: a.outlet for p, a in seeds.items()}
     )
-    for entities in (entities_2022, every):
-        variants = [(v.a, v.b) for e in entities for v in e.variants]
+    for linked in (entities_2022, every):
+        variants = [(v.a, v.b) for e in linked for v in e.variants]
         assert variants == [("Yoon Suk Yeol", "Yoon Seok-wyeh")]
     assert relations(entity_of(every, "Stoltenberg")) == {
         ("Jens Stoltenberg", "Stoltenberg", NameRelation.PARTIAL)
