@@ -90,26 +90,46 @@ def article_pairs(
 
     Up to ``exact_up_to`` articles: all of them. Above: the pairs in which some sentence
     has a sentence of the other article among its :data:`STORY_NEIGHBOURS` nearest
-    (scikit-learn's brute-force index, which works in bounded memory chunks). The count of
-    pairs then grows with the story, not with its square.
+    (:func:`nearest_rows`). The count of pairs then grows with the story, not with its square.
     """
     if len(members) <= exact_up_to:
         return [(f, s) for f, s in combinations(members, 2) if outlet[f] != outlet[s]]
-    from sklearn.neighbors import NearestNeighbors
-
     rows = [(a, s) for a in members for s in by_article[a]]
     matrix = np.vstack([vectors[_key(s)] for _, s in rows])
     owner = _owners(members, rows)
-    k = min(STORY_NEIGHBOURS + 1, len(rows))
-    index = NearestNeighbors(n_neighbors=k, algorithm="brute", metric="cosine").fit(matrix)
-    neighbours = index.kneighbors(matrix, return_distance=False)
     pairs: set[tuple[int, int]] = set()
-    for i, row in enumerate(neighbours):
+    for i, row in enumerate(nearest_rows(matrix, STORY_NEIGHBOURS + 1).tolist()):
         for j in row:
             a, b = owner[i], owner[j]
             if a != b and outlet[members[a]] != outlet[members[b]]:
                 pairs.add((min(a, b), max(a, b)))
     return [(members[a], members[b]) for a, b in sorted(pairs)]
+
+
+_NEAREST_BLOCK = 1024  # rows compared at once: memory stays rows x block
+
+
+def nearest_rows(matrix: np.ndarray, k: int) -> np.ndarray:
+    """For each row of ``matrix`` (unit vectors), the ``k`` rows closest to it by cosine,
+    itself included: the highest cosines rounded to 6 places, ties to the lower row.
+
+    A brute-force index, a block of rows at a time. Written out rather than taken from
+    scikit-learn: importing it cost each worker two seconds, and its tie order (wire copy
+    gives many exact ties) is whatever ``argpartition`` leaves.
+    """
+    k = min(k, len(matrix))
+    nearest = np.empty((len(matrix), k), dtype=np.intp)
+    for begin in range(0, len(matrix), _NEAREST_BLOCK):
+        cosines = np.round(matrix[begin : begin + _NEAREST_BLOCK] @ matrix.T, 6)
+        # Every cosine up to each row's k-th highest, ties included; then the first k of them.
+        kth = np.partition(cosines, -k, axis=1)[:, -k, None]
+        r, c = np.nonzero(cosines >= kth)  # by row, then column
+        order = np.lexsort((c, -cosines[r, c], r))
+        r, c = r[order], c[order]
+        rank = np.arange(len(r)) - np.searchsorted(r, r)
+        keep = rank < k
+        nearest[begin + r[keep], rank[keep]] = c[keep]
+    return nearest
 
 
 def _owners(members: Sequence[str], rows: Sequence[tuple[str, Sentence]]) -> np.ndarray:

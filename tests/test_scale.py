@@ -118,6 +118,25 @@ def test_neighbour_index_inside_a_big_story_keeps_the_claims(corpus) -> None:
     assert both / len(searched) > 0.9 and both / len(exact) > 0.9
 
 
+def test_nearest_rows_are_the_highest_rounded_cosines_ties_to_the_lower_row(corpus) -> None:
+    """The index inside big stories: on real sentence vectors, with wire copies' exact
+    ties made on purpose, across block boundaries, against sorting every row in full."""
+    _, sentences, vectors = corpus
+    keys = sorted(vectors)[:700]
+    matrix = np.vstack([vectors[k] for k in keys] + [vectors[k] for k in keys[:300:3]])  # 100 copies
+    original = cluster._NEAREST_BLOCK
+    try:
+        cluster._NEAREST_BLOCK = 128  # several blocks, one of them short
+        nearest = cluster.nearest_rows(matrix, 11)
+    finally:
+        cluster._NEAREST_BLOCK = original
+    cosines = np.round(matrix @ matrix.T, 6)
+    expected = np.array([sorted(range(len(row)), key=lambda j: (-row[j], j))[:11] for row in cosines])
+    assert (nearest == expected).all()
+    assert (nearest[700:] == nearest[:300:3]).all()  # identical vectors, identical lists
+    assert cluster.nearest_rows(matrix[:5], 11).shape == (5, 5)
+
+
 def test_recurrences_are_the_groups_of_every_close_sentence_pair(corpus) -> None:
     articles, sentences, vectors = corpus
     stories = events.group_stories(articles, sentences, vectors)
