@@ -168,6 +168,7 @@ def check(
     return result
 
 
+@collector.paused()
 def analyse(
     articles: Sequence[Article],
     sentences: Sequence[Sentence],
