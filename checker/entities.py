@@ -94,7 +94,6 @@ _APOSTROPHES = re.compile(r"['’`ʼʻ]")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
-@lru_cache(maxsize=16384)
 @lru_cache(maxsize=65536)
 def name_tokens(name: str) -> tuple[str, ...]:
     """The comparable parts of a name: ASCII, casefolded, without titles or particles.
@@ -338,7 +337,6 @@ def _is_hypocorism(short: str, full: str) -> bool:
 
 
 @lru_cache(maxsize=65536)
-@lru_cache(maxsize=65536)
 def name_similarity(a: str, b: str) -> float:
     """How likely two names are the same person, in [0, 1], from the names alone.
 
@@ -464,7 +462,6 @@ def _parts_contained(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
     return True
 
 
-@lru_cache(maxsize=65536)
 @lru_cache(maxsize=65536)
 def compare_names(a: str, b: str) -> NameRelation:
     """Classify two names from the strings alone, checking SAME, ACRONYM, PARTIAL, then
