@@ -1068,8 +1068,9 @@ def _close_parts(parts: Sequence[str]) -> list[set[int]]:
     ``_token_similarity`` compares them. With ``plain`` the edit distance and ``grouped``
     the one between letters mapped to their cheap-swap group, an alignment of F full edits
     and C cheap swaps costs F + C/2, where F >= grouped and F + C >= plain: so
-    (grouped + plain) / 2 <= distance <= plain. Only pairs between the bounds, initials
-    and qualifiers are left to ``_token_similarity``.
+    (grouped + plain) / 2 <= distance <= plain. Only pairs between the bounds are left to
+    ``_token_similarity``; those with a qualifier or an initial are decided here, by its
+    first two rules (the parts are distinct, so never equal).
     """
     n = len(parts)
     if n == 0:
@@ -1084,9 +1085,13 @@ def _close_parts(parts: Sequence[str]) -> list[set[int]]:
         plain = process.cdist(variant, variant, scorer=OSA.distance, dtype=np.int32)
         maybe |= grouped + plain <= budget  # 1 - distance / budget >= 0.5 is possible
         certain |= 2 * plain <= budget  # ... and certain
-    special = np.array([len(p) == 1 or p in _QUALIFIERS for p in parts], dtype=bool)
-    maybe |= special[:, None] | special[None, :]
-    certain &= ~(special[:, None] | special[None, :])
+    qualifier = np.array([p in _QUALIFIERS for p in parts], dtype=bool)
+    initial = np.array([len(p) == 1 for p in parts], dtype=bool)
+    first = np.array([ord(p[0]) for p in parts])
+    with_qualifier = qualifier[:, None] | qualifier[None, :]  # similarity 0
+    with_initial = (initial[:, None] | initial[None, :]) & ~with_qualifier  # 1 if it starts the other
+    certain = (certain & ~with_qualifier & ~with_initial) | (with_initial & (first[:, None] == first[None, :]))
+    maybe = (maybe & ~with_qualifier & ~with_initial) | certain
     partners = [{i} for i in range(n)]
     for i, j in zip(*(k.tolist() for k in np.nonzero(np.triu(maybe, 1)))):
         # The similarity is symmetric: one cache entry per pair, whichever comes first.
@@ -1137,13 +1142,16 @@ def _linkable_pairs(texts: Sequence[str]) -> list[tuple[int, int]]:
         )
 
     pairs: set[tuple[int, int]] = set()
-    # Forms with a piece (a part or a join of two) close to a piece of the other.
+    # Forms with a piece (a part or a join of two) close to a piece of the other, found
+    # from each piece's holders rather than by trying every pair of forms.
     pieces = [set(part_columns[f] + join_columns[f]) for f in range(len(texts))]
-    reach = [set().union(*(partners[c] for c in own)) for own in pieces]
-    for f in range(len(texts)):
-        for g in range(f + 1, len(texts)):
-            if reach[f] & pieces[g] and may_link(f, g):
-                pairs.add((f, g))
+    holders: dict[int, list[int]] = defaultdict(list)
+    for g, own in enumerate(pieces):
+        for c in own:
+            holders[c].append(g)
+    for f, own in enumerate(pieces):
+        near = {g for c in own for d in partners[c] for g in holders.get(d, ()) if g > f}
+        pairs.update((f, g) for g in near if may_link(f, g))
     by_joined: dict[str, list[int]] = defaultdict(list)
     for i, parts in enumerate(tokens):
         if parts:

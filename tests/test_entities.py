@@ -473,6 +473,23 @@ def test_linkable_pairs_keep_every_pair_that_can_link(mentions: dict[str, list[M
     assert checked > 50_000 and kept < checked / 5  # and it does leave most pairs out
 
 
+def test_close_parts_are_exactly_the_parts_with_similarity_one_half(mentions: dict[str, list[Mention]]) -> None:
+    """``_close_parts`` decides most pairs from bounds and rules, not from
+    ``_token_similarity``; its answer must still be that of ``_token_similarity``. Checked
+    on every pair of real name parts, with initials and qualifiers among them."""
+    parts = sorted({p for names in _real_name_groups(mentions) for name in names for p in name_tokens(name)})
+    sample = sorted(set(parts[::4][:400]) | {"j", "k", "s", "m", "north", "south", "new", "san", "jon", "kim"})
+    close = entities._close_parts(sample)
+    expected = [
+        {j for j, other in enumerate(sample) if entities._token_similarity(*sorted((part, other))) >= entities._CLOSE_PARTS}
+        for part in sample
+    ]
+    assert close == expected
+    initial = sample.index("j")
+    assert close[initial] > {initial, sample.index("jon")} and sample.index("kim") not in close[initial]
+    assert close[sample.index("north")] == {sample.index("north")}
+
+
 def test_linking_with_linkable_pairs_equals_comparing_every_pair(
     seeds: dict[str, Article], mentions: dict[str, list[Mention]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
