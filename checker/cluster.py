@@ -19,6 +19,7 @@ Ties break by (article path, sentence index), so the result never depends on inp
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from itertools import combinations
 
 import numpy as np
@@ -318,32 +319,34 @@ def single_outlet_sentences(
 _RECURRENCE_BLOCK = 2048
 
 
-def find_recurrences(
-    stories: Sequence[Story],
-    sentences: Sequence[Sentence],
-    vectors: Mapping[SentenceKey, np.ndarray],
-    threshold: float = RECURRENCE_THRESHOLD,
-) -> tuple[Recurrence, ...]:
-    """Background claims that appear in more than one story (e.g. "NATO was created in 1949").
+@dataclass(frozen=True)
+class CloseTexts:
+    """Distinct claim texts in groups linked by a cosine of ``threshold`` or more,
+    directly or through each other: the part of the recurrences that needs no stories."""
 
-    A background claim is a group of claim sentences whose texts are linked by cosine
-    ``threshold`` or more (directly or through each other), found in at least two stories;
-    it is reported once with all its occurrences, not as every pair of them (wire copy
-    repeats one sentence in hundreds of stories: that is one claim, not 10^5 pairs).
-    Compared once per distinct text, in blocks, so memory stays bounded.
-    """
-    story_of = {a: st.id for st in stories for a in st.articles}
-    keyed = sorted((s for s in sentences if s.is_claim and _key(s) in vectors and s.article in story_of), key=_key)
-    if len(stories) < 2 or not keyed:
-        return ()
-    texts = sorted({s.text for s in keyed})
-    text_index = {t: i for i, t in enumerate(texts)}
+    texts: tuple[str, ...]  # sorted
+    group: np.ndarray  # per text, its group
+    weakest: np.ndarray  # per group, the lowest similarity of a link inside it
+
+
+def recurrence_texts(
+    sentences: Sequence[Sentence], vectors: Mapping[SentenceKey, np.ndarray]
+) -> tuple[tuple[str, ...], np.ndarray]:
+    """The distinct texts of the claim sentences (sorted), and a vector for each."""
     first: dict[str, SentenceKey] = {}
-    for s in keyed:
+    for s in sorted((s for s in sentences if s.is_claim and _key(s) in vectors), key=_key):
         first.setdefault(s.text, _key(s))
-    unique = np.vstack([vectors[first[t]] for t in texts])
-    # Close pairs of distinct texts (p <= q; p == q: a text with itself).
-    found_p, found_q, found_similarity = [], [], []
+    texts = tuple(sorted(first))
+    return texts, np.vstack([vectors[first[t]] for t in texts]) if texts else np.zeros((0, 0), dtype=np.float32)
+
+
+def close_texts(texts: tuple[str, ...], unique: np.ndarray, threshold: float = RECURRENCE_THRESHOLD) -> CloseTexts:
+    """The groups of close texts (``unique`` holds their vectors): each pair of distinct
+    texts is compared once, in blocks, so memory stays bounded. Pure numpy on plain
+    arrays, so a worker process can find them while this one groups the stories."""
+    if not texts:
+        return CloseTexts((), np.zeros(0, dtype=np.int64), np.zeros(0))
+    found_p, found_q, found_similarity = [], [], []  # close pairs (p <= q; p == q: a text with itself)
     for begin in range(0, len(texts), _RECURRENCE_BLOCK):
         # The block's columns from its own first row on: pairs below were found earlier.
         block = unique[begin : begin + _RECURRENCE_BLOCK] @ unique[begin:].T
@@ -356,16 +359,41 @@ def find_recurrences(
         found_similarity.append(rounded[keep])
     p, q, similarity = (np.concatenate(parts) for parts in (found_p, found_q, found_similarity))
     graph = csr_matrix((np.ones(len(p)), (p, q)), shape=(len(texts), len(texts)))
-    _, group_of_text = connected_components(graph, directed=False)
-    weakest = np.full(group_of_text.max() + 1, np.inf)
-    np.minimum.at(weakest, group_of_text[p], similarity)
+    _, group = connected_components(graph, directed=False)
+    weakest = np.full(group.max() + 1, np.inf)
+    np.minimum.at(weakest, group[p], similarity)
+    return CloseTexts(texts, group, weakest)
+
+
+def find_recurrences(
+    stories: Sequence[Story],
+    sentences: Sequence[Sentence],
+    vectors: Mapping[SentenceKey, np.ndarray],
+    threshold: float = RECURRENCE_THRESHOLD,
+    close: CloseTexts | None = None,
+) -> tuple[Recurrence, ...]:
+    """Background claims that appear in more than one story (e.g. "NATO was created in 1949").
+
+    A background claim is a group of claim sentences whose texts are linked by cosine
+    ``threshold`` or more (directly or through each other), found in at least two stories;
+    it is reported once with all its occurrences, not as every pair of them (wire copy
+    repeats one sentence in hundreds of stories: that is one claim, not 10^5 pairs).
+    ``close`` is :func:`close_texts` of these sentences when the caller found it already;
+    only valid when every article with claim sentences is in ``stories``.
+    """
+    story_of = {a: st.id for st in stories for a in st.articles}
+    keyed = sorted((s for s in sentences if s.is_claim and _key(s) in vectors and s.article in story_of), key=_key)
+    if len(stories) < 2 or not keyed:
+        return ()
+    close = close or close_texts(*recurrence_texts(keyed, vectors), threshold)
+    text_index = {t: i for i, t in enumerate(close.texts)}
     members: dict[int, list[Sentence]] = {}
     for s in keyed:
-        members.setdefault(int(group_of_text[text_index[s.text]]), []).append(s)
+        members.setdefault(int(close.group[text_index[s.text]]), []).append(s)
     found = []
     for group, occurrences in members.items():
         in_stories = sorted({story_of[s.article] for s in occurrences})
         if len(in_stories) > 1:
-            found.append(Recurrence(tuple(in_stories), tuple(occurrences), float(weakest[group])))
+            found.append(Recurrence(tuple(in_stories), tuple(occurrences), float(close.weakest[group])))
     # The most widespread first; then by first occurrence (keys are unique): input order never matters.
     return tuple(sorted(found, key=lambda r: (-len(r.stories), _key(r.sentences[0]))))

@@ -188,28 +188,32 @@ def analyse(
     ``check`` runs it on the articles it read; the corpus store (``store.py``) on the
     stories that new articles touch, with the stories and the scorer of the whole store.
     Claims and rules read one story at a time, so big runs share the stories out among
-    ``workers`` while this process finds the recurrences, which span stories.
+    ``workers`` while this process finds the recurrences, which span stories (a worker
+    finds which texts recur while this process groups the stories).
     """
     notes = list(notes)
-    if stories is None:
-        advance = progress("stories", 1)
-        stories = events.group_stories(articles, sentences, vectors, **_exact(settings))
-        advance(1)
-    stories = tuple(stories)
     claim_sentences = [s for s in sentences if s.is_claim]
-    scorer = scorer or similarity.sentence_pair_scorer(claim_sentences)
-
     big = len(claim_sentences) >= PARALLEL_STORIES
     with ExitStack() as stack:
         if not big:
             workers = Workers()
         elif workers is None:
             workers = stack.enter_context(Workers(settings.workers))
+        close_texts = None
+        if stories is None:
+            if workers.parallel:  # which texts recur needs no stories: a worker finds them meanwhile
+                close_texts = workers.map(cluster.close_texts, *([part] for part in cluster.recurrence_texts(sentences, vectors)))
+            advance = progress("stories", 1)
+            stories = events.group_stories(articles, sentences, vectors, **_exact(settings))
+            advance(1)
+        stories = tuple(stories)
+        scorer = scorer or similarity.sentence_pair_scorer(claim_sentences)
         # Several shards a worker, as stories differ in size; a progress step each.
         shards = _story_shards(stories, articles, sentences, vectors, 4 * max(2, workers.count) if big else 1)
         advance = progress("claims and rules", len(stories))
         analysed = workers.map(partial(_analyse_stories, settings=settings, ruleset=ruleset, scorer=scorer), shards)
-        recurrences = cluster.find_recurrences(stories, sentences, vectors)
+        # ``group_stories`` places every article, so the texts found early are the recurrences' texts.
+        recurrences = cluster.find_recurrences(stories, sentences, vectors, close=next(close_texts) if close_texts else None)
         claims: list[Claim] = []
         outputs: list[tuple[RuleOutput, ...]] = []
         for shard, (shard_claims, shard_outputs) in zip(shards, analysed):
