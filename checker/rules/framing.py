@@ -58,6 +58,11 @@ def _any_term(terms: tuple[str, ...]) -> re.Pattern[str]:
     return any_of([_term_pattern(t) for t in terms])
 
 
+@lru_cache(maxsize=256)
+def _longest_first(terms: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted(terms, key=lambda tf: (-len(tf[0]), tf)))
+
+
 @lru_cache(maxsize=16384)  # each story reads its sentences; wire copy repeats them
 def _distancing_words(text: str) -> tuple[tuple[int, int, str, str], ...]:
     """(start, end, distancing word, the term it qualifies) of each ``DISTANCING`` match."""
@@ -92,10 +97,12 @@ def _term_spans(rule: TermsRule, text: str) -> tuple[tuple[int, int, str, bool],
     """(start, end, family, quoted) of each term use in ``text``, in text order."""
     if rule.context and not _any_term(rule.context).search(text):
         return ()
+    # Longer terms first, so "special military operation" is not also counted as "operation".
+    candidates = _longest_first(tuple((t, f.name) for f in rule.families for t in f.terms))
+    if not candidates or not _any_term(tuple(term for term, _ in candidates)).search(text):
+        return ()  # most sentences: one search, not one per term
     uses: list[tuple[int, int, str, bool]] = []
     taken: list[tuple[int, int]] = []
-    # Longer terms first, so "special military operation" is not also counted as "operation".
-    candidates = sorted(((t, f.name) for f in rule.families for t in f.terms), key=lambda tf: (-len(tf[0]), tf))
     for term, family in candidates:
         for m in _term_pattern(term).finditer(text):
             if any(m.start() < e and s < m.end() for s, e in taken):
