@@ -85,12 +85,23 @@ class _TermUses:
     def __init__(self, rule: TermsRule) -> None:
         self.rule = rule
         self.spans: dict[str, tuple[tuple[int, int, str, bool], ...]] = {}
+        self._uses: dict[tuple[str, int], tuple[tuple[TermUse, ...], frozenset[str]]] = {}
 
-    def __call__(self, sentence: Sentence) -> list[TermUse]:
-        spans = self.spans.get(sentence.text)
-        if spans is None:
-            spans = self.spans[sentence.text] = _term_spans(self.rule, sentence.text)
-        return [TermUse(sentence, *use) for use in spans]
+    def __call__(self, sentence: Sentence) -> tuple[TermUse, ...]:
+        return self._of(sentence)[0]
+
+    def families(self, sentence: Sentence) -> frozenset[str]:
+        """The families the sentence uses (a claim asks once per pair it is in)."""
+        return self._of(sentence)[1]
+
+    def _of(self, sentence: Sentence) -> tuple[tuple[TermUse, ...], frozenset[str]]:
+        found = self._uses.get(key := (sentence.article, sentence.index))
+        if found is None:
+            spans = self.spans.get(sentence.text)
+            if spans is None:
+                spans = self.spans[sentence.text] = _term_spans(self.rule, sentence.text)
+            found = self._uses[key] = (tuple(TermUse(sentence, *use) for use in spans), frozenset(u[2] for u in spans))
+        return found
 
 
 def _term_spans(rule: TermsRule, text: str) -> tuple[tuple[int, int, str, bool], ...]:
@@ -241,10 +252,10 @@ def _use_evidence(ctx: RuleContext, use: TermUse):
 
 def _claim_terms(ctx: RuleContext, rule: Rule, claim: Claim, terms: TermsRule, uses: _TermUses) -> Iterable[Finding]:
     for a, b in ctx.outlet_pairs(claim):
-        ua, ub = uses(a), uses(b)
-        fa, fb = {u.family for u in ua}, {u.family for u in ub}
+        fa, fb = uses.families(a), uses.families(b)
         if not fa or not fb or fa & fb:
             continue
+        ua, ub = uses(a), uses(b)
         yield ctx.finding(
             rule,
             story=claim.story,
