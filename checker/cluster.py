@@ -219,8 +219,6 @@ def cluster_claims(
     for story in stories:
         members = sorted(a for a in story.articles if a in by_article)
         edges: list[tuple[float, SentenceKey, SentenceKey]] = []
-        # (sentence, other article) -> (its best-scoring sentence there, score)
-        best_partner: dict[tuple[SentenceKey, str], tuple[SentenceKey, float]] = {}
         matrices = {m: np.vstack([vectors[k] for k in keys[m]]) for m in members}
         compared: dict[tuple[str, str], np.ndarray] = {}  # (first, second) article -> their scores
         for first, second in article_pairs(members, by_article, vectors, outlet, exact_up_to):
@@ -228,13 +226,6 @@ def cluster_claims(
             keys_a, keys_b = keys[first], keys[second]
             cosines = matrices[first] @ matrices[second].T
             scores = compared[(first, second)] = np.round(scorer(a, b, cosines), 6)
-            best_in_b, best_in_a = np.argmax(scores, axis=1), np.argmax(scores, axis=0)
-            best_of_a = scores[np.arange(len(a)), best_in_b].tolist()
-            best_of_b = scores[best_in_a, np.arange(len(b))].tolist()
-            for k, j, score in zip(keys_a, best_in_b.tolist(), best_of_a):
-                best_partner[(k, second)] = (keys_b[j], score)
-            for k, i, score in zip(keys_b, best_in_a.tolist(), best_of_b):
-                best_partner[(k, first)] = (keys_a[i], score)
             edges.extend(
                 (score, keys_a[r], keys_b[c])
                 for r, c in mutual_best(scores)
@@ -248,6 +239,21 @@ def cluster_claims(
             if (y[0], x[0]) in compared:
                 return float(compared[(y[0], x[0])][row[y], row[x]])
             return None  # articles not compared (same outlet, or not proposed in a big story)
+
+        def best_partner(x: SentenceKey, other: str) -> tuple[SentenceKey, float] | None:
+            """x's best-scoring sentence in article ``other``, and the score (first on ties).
+            Asked only about a claim's neighbours: looked up, not kept for every sentence."""
+            if x not in row:
+                return None
+            if (x[0], other) in compared:
+                scores = compared[(x[0], other)]
+                j = int(np.argmax(scores[row[x]]))
+                return keys[other][j], float(scores[row[x], j])
+            if (other, x[0]) in compared:
+                scores = compared[(other, x[0])]
+                i = int(np.argmax(scores[:, row[x]]))
+                return keys[other][i], float(scores[i, row[x]])
+            return None
 
         found = _Claims(scored, chain_floor)
         for score, x, y in sorted(edges, key=lambda e: (-e[0], e[1], e[2])):
@@ -279,7 +285,7 @@ def cluster_claims(
 
 def _attach_neighbours(
     groups: dict[SentenceKey, list[SentenceKey]],
-    best_partner: Mapping[tuple[SentenceKey, str], tuple[SentenceKey, float]],
+    best_partner: Callable[[SentenceKey, str], tuple[SentenceKey, float] | None],
     threshold: float,
 ) -> None:
     """Add to each claim the unclaimed neighbours that point back at one of its members."""
@@ -294,7 +300,7 @@ def _attach_neighbours(
                 if neighbour in claimed:
                     continue
                 for other in sorted({k[0] for k in members} - {article}):
-                    partner = best_partner.get((neighbour, other))
+                    partner = best_partner(neighbour, other)
                     if partner and partner[0] in members and partner[1] >= threshold:
                         group.append(neighbour)
                         claimed.add(neighbour)
