@@ -199,10 +199,10 @@ def analyse(
             workers = Workers()
         elif workers is None:
             workers = stack.enter_context(Workers(settings.workers))
-        close_texts = None
+        recurring = None  # cluster.close_texts, when a worker finds them early
         if stories is None:
             if workers.parallel:  # which texts recur needs no stories: a worker finds them meanwhile
-                close_texts = workers.map(cluster.close_texts, *([part] for part in cluster.recurrence_texts(sentences, vectors)))
+                recurring = workers.map(cluster.close_texts, *([part] for part in cluster.recurrence_texts(sentences, vectors)))
             advance = progress("stories", 1)
             stories = events.group_stories(articles, sentences, vectors, **_exact(settings))
             advance(1)
@@ -213,7 +213,7 @@ def analyse(
         advance = progress("claims and rules", len(stories))
         analysed = workers.map(partial(_analyse_stories, settings=settings, ruleset=ruleset, scorer=scorer), shards)
         # ``group_stories`` places every article, so the texts found early are the recurrences' texts.
-        recurrences = cluster.find_recurrences(stories, sentences, vectors, close=next(close_texts) if close_texts else None)
+        recurrences = cluster.find_recurrences(stories, sentences, vectors, close=next(recurring) if recurring else None)
         claims: list[Claim] = []
         outputs: list[tuple[RuleOutput, ...]] = []
         for shard, (shard_claims, shard_outputs) in zip(shards, analysed):

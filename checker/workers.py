@@ -26,9 +26,9 @@ from types import TracebackType
 from typing import TypeVar
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 _COLLECT_EVERY = 100_000  # new objects between a worker's collections (Python's default: 700)
-R = TypeVar("R")
 
 
 class Workers:
