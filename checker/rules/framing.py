@@ -58,11 +58,6 @@ def _any_term(terms: tuple[str, ...]) -> re.Pattern[str]:
     return any_of([_term_pattern(t) for t in terms])
 
 
-@lru_cache(maxsize=256)
-def _longest_first(terms: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
-    return tuple(sorted(terms, key=lambda tf: (-len(tf[0]), tf)))
-
-
 @lru_cache(maxsize=16384)  # each story reads its sentences; wire copy repeats them
 def _distancing_words(text: str) -> tuple[tuple[int, int, str, str], ...]:
     """(start, end, distancing word, the term it qualifies) of each ``DISTANCING`` match."""
@@ -75,7 +70,7 @@ def _in_quotes(text: str, start: int, end: int) -> bool:
 
 def term_uses(rule: TermsRule, sentence: Sentence) -> list[TermUse]:
     """Occurrences of the rule's terms in ``sentence`` (only if a context word is there)."""
-    return [TermUse(sentence, *use) for use in _term_spans(rule, sentence.text)]
+    return list(_TermUses(rule)(sentence))
 
 
 class _TermUses:
@@ -84,6 +79,9 @@ class _TermUses:
 
     def __init__(self, rule: TermsRule) -> None:
         self.rule = rule
+        # Longer terms first, so "special military operation" is not also counted as "operation".
+        self.terms = tuple(sorted(((t, f.name) for f in rule.families for t in f.terms), key=lambda tf: (-len(tf[0]), tf)))
+        self.any_term = _any_term(tuple(term for term, _ in self.terms)) if self.terms else None
         self.spans: dict[str, tuple[tuple[int, int, str, bool], ...]] = {}
         self._uses: dict[tuple[str, int], tuple[tuple[TermUse, ...], frozenset[str]]] = {}
 
@@ -99,28 +97,25 @@ class _TermUses:
         if found is None:
             spans = self.spans.get(sentence.text)
             if spans is None:
-                spans = self.spans[sentence.text] = _term_spans(self.rule, sentence.text)
+                spans = self.spans[sentence.text] = self._spans(sentence.text)
             found = self._uses[key] = (tuple(TermUse(sentence, *use) for use in spans), frozenset(u[2] for u in spans))
         return found
 
-
-def _term_spans(rule: TermsRule, text: str) -> tuple[tuple[int, int, str, bool], ...]:
-    """(start, end, family, quoted) of each term use in ``text``, in text order."""
-    if rule.context and not _any_term(rule.context).search(text):
-        return ()
-    # Longer terms first, so "special military operation" is not also counted as "operation".
-    candidates = _longest_first(tuple((t, f.name) for f in rule.families for t in f.terms))
-    if not candidates or not _any_term(tuple(term for term, _ in candidates)).search(text):
-        return ()  # most sentences: one search, not one per term
-    uses: list[tuple[int, int, str, bool]] = []
-    taken: list[tuple[int, int]] = []
-    for term, family in candidates:
-        for m in _term_pattern(term).finditer(text):
-            if any(m.start() < e and s < m.end() for s, e in taken):
-                continue
-            taken.append((m.start(), m.end()))
-            uses.append((m.start(), m.end(), family, _in_quotes(text, m.start(), m.end())))
-    return tuple(sorted(uses, key=lambda u: u[0]))
+    def _spans(self, text: str) -> tuple[tuple[int, int, str, bool], ...]:
+        """(start, end, family, quoted) of each term use in ``text``, in text order."""
+        if self.rule.context and not _any_term(self.rule.context).search(text):
+            return ()
+        if self.any_term is None or not self.any_term.search(text):
+            return ()  # most sentences: one search, not one per term
+        uses: list[tuple[int, int, str, bool]] = []
+        taken: list[tuple[int, int]] = []
+        for term, family in self.terms:
+            for m in _term_pattern(term).finditer(text):
+                if any(m.start() < e and s < m.end() for s, e in taken):
+                    continue
+                taken.append((m.start(), m.end()))
+                uses.append((m.start(), m.end(), family, _in_quotes(text, m.start(), m.end())))
+        return tuple(sorted(uses, key=lambda u: u[0]))
 
 
 @register
