@@ -121,7 +121,7 @@ def test_neighbour_index_inside_a_big_story_keeps_the_claims(corpus) -> None:
 def test_nearest_rows_are_the_highest_rounded_cosines_ties_to_the_lower_row(corpus) -> None:
     """The index inside big stories: on real sentence vectors, with wire copies' exact
     ties made on purpose, across block boundaries, against sorting every row in full."""
-    _, sentences, vectors = corpus
+    _, _, vectors = corpus
     keys = sorted(vectors)[:700]
     matrix = np.vstack([vectors[k] for k in keys] + [vectors[k] for k in keys[:300:3]])  # 100 copies
     original = cluster._NEAREST_BLOCK
