@@ -34,6 +34,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
+from functools import lru_cache
 
 import numpy as np
 from anyascii import anyascii
@@ -341,7 +342,8 @@ class SentencePairScorer:
     """A ``cluster.PairScorer`` whose context is built from all of the run's sentences.
 
     A class, not a closure, so that it can be sent to the worker processes that cluster
-    stories; the memos below are left behind and rebuilt there.
+    stories. The memos below are not sent: a worker rebuilds them once, not once per
+    shard of stories (:func:`_scorer_for` hands each shard the worker's scorer).
     """
 
     def __init__(self, context: ScoringContext) -> None:
@@ -352,7 +354,7 @@ class SentencePairScorer:
         self._agreements: dict[tuple[frozenset[str], frozenset[str]], float] = {}
 
     def __reduce__(self) -> tuple:
-        return (SentencePairScorer, (self.context,))
+        return (_scorer_for, (self.context,))
 
     def _terms_of(self, text: str) -> SentenceTerms:
         found = self._terms.get(text)
@@ -378,6 +380,14 @@ class SentencePairScorer:
             agreement(x.numbers, y.numbers) if x.numbers and y.numbers else 0.0 for x in terms_a for y in terms_b
         ]
         return _probability(features).reshape(cosines.shape)
+
+
+@lru_cache(maxsize=1)
+def _scorer_for(context: ScoringContext) -> SentencePairScorer:
+    """The scorer of ``context`` as a worker receives it: one per run, so its memos of
+    each text's terms carry over from shard to shard (wire copy repeats texts across
+    stories; a fresh scorer per shard found the same terms up to four times)."""
+    return SentencePairScorer(context)
 
 
 def sentence_pair_scorer(sentences: Sequence[Sentence]) -> SentencePairScorer:

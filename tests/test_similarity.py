@@ -191,3 +191,26 @@ def test_the_run_scorer_equals_claim_scores(seed_sentences) -> None:
         [x.text for x in a for _ in b], [y.text for _ in a for y in b], cosines.ravel(), context
     ).reshape(cosines.shape)
     assert np.array_equal(scorer(a, b, cosines), expected)
+
+
+def test_a_worker_keeps_one_scorer_per_run(seed_sentences) -> None:
+    """Each shard of stories brings the run's scorer along; in a worker they are one
+    object, so the terms it found for one shard's texts are not found again for the next.
+    A scorer of another context is another object, with the same scores as a fresh one."""
+    import pickle
+
+    from checker import similarity
+    from checker.models import Sentence
+
+    sentences = [Sentence("seed", i, 0, len(text), text) for i, text in enumerate(seed_sentences)]
+    scorer = similarity.sentence_pair_scorer(sentences)
+    first, second = pickle.loads(pickle.dumps(scorer)), pickle.loads(pickle.dumps(scorer))
+    assert first is second and first.context == scorer.context
+    a, b = sentences[:10], sentences[10:25]
+    cosines = np.random.default_rng(1).uniform(-0.2, 1.0, size=(len(a), len(b))).astype(np.float32)
+    assert np.array_equal(first(a, b, cosines), scorer(a, b, cosines))
+    assert set(first._terms) == {s.text for s in a + b}
+
+    other = pickle.loads(pickle.dumps(similarity.sentence_pair_scorer(sentences[:30])))
+    assert other is not first and other.context != first.context
+    assert np.array_equal(other(a, b, cosines), similarity.sentence_pair_scorer(sentences[:30])(a, b, cosines))
