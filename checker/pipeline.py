@@ -188,8 +188,9 @@ def analyse(
     ``check`` runs it on the articles it read; the corpus store (``store.py``) on the
     stories that new articles touch, with the stories and the scorer of the whole store.
     Claims and rules read one story at a time, so big runs share the stories out among
-    ``workers`` while this process finds the recurrences, which span stories (a worker
-    finds which texts recur while this process groups the stories).
+    ``workers`` while this process finds the recurrences, which span stories (workers
+    find which texts recur, and the claim scorer's context, while this process groups
+    the stories).
     """
     notes = list(notes)
     claim_sentences = [s for s in sentences if s.is_claim]
@@ -200,14 +201,18 @@ def analyse(
         elif workers is None:
             workers = stack.enter_context(Workers(settings.workers))
         recurring = None  # cluster.close_texts, when a worker finds them early
+        context = None  # the scorer's similarity.ScoringContext, likewise
         if stories is None:
-            if workers.parallel:  # which texts recur needs no stories: a worker finds them meanwhile
+            if workers.parallel:  # neither needs stories: the workers find them meanwhile
                 recurring = workers.map(cluster.close_texts, *([part] for part in cluster.recurrence_texts(sentences, vectors)))
+                if scorer is None:
+                    context = workers.map(similarity.ScoringContext.from_texts, [sorted({s.text for s in claim_sentences})])
             advance = progress("stories", 1)
             stories = events.group_stories(articles, sentences, vectors, **_exact(settings))
             advance(1)
         stories = tuple(stories)
-        scorer = scorer or similarity.sentence_pair_scorer(claim_sentences)
+        if scorer is None:
+            scorer = similarity.SentencePairScorer(next(context)) if context else similarity.sentence_pair_scorer(claim_sentences)
         # Several shards a worker, as stories differ in size; a progress step each.
         shards = _story_shards(stories, articles, sentences, vectors, 4 * max(2, workers.count) if big else 1)
         advance = progress("claims and rules", len(stories))

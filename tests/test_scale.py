@@ -297,7 +297,7 @@ def test_stories_analysed_in_worker_processes_give_the_serial_result(corpus, ana
     with Workers(2) as workers:
         parallel = pipeline.analyse(articles, sentences, vectors, checker.Settings(), ruleset, model="m", workers=workers)
     assert len({f.rule for f in serial.findings}) >= 5 and len(serial.claims) > 100
-    assert len(serial.recurrences) > 10  # found early, by a worker, in the parallel run
+    assert len(serial.recurrences) > 10  # found early, by a worker, in the parallel run (as is the scorer context)
     assert parallel == serial
 
 
