@@ -150,18 +150,20 @@ def check(
     if cache and (known := cache.get_result(key)) is not None:
         return memo.result_from_json(known)
 
-    articles, notes = parse_inputs(inputs, story_from_folders=settings.story_from_folders)
-
-    with Workers(settings.workers) as workers:
-        sentences = _segment_all(articles, cache, progress("segmenting", len(articles)), workers)
-        claim_sentences = [s for s in sentences if s.is_claim]
-        advance = progress("embedding", len({s.text for s in claim_sentences}))
-        matrix = embed_texts([s.text for s in claim_sentences], embedder, cache, advance)
-        vectors = {(s.article, s.index): matrix[i] for i, s in enumerate(claim_sentences)}
-        result = analyse(
-            articles, sentences, vectors, settings, ruleset,
-            model=embedder.model_id, notes=notes, progress=progress, workers=workers,
-        )
+    # The run's articles, sentences and vectors live until it ends and hold no cycles:
+    # no collector rescans of them while they are made (see ``analyse``).
+    with collector.paused():
+        articles, notes = parse_inputs(inputs, story_from_folders=settings.story_from_folders)
+        with Workers(settings.workers) as workers:
+            sentences = _segment_all(articles, cache, progress("segmenting", len(articles)), workers)
+            claim_sentences = [s for s in sentences if s.is_claim]
+            advance = progress("embedding", len({s.text for s in claim_sentences}))
+            matrix = embed_texts([s.text for s in claim_sentences], embedder, cache, advance)
+            vectors = {(s.article, s.index): matrix[i] for i, s in enumerate(claim_sentences)}
+            result = analyse(
+                articles, sentences, vectors, settings, ruleset,
+                model=embedder.model_id, notes=notes, progress=progress, workers=workers,
+            )
     if cache:
         with collector.frozen():  # nor does writing them down
             cache.put_result(key, memo.result_to_json(result))
