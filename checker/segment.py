@@ -17,6 +17,7 @@ import hashlib
 import re
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Literal
 
 import pysbd
 from pysbd.languages import LANGUAGE_CODES
@@ -167,7 +168,7 @@ def layout(text: str) -> list[Block]:
         elif kind == "caption":
             blocks.append((start, end, kind, True))
         else:
-            blocks.extend(_body_blocks(text, start, end))
+            blocks.extend((start + b, start + e, k, run) for b, e, k, run in _body_blocks(text[start:end]))
     return blocks
 
 
@@ -218,22 +219,12 @@ def _paragraph_kinds(paragraphs: list[str]) -> list[SentenceKind]:
     kinds: list[SentenceKind] = []
     related_seen = False
     for paragraph in paragraphs:
-        if related_seen or _RELATED.fullmatch(paragraph):
+        kind = _own_kind(paragraph)
+        if related_seen or kind == "related":
             related_seen = True
             kinds.append("boilerplate")
-        elif (
-            _WIDGET.fullmatch(paragraph)
-            or _COPYRIGHT.match(paragraph)
-            or END_MARK.fullmatch(paragraph)
-            or SIGNOFF.fullmatch(paragraph)
-        ):
-            kinds.append("boilerplate")
-        elif _MARKDOWN_HEADING.match(paragraph):
-            kinds.append("headline")
-        elif is_caption(paragraph):
-            kinds.append("caption")
         else:
-            kinds.append("body")
+            kinds.append(kind)
 
     content = [i for i, kind in enumerate(kinds) if kind != "boilerplate"]
     if len(content) > 1 and kinds[content[0]] == "body" and _looks_like_headline(
@@ -241,6 +232,31 @@ def _paragraph_kinds(paragraphs: list[str]) -> list[SentenceKind]:
     ):
         kinds[content[0]] = "headline"
     return kinds
+
+
+# Wire copy repeats whole paragraphs across articles (10,000 benchmark articles have 72,000
+# paragraphs, most of them repeats): a paragraph's own kind and its body blocks are found
+# once per text. What depends on its place in the article stays in ``_paragraph_kinds``.
+_PARAGRAPHS_KEPT = 65536
+
+
+@functools.lru_cache(maxsize=_PARAGRAPHS_KEPT)
+def _own_kind(paragraph: str) -> SentenceKind | Literal["related"]:
+    """A paragraph's kind by its text alone; "related" starts a list of related links."""
+    if _RELATED.fullmatch(paragraph):
+        return "related"
+    if (
+        _WIDGET.fullmatch(paragraph)
+        or _COPYRIGHT.match(paragraph)
+        or END_MARK.fullmatch(paragraph)
+        or SIGNOFF.fullmatch(paragraph)
+    ):
+        return "boilerplate"
+    if _MARKDOWN_HEADING.match(paragraph):
+        return "headline"
+    if is_caption(paragraph):
+        return "caption"
+    return "body"
 
 
 def _looks_like_headline(paragraph: str) -> bool:
@@ -255,9 +271,12 @@ def _heading_marker_length(paragraph: str) -> int:
     return m.end() if m else 0
 
 
-def _body_blocks(text: str, start: int, end: int) -> list[Block]:
-    """A body paragraph as a run without its dateline, and its sign-off as boilerplate."""
-    paragraph = text[start:end]
+@functools.lru_cache(maxsize=_PARAGRAPHS_KEPT)
+def _body_blocks(text: str) -> tuple[Block, ...]:
+    """A body paragraph as a run without its dateline, and its sign-off as boilerplate
+    (offsets relative to the paragraph)."""
+    start, end = 0, len(text)
+    paragraph = text
     dateline = DATELINE.match(paragraph)
     if dateline and is_dateline(dateline) and dateline.end() < len(paragraph):
         start += dateline.end()
@@ -269,7 +288,7 @@ def _body_blocks(text: str, start: int, end: int) -> list[Block]:
         mark_start = start + signoff.start() + len(mark) - len(mark.lstrip())
         tail.append((mark_start, end, "boilerplate", False))
         end = start + len(paragraph[: signoff.start()].rstrip())
-    return [(start, end, "body", True), *tail]
+    return ((start, end, "body", True), *tail)
 
 
 def run_spans(run: str, language: str = "en") -> tuple[tuple[int, int], ...]:

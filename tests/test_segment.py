@@ -169,6 +169,26 @@ def test_a_single_short_line_is_body_not_headline() -> None:
     ]
 
 
+def test_a_repeated_paragraph_still_takes_its_kind_from_its_place() -> None:
+    """A paragraph's kind by its text alone is found once (wire copy repeats paragraphs);
+    what its place decides is not: a short first line is a headline and the same line
+    later is body, everything after a "Related" line is boilerplate, and a dateline or
+    sign-off is cut from a body paragraph wherever it stands."""
+    line = "Leaders meet in Madrid to expand the alliance"
+    body = "MADRID, June 29 (Kyodo) -- NATO leaders met on Wednesday. They invited Finland. ==Kyodo"
+
+    def kinds(*paragraphs: str) -> list[tuple[str, str]]:
+        article = Article(path="x.txt", text="\n\n".join(paragraphs), outlet="x")
+        return [(s.kind, s.text) for s in segment(article)]
+
+    told = [("body", "NATO leaders met on Wednesday."), ("body", "They invited Finland."), ("boilerplate", "==Kyodo")]
+    for _ in range(2):  # the second time from the memos
+        assert kinds(line, body) == [("headline", line), *told]
+        assert kinds(body, line) == [*told, ("body", line)]
+        assert kinds(body, "Related stories", line) == [*told, ("boilerplate", "Related stories"), ("boilerplate", line)]
+        assert kinds(line, "Related stories", body) == [("body", line), ("boilerplate", "Related stories"), ("boilerplate", body)]
+
+
 _WORDS = st.sampled_from(
     ["Kishida", "U.S.", "Jan.", "31,", "said.", '"We', 'must,"', "(Kyodo)", "(C)", "--", "==Kyodo",
      "(end)", "mk.ibi", "TOKYO,", "(KUNA)", "A+", "A-", "Mr.", "?", "!", "...", " ", "\n",
