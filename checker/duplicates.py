@@ -82,6 +82,22 @@ def collapse_near_copies(articles: Sequence[Article]) -> tuple[list[Article], li
     order of the input. A near copy that edits its body stays in the run (see the module
     docstring) and is listed with ``collapsed=False``.
     """
+    copies = find_near_copies(articles)
+    return without_collapsed(articles, copies), copies
+
+
+def without_collapsed(articles: Sequence[Article], copies: Sequence[NearCopy]) -> list[Article]:
+    """``articles`` less the copies that ``find_near_copies`` collapsed, in their order."""
+    collapsed = {c.copy.id for c in copies if c.collapsed}
+    return [a for a in articles if a.id not in collapsed]
+
+
+def find_near_copies(articles: Sequence[Article]) -> list[NearCopy]:
+    """Every near copy among ``articles``, by the copy's path (see ``collapse_near_copies``).
+
+    Returns no articles but the copies' own, so that a worker process can run it
+    cheaply while others split sentences (``pipeline.check``).
+    """
     hashes = _WordHashes()
     words = {a.id: _WORD.findall(a.text.casefold()) for a in articles}
     index: dict[int, list[str]] = defaultdict(list)
@@ -112,8 +128,7 @@ def collapse_near_copies(articles: Sequence[Article]) -> tuple[list[Article], li
         for h in sampled:
             if len(index[h]) < _STOCK_PHRASE:
                 index[h].append(article.id)
-    kept_articles = [a for a in articles if not (a.id in copies and copies[a.id].collapsed)]
-    return kept_articles, sorted(copies.values(), key=lambda c: c.copy.path)
+    return sorted(copies.values(), key=lambda c: c.copy.path)
 
 
 class _WordHashes:

@@ -6,7 +6,7 @@ module; this one wires them together, so a newcomer can read the whole flow on o
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from functools import partial
@@ -17,6 +17,7 @@ import numpy as np
 
 from . import cluster, collector, events, memo, similarity
 from .cache import Cache
+from .duplicates import NearCopy, find_near_copies, without_collapsed
 from .embed import DEFAULT_MODEL, Embedder, embed_texts, make_embedder
 from .ingest import parse_inputs, read_inputs
 from .models import Article, CheckResult, Claim, Sentence, Story
@@ -75,6 +76,10 @@ def _segment_all(
     return sentences
 
 
+#: Bytes of input from which a run starts a worker process while it reads the articles
+#: (about what ``PARALLEL_SEGMENTING`` articles take).
+PARALLEL_INPUT_BYTES = 1_000_000
+
 #: Texts to split before a second process pays for its start (pysbd is pure Python, about
 #: 1 ms a paragraph: 10,000 articles take seconds on one core).
 PARALLEL_SEGMENTING = 500
@@ -123,6 +128,15 @@ def _split_all(todo: Mapping[str, tuple[str, str]], advance: Callable[[int], Non
     return spans
 
 
+def _near_copies_aside(articles: Sequence[Article], workers: Workers) -> Iterator[list[NearCopy]]:
+    """``find_near_copies(articles)``, in a worker when the sentences are split in workers
+    too: it is this process's work otherwise, before splitting can start (1.5 s of 10,000
+    articles). Read the result with ``next``."""
+    if workers.parallel and len(articles) >= PARALLEL_SEGMENTING:
+        return workers.map(find_near_copies, [articles])
+    return map(find_near_copies, [articles])  # lazy: runs when asked
+
+
 def _no_progress(stage: str, total: int) -> Callable[[int], None]:
     return lambda n: None
 
@@ -152,18 +166,25 @@ def check(
 
     # The run's articles, sentences and vectors live until it ends and hold no cycles:
     # no collector rescans of them while they are made (see ``analyse``).
-    with collector.paused():
-        articles, notes = parse_inputs(inputs, story_from_folders=settings.story_from_folders)
-        with Workers(settings.workers) as workers:
-            sentences = _segment_all(articles, cache, progress("segmenting", len(articles)), workers)
-            claim_sentences = [s for s in sentences if s.is_claim]
-            advance = progress("embedding", len({s.text for s in claim_sentences}))
-            matrix = embed_texts([s.text for s in claim_sentences], embedder, cache, advance)
-            vectors = {(s.article, s.index): matrix[i] for i, s in enumerate(claim_sentences)}
-            result = analyse(
-                articles, sentences, vectors, settings, ruleset,
-                model=embedder.model_id, notes=notes, progress=progress, workers=workers,
-            )
+    with collector.paused(), Workers(settings.workers) as workers:
+        if inputs.size >= PARALLEL_INPUT_BYTES:  # it will be split in workers: one starts meanwhile
+            workers.start_one()
+        articles, notes = parse_inputs(inputs, story_from_folders=settings.story_from_folders, near_copies=False)
+        near_copies = _near_copies_aside(articles, workers)
+        sentences = _segment_all(articles, cache, progress("segmenting", len(articles)), workers)
+        copies = next(near_copies)
+        notes += [copy.note() for copy in copies]
+        articles = without_collapsed(articles, copies)
+        kept = {a.id for a in articles}
+        sentences = [s for s in sentences if s.article in kept]
+        claim_sentences = [s for s in sentences if s.is_claim]
+        advance = progress("embedding", len({s.text for s in claim_sentences}))
+        matrix = embed_texts([s.text for s in claim_sentences], embedder, cache, advance)
+        vectors = {(s.article, s.index): matrix[i] for i, s in enumerate(claim_sentences)}
+        result = analyse(
+            articles, sentences, vectors, settings, ruleset,
+            model=embedder.model_id, notes=notes, progress=progress, workers=workers,
+        )
     if cache:
         with collector.frozen():  # nor does writing them down
             cache.put_result(key, memo.result_to_json(result))

@@ -47,6 +47,17 @@ class Workers:
         can do other work before it reads the results."""
         if not self.parallel:
             return map(fn, *items)
+        return self._started().map(fn, *items, chunksize=chunksize)
+
+    def start_one(self) -> None:
+        """Start one process now, for a caller that will need the workers and has work of
+        its own meanwhile: a process takes most of a second to start (imports), on a core
+        that is idle while this one reads the input. The others start on first use."""
+        if self.parallel:
+            self._started().submit(int)
+
+    def _started(self) -> ProcessPoolExecutor:
+        # Processes start one per task sent while none is idle, up to ``count``.
         if self._pool is None:
             self._pool = ProcessPoolExecutor(
                 self.count,
@@ -54,7 +65,7 @@ class Workers:
                 initializer=_start_worker,
                 initargs=(os.getpid(),),
             )
-        return self._pool.map(fn, *items, chunksize=chunksize)
+        return self._pool
 
     def close(self) -> None:
         """Drop the tasks not started and wait for the running ones (seconds at most).

@@ -271,6 +271,48 @@ def test_sentence_splitting_of_many_articles_gives_each_article_its_own_sentence
     assert pipeline._segment_all(articles, None) == alone
 
 
+def test_a_big_run_finds_wire_copy_in_a_worker_and_gets_what_one_process_gets(tmp_path, embedder, cache_path, monkeypatch) -> None:
+    """With many articles, ``check`` starts a worker while it reads and has a worker look
+    for near copies while the others split sentences; the result equals a run in one
+    process, wire copy collapsed and noted alike."""
+    import json
+    import shutil
+
+    from checker import pipeline
+
+    manifest = write_manifest(tmp_path / "many.jsonl", stories=200)
+    rows = [json.loads(line) for line in manifest.read_text(encoding="utf-8").splitlines()]
+    long_rows = [r for r in rows if len(r["text"].split()) >= 150 and r["text"].count("\n\n") >= 3][:6]
+    for n, row in enumerate(long_rows):
+        paragraphs = row["text"].split("\n\n")
+        if n % 2:  # a word added inside the body: a near copy that stays in the run
+            middle = len(paragraphs) // 2
+            paragraphs[middle] = paragraphs[middle].replace(" ", " reportedly ", 1)
+            copy = "\n\n".join(paragraphs)
+        else:  # the ending cut, as outlets cut wire copy: collapsed into the full story
+            copy = "\n\n".join(paragraphs[:-1])
+        rows.append({**row, "outlet": "Syndicate Wire", "text": copy})
+    manifest.write_text("".join(json.dumps(r, sort_keys=True) + "\n" for r in rows), encoding="utf-8")
+    assert len(rows) >= pipeline.PARALLEL_SEGMENTING
+    monkeypatch.setattr(pipeline, "PARALLEL_INPUT_BYTES", 0)  # a worker starts while reading, too
+
+    cache = tmp_path / "cache.sqlite"
+    results = []
+    for workers in (1, 2):
+        cache.unlink(missing_ok=True)
+        if cache_path.exists():
+            shutil.copy(cache_path, cache)  # vectors other tests embedded; no spans or result of this run
+        results.append(checker.check([manifest], checker.Settings(cache=cache, workers=workers), embedder=embedder))
+    one, two = results
+    assert two == one
+    planted = [n for n in two.notes if "(Syndicate Wire)" in n]
+    assert sorted(n.partition(":")[0] for n in planted) == ["near copy"] * 3 + ["syndicated copy"] * 3
+    paths = {a.path for a in two.articles}
+    for note in planted:  # a syndicated copy is left out, a near copy stays in
+        copy = note.partition(": ")[2].partition(" (")[0]
+        assert (copy in paths) == note.startswith("near copy:")
+
+
 @pytest.fixture(scope="module")
 def analysed(corpus):
     """The corpus analysed in this process, with the built-in rules."""

@@ -96,3 +96,18 @@ def test_workers_exit_when_their_parent_is_killed(tmp_path) -> None:
     process.kill()  # SIGKILL: the parent cannot shut its pool down
     process.communicate(timeout=20)  # the workers hold its output pipes: they must be gone
     assert _gone(workers)  # long before their 30 s task ends
+
+
+def test_start_one_starts_a_single_process_ahead_of_the_tasks() -> None:
+    """``check`` starts one worker while it reads a big input; the others start on first
+    use, and one process alone never starts a pool."""
+    from checker.workers import Workers
+
+    with Workers(2) as workers:
+        workers.start_one()
+        assert len(workers._pool._processes) == 1
+        assert list(workers.map(abs, [-1, -2, -3, -4])) == [1, 2, 3, 4]
+        assert 1 <= len(workers._pool._processes) <= 2
+    with Workers(1) as alone:
+        alone.start_one()
+        assert alone._pool is None and list(alone.map(abs, [-5])) == [5]

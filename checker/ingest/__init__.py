@@ -68,6 +68,11 @@ class Inputs:
     entries: tuple[tuple[_Source, bytes] | str, ...]  # a file and its bytes, or a note, in reading order
     given: tuple[str, ...] = ()  # the paths as the user gave them, for error messages
 
+    @property
+    def size(self) -> int:
+        """Bytes read."""
+        return sum(len(entry[1]) for entry in self.entries if not isinstance(entry, str))
+
     def fingerprint(self) -> str:
         """A hash of what the files say and how they are shown: equal inputs, equal hash."""
         digest = hashlib.sha256()
@@ -111,8 +116,14 @@ def read_inputs(paths: Sequence[str | Path], *, cwd: Path | None = None) -> Inpu
     return Inputs(tuple(entries), tuple(str(p) for p in paths))
 
 
-def parse_inputs(inputs: Inputs, *, story_from_folders: bool = False) -> tuple[list[Article], list[str]]:
-    """The articles of files read by :func:`read_inputs`, and the notes (see :func:`read_articles`)."""
+def parse_inputs(
+    inputs: Inputs, *, story_from_folders: bool = False, near_copies: bool = True
+) -> tuple[list[Article], list[str]]:
+    """The articles of files read by :func:`read_inputs`, and the notes (see :func:`read_articles`).
+
+    ``near_copies=False`` leaves wire copy in, for a caller that looks for it itself
+    (:func:`checker.duplicates.find_near_copies`) and adds its notes after these.
+    """
     notes: list[str] = []
     articles: list[Article] = []
     for entry in inputs.entries:
@@ -139,8 +150,9 @@ def parse_inputs(inputs: Inputs, *, story_from_folders: bool = False) -> tuple[l
         raise _nothing_to_check(inputs.given, notes)
     articles.sort(key=lambda a: _path_key(a.path))
     articles = harmonise_outlet_spelling(_collapse_duplicates(articles, notes))
-    articles, copies = collapse_near_copies(articles)
-    notes.extend(copy.note() for copy in copies)
+    if near_copies:
+        articles, copies = collapse_near_copies(articles)
+        notes.extend(copy.note() for copy in copies)
     return articles, notes
 
 
