@@ -223,7 +223,9 @@ def test_ctrl_c_while_the_onnx_backend_embeds_stops_it_at_once() -> None:
             onnx.embed(texts, progress=interrupt)
     finally:
         onnx._session = session
-    assert Counted.runs < 200  # the first progress step, and the runs already started
+    # Progress is reported every tenth of a second: the runs of that moment are done, the
+    # rest never start.
+    assert Counted.runs < len(texts) // 2
 
 
 def test_a_warm_rerun_returns_the_stored_result_until_something_changes(tmp_path, embedder, cache_path) -> None:
