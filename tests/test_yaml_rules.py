@@ -558,3 +558,41 @@ def test_a_wheel_carries_the_shipped_rules_and_finds_them(tmp_path: Path) -> Non
         capture_output=True, text=True, cwd=tmp_path, env={"PYTHONPATH": str(unpacked), "PATH": ""},
     )
     assert found.stdout.strip() == str(unpacked / "checker" / "shipped_claims"), found.stderr
+
+
+def test_the_quick_gate_before_a_phrase_search_never_turns_away_a_match() -> None:
+    """Alias, terms and context lists are first searched without word boundaries
+    (``words_gate``), which is many times faster; on every fixture and ECB+ sample sentence, with
+    the shipped rules' phrases and their variants in other cases and spacings, a text the
+    exact pattern matches passes the gate, and the gate turns most texts away."""
+    import json
+
+    from checker.ingest import read_articles
+    from checker.rules.framing import _term_pattern
+    from checker.rules.patterns import phrase_pattern, words_gate
+    from checker.rules.spec import AliasRule, TermsRule
+    from checker.segment import segment
+
+    texts = {s.text for a in read_articles(["fixtures"])[0] for s in segment(a)}
+    for line in (Path(__file__).resolve().parent / "data" / "claim_pairs_ecbplus_sample.jsonl").open(encoding="utf-8"):
+        row = json.loads(line)
+        texts.update((row["a"], row["b"]))
+    phrases: set[str] = set()
+    for spec in (c.spec for c in load_rules(()).rules if isinstance(c, YamlCheck)):
+        if isinstance(spec, AliasRule):
+            phrases.update((spec.canonical, *spec.variants, *spec.accepted, *spec.context))
+        elif isinstance(spec, TermsRule):
+            phrases.update(t for family in spec.families for t in family.terms)
+            phrases.update(spec.context)
+    texts |= {f"Before {p.upper()}, after." for p in phrases} | {f"x{p}x and {p.replace(' ', chr(10))}." for p in phrases}
+    matched = turned_away = 0
+    for phrase in sorted(phrases):
+        for ignorecase in (True, False):
+            gate, exact = words_gate((phrase, "zz top"), ignorecase), phrase_pattern(phrase, ignorecase)
+            for text in texts:
+                if exact.search(text) or (ignorecase and _term_pattern(phrase).search(text)):
+                    matched += 1
+                    assert gate.search(text), (phrase, text)
+                elif not gate.search(text):
+                    turned_away += 1
+    assert matched > 200 and turned_away > 0.9 * len(phrases) * 2 * len(texts)

@@ -27,7 +27,7 @@ from itertools import combinations
 from ..models import Claim, Finding, Sentence, Severity, Story
 from . import Rule, RuleContext, register
 from ._common import quotes
-from .patterns import any_of, format_message
+from .patterns import any_of, format_message, words_gate
 from .spec import TermsRule
 
 DISTANCING = re.compile(
@@ -58,6 +58,11 @@ def _any_term(terms: tuple[str, ...]) -> re.Pattern[str]:
     return any_of([_term_pattern(t) for t in terms])
 
 
+def _uses_any(text: str, terms: tuple[str, ...]) -> bool:
+    """Whether ``text`` uses one of ``terms`` (whole words, ignoring case)."""
+    return words_gate(terms).search(text) is not None and _any_term(terms).search(text) is not None
+
+
 @lru_cache(maxsize=16384)  # each story reads its sentences; wire copy repeats them
 def _distancing_words(text: str) -> tuple[tuple[int, int, str, str], ...]:
     """(start, end, distancing word, the term it qualifies) of each ``DISTANCING`` match."""
@@ -81,7 +86,7 @@ class _TermUses:
         self.rule = rule
         # Longer terms first, so "special military operation" is not also counted as "operation".
         self.terms = tuple(sorted(((t, f.name) for f in rule.families for t in f.terms), key=lambda tf: (-len(tf[0]), tf)))
-        self.any_term = _any_term(tuple(term for term, _ in self.terms)) if self.terms else None
+        self.may_use = words_gate(tuple(term for term, _ in self.terms)) if self.terms else None
         self.spans: dict[str, tuple[tuple[int, int, str, bool], ...]] = {}
         self._uses: dict[tuple[str, int], tuple[tuple[TermUse, ...], frozenset[str]]] = {}
 
@@ -103,10 +108,10 @@ class _TermUses:
 
     def _spans(self, text: str) -> tuple[tuple[int, int, str, bool], ...]:
         """(start, end, family, quoted) of each term use in ``text``, in text order."""
-        if self.rule.context and not _any_term(self.rule.context).search(text):
+        if self.rule.context and not _uses_any(text, self.rule.context):
             return ()
-        if self.any_term is None or not self.any_term.search(text):
-            return ()  # most sentences: one search, not one per term
+        if self.may_use is None or not self.may_use.search(text):
+            return ()  # most sentences: one quick search, not one per term
         uses: list[tuple[int, int, str, bool]] = []
         taken: list[tuple[int, int]] = []
         for term, family in self.terms:

