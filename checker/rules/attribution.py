@@ -70,6 +70,8 @@ class Attribution(Rule):
         return ctx.for_each_claim(self, lambda claim: self._claim(ctx, claim))
 
     def _claim(self, ctx: RuleContext, claim: Claim) -> Iterable[Finding]:
+        if len({sourcing(s.text).level for s in claim.sentences}) < 2:
+            return  # every sentence sourced alike: no pair differs
         for a, b in ctx.outlet_pairs(claim):
             sa, sb = sourcing(a.text), sourcing(b.text)
             if sa.level == sb.level:

@@ -38,6 +38,8 @@ class NumberMismatch(Rule):
         return ctx.for_each_claim(self, lambda claim: self._claim(ctx, claim))
 
     def _claim(self, ctx: RuleContext, claim: Claim) -> Iterable[Finding]:
+        if sum(1 for s in claim.sentences if find_quantities(s.text)) < 2:
+            return  # a conflict needs quantities on both sides of a pair
         for a, b in ctx.outlet_pairs(claim):
             for qa, qb in _conflicts(a.text, b.text):
                 yield ctx.finding(
