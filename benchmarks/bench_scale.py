@@ -57,16 +57,26 @@ def phase(name: str, args: argparse.Namespace) -> dict:
     embedder = _embedder(args.backend)
     settings = checker.Settings(cache=args.cache, backend=args.backend, workers=WORKERS)
     if name in ("cold", "warm"):
+        marks: list[tuple[str, float]] = []
+
+        def progress(stage: str, total: int):
+            marks.append((stage, time.perf_counter()))
+            return lambda n: None
+
         start = time.perf_counter()
-        result = checker.check([args.corpus], settings, embedder=embedder)
+        result = checker.check([args.corpus], settings, embedder=embedder, progress=progress)
         seconds = time.perf_counter() - start
+        # Where the run's time went: reading until the first stage, then each stage until
+        # the next ("claims and rules" runs to the end, storing the result included).
+        bounds = [("reading", start), *marks, ("end", start + seconds)]
+        stages = {stage: round(b - a, 2) for (stage, a), (_, b) in zip(bounds, bounds[1:])}
         claim = [s for s in result.sentences if s.is_claim]
         from checker.report import render
 
         start = time.perf_counter()
         report = render(result)
         return {
-            "seconds": seconds, "render_seconds": time.perf_counter() - start, "report_mb": len(report.encode()) / 1e6,
+            "seconds": seconds, "stages": stages, "render_seconds": time.perf_counter() - start, "report_mb": len(report.encode()) / 1e6,
             "peak_mb": _peak_mb(), "articles": len(result.articles),
             "stories": len(result.stories), "claims": len(result.claims), "findings": len(result.findings),
             "sentences": len(claim), "distinct": len({s.text for s in claim}),
@@ -116,6 +126,11 @@ def _run(name: str, args: argparse.Namespace) -> dict:
     figures = json.loads(out.strip().splitlines()[-1])
     print(f"{name}: {figures}", file=sys.stderr, flush=True)
     return figures
+
+
+def _stages(runs: list[dict]) -> str:
+    """Each cold run's stages, in seconds, in the order they ran."""
+    return "; ".join(" / ".join(f"{s:.1f}" for s in run["stages"].values()) for run in runs)
 
 
 def _spread(runs: list[dict]) -> str:
@@ -168,6 +183,7 @@ def main() -> None:
         (f"model.encode alone, fp32, distinct sentences (s; median of {args.repeat})", f"{encode['seconds']:.1f} ({_spread(encodes)})"),
         ("cold / model.encode of the distinct sentences, medians (target <= 1.15)", f"{cold['seconds'] / encode['seconds']:.2f}"),
         ("  the same, each cold run against the encode run after it", ", ".join(f"{c['seconds'] / e['seconds']:.2f}" for c, e in zip(colds, encodes))),
+        ("  each cold run's " + " / ".join(colds[0]["stages"]) + " (s)", _stages(colds)),
         ("model.encode alone, fp32, every claim sentence as it occurs (s)", f"{encode_all['seconds']:.1f}"),
         ("cold / model.encode of every claim sentence", f"{cold['seconds'] / encode_all['seconds']:.2f}"),
         (f"{args.backend} embedding alone, distinct sentences (s)", f"{embed['seconds']:.1f}"),
