@@ -162,7 +162,8 @@ def check(
     # An unchanged corpus (same files, settings, rules, model and code) was done before.
     key = memo.run_key(inputs.fingerprint(), settings, ruleset, embedder.model_id) if cache else ""
     if cache and (known := cache.get_result(key)) is not None:
-        return memo.result_from_json(known)
+        with collector.paused():  # a million objects that hold no cycles, as below
+            return memo.result_from_json(known)
 
     # The run's articles, sentences and vectors live until it ends and hold no cycles:
     # no collector rescans of them while they are made (see ``analyse``).
