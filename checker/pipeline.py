@@ -129,12 +129,13 @@ def _split_all(todo: Mapping[str, tuple[str, str]], advance: Callable[[int], Non
 
 
 def _near_copies_aside(articles: Sequence[Article], workers: Workers) -> Iterator[list[NearCopy]]:
-    """``find_near_copies(articles)``, in a worker when the sentences are split in workers
-    too: it is this process's work otherwise, before splitting can start (1.5 s of 10,000
-    articles). Read the result with ``next``."""
-    if workers.parallel and len(articles) >= PARALLEL_SEGMENTING:
-        return workers.map(find_near_copies, [articles])
-    return map(find_near_copies, [articles])  # lazy: runs when asked
+    """``find_near_copies(articles)``, in a worker when there are enough articles to split
+    sentences in workers too: it is this process's work otherwise, before splitting can
+    start (1.5 s of 10,000 articles). Read the result with ``next``; in this process it
+    runs then."""
+    if len(articles) < PARALLEL_SEGMENTING:
+        workers = Workers()
+    return workers.map(find_near_copies, [articles])
 
 
 def _no_progress(stage: str, total: int) -> Callable[[int], None]:

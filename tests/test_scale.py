@@ -281,6 +281,7 @@ def test_a_big_run_finds_wire_copy_in_a_worker_and_gets_what_one_process_gets(tm
     import shutil
 
     from checker import pipeline
+    from checker.duplicates import find_near_copies
 
     manifest = write_manifest(tmp_path / "many.jsonl", stories=200)
     rows = [json.loads(line) for line in manifest.read_text(encoding="utf-8").splitlines()]
@@ -296,6 +297,9 @@ def test_a_big_run_finds_wire_copy_in_a_worker_and_gets_what_one_process_gets(tm
         rows.append({**row, "outlet": "Syndicate Wire", "text": copy})
     manifest.write_text("".join(json.dumps(r, sort_keys=True) + "\n" for r in rows), encoding="utf-8")
     assert len(rows) >= pipeline.PARALLEL_SEGMENTING
+    articles, _ = read_articles([manifest])
+    with Workers(2) as workers:  # the worker's answer, sent back, is this process's
+        assert next(pipeline._near_copies_aside(articles, workers)) == find_near_copies(articles)
     monkeypatch.setattr(pipeline, "PARALLEL_INPUT_BYTES", 0)  # a worker starts while reading, too
 
     cache = tmp_path / "cache.sqlite"
