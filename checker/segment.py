@@ -272,15 +272,15 @@ def _heading_marker_length(paragraph: str) -> int:
 
 
 @functools.lru_cache(maxsize=_PARAGRAPHS_KEPT)
-def _body_blocks(text: str) -> tuple[Block, ...]:
+def _body_blocks(whole: str) -> tuple[Block, ...]:
     """A body paragraph as a run without its dateline, and its sign-off as boilerplate
     (offsets relative to the paragraph)."""
-    start, end = 0, len(text)
-    paragraph = text
+    start, end = 0, len(whole)
+    paragraph = whole  # from here on, without the dateline
     dateline = DATELINE.match(paragraph)
     if dateline and is_dateline(dateline) and dateline.end() < len(paragraph):
         start += dateline.end()
-        paragraph = text[start:end]
+        paragraph = whole[start:end]
     tail: list[Block] = []
     signoff = END_MARK.search(paragraph) or SIGNOFF.search(paragraph)
     if signoff and signoff.start() > 0:
