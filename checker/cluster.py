@@ -120,6 +120,10 @@ def nearest_rows(matrix: np.ndarray, k: int) -> np.ndarray:
     """
     k = min(k, len(matrix))
     nearest = np.empty((len(matrix), k), dtype=np.intp)
+    # In float64: float32 products differ in their last bits with the BLAS kernel, which
+    # depends on the block's shape and the machine, and moved cosines across a rounding
+    # step (0.611502 / 0.611503), so the order changed from machine to machine.
+    matrix = np.asarray(matrix, dtype=np.float64)
     for begin in range(0, len(matrix), _NEAREST_BLOCK):
         cosines = np.round(matrix[begin : begin + _NEAREST_BLOCK] @ matrix.T, 6)
         # Every cosine up to each row's k-th highest, ties included; then the first k of them.
