@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PYTHON ?= python3
 
-.PHONY: report test quality bench clean
+.PHONY: report test quality precision bench clean
 
 $(BIN)/checker: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,6 +20,11 @@ test: $(BIN)/checker
 
 quality: $(BIN)/checker
 	$(BIN)/python benchmarks/quality.py
+
+# Precision on real news: every dev event of ../shared/eval/stories against the hand
+# verdicts in benchmarks/judgements/ (see its README); lists what nobody judged yet.
+precision: $(BIN)/checker
+	$(BIN)/checker eval judged --unjudged .checker/unjudged.yaml
 
 clean:
 	rm -rf .checker .pytest_cache

@@ -24,7 +24,7 @@ from . import __version__
 from .errors import InputError
 from .models import CheckResult, Finding
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: fingerprints leave outlets out (one finding per difference)
 KIND = "checker-baseline"
 _FINGERPRINT = re.compile(r"[0-9a-f]{8,64}")
 _REMAKE = "re-create it with `checker baseline PATHS... -o {path}`"

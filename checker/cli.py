@@ -450,14 +450,21 @@ _NoBuiltin = Annotated[bool, typer.Option("--no-builtin", help="Leave out the sh
 def rules_list(
     rules: Annotated[Optional[list[Path]], typer.Option("--rules", help="Extra YAML rule folder or file (repeatable).")] = None,
 ) -> None:
-    """Print every rule: built-in rules (code, name, severity, summary), then YAML rules (id, family, severity, summary, file)."""
+    """Print every rule: built-in rules (code, name, severity, on by default or preview,
+    precision measured on real news, summary), then YAML rules (id, family, severity, summary, file).
+
+    Preview rules are off by default (measured precision below 0.5); select one by code or
+    name to run it.
+    """
 
     def action() -> None:
         from .rules import builtin_rules
         from .rules.ruleset import load_rules
 
         for rule in builtin_rules():
-            typer.echo(f"{rule.code}  {rule.name:<18} {rule.severity.value:<8} {rule.summary()}")
+            status = "preview" if rule.preview else "default"
+            precision = f"precision {rule.measured_precision}" if rule.measured_precision else ""
+            typer.echo(f"{rule.code}  {rule.name:<18} {rule.severity.value:<8} {status:<8} {precision:<24} {rule.summary()}")
         for spec in load_rules(tuple(rules or ())).yaml_rules:
             severity = "-" if spec.kind == "ignore" else spec.severity.value
             summary = f"ignore {spec.rule} {spec.match!r}: {spec.reason}" if spec.kind == "ignore" else spec.summary()  # type: ignore[attr-defined]
@@ -645,7 +652,7 @@ def eval_findings(
             if not expected_file.is_file():
                 raise InputError(f"{folder}: no expected.yaml; see fixtures/README.md for the format")
             expected, traps = load_expectations(expected_file)
-            result = check([folder], Settings(cache=cache))
+            result = check([folder], Settings(cache=cache, preview=True))
             score = score_fixture(folder.name, result, expected, traps)
             scores.append(score)
             typer.echo(f"{folder}: {len(score.found)}/{len(expected)} expected found, {len(score.trap_hits)} traps hit, {len(score.unexpected)} unexpected")
@@ -662,6 +669,49 @@ def eval_findings(
         for row in score_rules(scores):
             typer.echo(f"{row.rule:<18} {row.findings:>8} {_fmt(row.precision):>9} {row.expected:>8} {_fmt(row.recall):>6}")
         return 1 if failed else 0
+
+    _run(action)
+
+
+@eval_app.command("judged")
+def eval_judged(
+    stories: Annotated[Path, typer.Option("--stories", help="The real multi-outlet events (shared/eval/stories).")] = Path("../shared/eval/stories"),
+    judgements: Annotated[Path, typer.Option("--judgements", help="Folder of hand verdicts (YAML).")] = Path("benchmarks/judgements"),
+    work: Annotated[Path, typer.Option("--work", help="Where the per-event manifests are written (kept out of the repository).")] = Path(".checker/dev-stories"),
+    unjudged: Annotated[Optional[Path], typer.Option("--unjudged", help="Write the findings nobody has judged yet here (YAML), for a person to judge.")] = None,
+    preview: Annotated[bool, typer.Option("--preview/--default-rules", help="Also run the rules that are off by default.")] = False,
+    cache: Annotated[Path, typer.Option("--cache", help="Embedding cache (SQLite).")] = Path(".checker/embeddings.sqlite"),
+) -> None:
+    """Precision on real news: run every dev event, join findings to hand verdicts.
+
+    Prints precision per rule and per severity, findings per event, and how many findings
+    nobody has judged yet. Verdicts are written by people (benchmarks/judgements/README.md).
+
+    Examples:
+
+      checker eval judged
+
+      checker eval judged --preview --unjudged .checker/unjudged.yaml
+    """
+
+    def action() -> None:
+        import yaml
+
+        from .embed import make_embedder
+        from .judged import EventFindings, format_report, load_judgements, score, unjudged_entries, write_event_manifests
+        from .pipeline import Settings, check
+
+        verdicts = load_judgements(judgements)
+        events = write_event_manifests(stories, work)
+        settings = Settings(cache=cache, preview=preview)
+        embedder = make_embedder(settings.model, settings.backend)
+        runs = [EventFindings(event, check([event.manifest], settings, embedder=embedder)) for event in events]
+        report = score(runs, verdicts)
+        typer.echo(format_report(report))
+        if unjudged is not None:
+            unjudged.parent.mkdir(parents=True, exist_ok=True)
+            unjudged.write_text(yaml.safe_dump(unjudged_entries(report.unjudged), sort_keys=False, allow_unicode=True, width=120), encoding="utf-8")
+            typer.echo(f"wrote {len(report.unjudged)} unjudged findings to {unjudged}")
 
     _run(action)
 

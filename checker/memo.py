@@ -35,7 +35,7 @@ from .models import (
     Story,
 )
 
-FORMAT = 3  # bump when the JSON layout below changes
+FORMAT = 4  # bump when the JSON layout below changes
 
 
 @cache
@@ -128,6 +128,8 @@ def _rows(packed: dict[str, str], columns: dict[str, str], table: Sequence[str])
 
 
 def _finding_value(finding: Finding, name: str) -> object:
+    if name == "confidence":
+        return repr(finding.confidence)  # a string column: floats round-trip through repr
     return finding.severity.value if name == "severity" else getattr(finding, name)
 
 
@@ -184,10 +186,12 @@ def result_from_json(text: str) -> CheckResult:
     evidence = [Evidence(*row) for row in _rows(d["evidence"], _EVIDENCE_COLUMNS, table)]
     finding_evidence = _split(evidence, _unpack(d["evidence_counts"]))
     severity = list(_FINDING_COLUMNS).index("severity")
+    confidence = list(_FINDING_COLUMNS).index("confidence")
     findings = []
     for row, own in zip(_rows(d["findings"], _FINDING_COLUMNS, table), finding_evidence):
         row = list(row)
         row[severity] = Severity(row[severity])
+        row[confidence] = float(row[confidence])
         row.insert(_EVIDENCE_AT, tuple(own))
         findings.append(Finding(*row))
     return CheckResult(

@@ -139,6 +139,7 @@ class Finding:
     evidence: tuple[Evidence, ...]
     fingerprint: str  # content hash: stable across runs, input order and line numbers
     key: str = ""  # what the finding is about (a name, term, value): used by ignore rules
+    confidence: float = 0.5  # how likely a reviewer finds it real, in [0, 1] (docs/quality.md)
 
 
 @dataclass(frozen=True)

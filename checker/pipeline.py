@@ -42,7 +42,8 @@ class Settings:
     attach_threshold: float = similarity.ATTACH_THRESHOLD
     rule_paths: tuple[Path, ...] = ()  # extra folders/files of YAML rules
     builtin_rules: bool = True  # load the shipped claims/ rules too
-    select: tuple[str, ...] = field(default=())  # only these rule codes/names (empty: all)
+    select: tuple[str, ...] = field(default=())  # only these rule codes/names (empty: all shown by default)
+    preview: bool = False  # also run the rules that are off by default (measured precision < 0.5)
     # Input sizes up to which every pair is compared exactly; above them a blocked
     # neighbour search proposes the pairs. None: the built-in sizes (events.EXACT_ARTICLES
     # articles per run, cluster.EXACT_STORY_ARTICLES per story); 0 always searches.
@@ -365,7 +366,7 @@ def _analyse_stories(
         articles=shard.articles, sentences=shard.sentences, stories=shard.stories, claims=claims
     )
     with collector.frozen():  # the rules need not watch the run's millions of objects
-        return claims, apply_rules(part, ruleset, select=settings.select)
+        return claims, apply_rules(part, ruleset, select=settings.select, preview=settings.preview)
 
 
 def _exact(settings: Settings) -> dict[str, int]:

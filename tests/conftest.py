@@ -40,6 +40,14 @@ def cache_path(tmp_path_factory) -> Path:
 def seed_result(embedder, cache_path):
     import checker
 
+    return checker.check(["fixtures/nato-2022"], checker.Settings(cache=cache_path, preview=True), embedder=embedder)
+
+
+@pytest.fixture(scope="session")
+def seed_default_result(embedder, cache_path):
+    """The seeds with the rules shown by default (no preview rules), as the CLI runs them."""
+    import checker
+
     return checker.check(["fixtures/nato-2022"], checker.Settings(cache=cache_path), embedder=embedder)
 
 

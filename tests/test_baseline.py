@@ -34,7 +34,7 @@ def _copy(tmp_path: Path, transform: Callable[[str, str], str] = lambda name, te
 
 
 def _run(paths, embedder, cache_path):
-    return checker.check(paths, checker.Settings(cache=cache_path), embedder=embedder)
+    return checker.check(paths, checker.Settings(cache=cache_path, preview=True), embedder=embedder)
 
 
 def _assert_same_findings(seed_result, other) -> None:
@@ -157,10 +157,10 @@ def test_apply_splits_new_baselined_and_stale(seed_result) -> None:
         ("[]", "is not a checker baseline (expected a JSON object)"),
         ('{"version": 1, "findings": []}', 'is not a checker baseline (no "kind"'),
         ('{"version": 1, "findings": [], "articles": []}', "is a checker JSON report, not a baseline"),
-        ('{"kind": "checker-baseline", "version": 2, "tool": {"version": "9.0"}, "findings": []}',
-         "is baseline format version 2 (written by checker 9.0); this checker"),
-        ('{"kind": "checker-baseline", "version": 1, "findings": {}}', 'is corrupt: "findings" must be a list'),
-        ('{"kind": "checker-baseline", "version": 1, "findings": [{"rule": "CK101"}]}',
+        ('{"kind": "checker-baseline", "version": 3, "tool": {"version": "9.0"}, "findings": []}',
+         "is baseline format version 3 (written by checker 9.0); this checker"),
+        ('{"kind": "checker-baseline", "version": 2, "findings": {}}', 'is corrupt: "findings" must be a list'),
+        ('{"kind": "checker-baseline", "version": 2, "findings": [{"rule": "CK101"}]}',
          'is corrupt: finding 1 has no valid "fingerprint"'),
     ],
 )

@@ -45,8 +45,8 @@ def _at_or_above(findings, level: Severity) -> bool:
 # --------------------------------------------------------------------------- exit codes
 
 
-def test_check_exit_codes_follow_fail_on_baseline_and_ignore_rules(seed_result, cache_path, tmp_path) -> None:
-    findings = seed_result.findings
+def test_check_exit_codes_follow_fail_on_baseline_and_ignore_rules(seed_default_result, cache_path, tmp_path) -> None:
+    findings = seed_default_result.findings
     errors = [f for f in findings if f.severity is Severity.ERROR]
     assert errors and any(f.severity is Severity.WARNING for f in findings)  # the name variant, framing...
     common = ["check", "fixtures/nato-2022", "--cache", str(cache_path), "-o", str(tmp_path / "out.md")]
@@ -86,11 +86,11 @@ def test_usage_errors_exit_2() -> None:
 # --------------------------------------------------------------------------- baselines
 
 
-def test_baseline_round_trip_through_the_cli(seed_result, cache_path, tmp_path) -> None:
+def test_baseline_round_trip_through_the_cli(seed_default_result, cache_path, tmp_path) -> None:
     file = tmp_path / "new" / "folder" / "checker-baseline.json"
     made = _check("baseline", "fixtures/nato-2022", "--cache", str(cache_path), "-o", str(file))
     assert made.exit_code == 0, made.output
-    n = len(seed_result.findings)
+    n = len(seed_default_result.findings)
     assert f"wrote {file}: {n} findings baselined" in made.stderr
     first = file.read_bytes()
     assert _check("baseline", "fixtures/nato-2022", "--cache", str(cache_path), "-o", str(file)).exit_code == 0
@@ -286,7 +286,7 @@ def test_the_github_workflow_runs_as_written(seed_result, cache_path, tmp_path, 
     assert "### Added (0)" not in diff
 
 
-def test_the_pre_commit_hook_runs_as_written(seed_result, cache_path, tmp_path) -> None:
+def test_the_pre_commit_hook_runs_as_written(seed_default_result, cache_path, tmp_path) -> None:
     (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     assert hook["id"] == "checker" and hook["language"] == "python" and hook["pass_filenames"] is False
     files = re.compile(hook["files"])
@@ -303,14 +303,14 @@ def test_the_pre_commit_hook_runs_as_written(seed_result, cache_path, tmp_path) 
     file = project / "checker-baseline.json"
 
     # A baseline without today's errors (a commit that brings a new error) fails ...
-    errors = [f for f in seed_result.findings if f.severity is Severity.ERROR]
-    file.write_text(baseline.dumps(baseline.from_findings(f for f in seed_result.findings if f not in errors)))
+    errors = [f for f in seed_default_result.findings if f.severity is Severity.ERROR]
+    file.write_text(baseline.dumps(baseline.from_findings(f for f in seed_default_result.findings if f not in errors)))
     failed = subprocess.run(argv, check=False, cwd=project, env=env, capture_output=True, text=True, timeout=120)
     assert failed.returncode == 1, failed.stderr
     assert failed.stdout.startswith(f"## checker check: failed\n\n{len(errors)} finding")
     # ... and once the findings are accepted, the commit passes.
-    file.write_text(baseline.dumps(baseline.from_findings(seed_result.findings)))
+    file.write_text(baseline.dumps(baseline.from_findings(seed_default_result.findings)))
     done = subprocess.run(argv, check=False, cwd=project, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("## checker check: passed\n")
-    assert f"{len(seed_result.findings)} baselined" in done.stdout
+    assert f"{len(seed_default_result.findings)} baselined" in done.stdout

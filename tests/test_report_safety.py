@@ -43,7 +43,7 @@ def hostile_result(tmp_path_factory, embedder, cache_path):
     (folder / "b.md").write_text(
         _article("Outlet @B", {"1,200": "1,500", "will attend": "will not attend", "Kovalenko": "Kowalenko"})
     )
-    return checker.check([str(folder)], checker.Settings(cache=cache_path), embedder=embedder)
+    return checker.check([str(folder)], checker.Settings(cache=cache_path, preview=True), embedder=embedder)
 
 
 def _html(markdown: str) -> str:

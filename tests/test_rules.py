@@ -60,7 +60,7 @@ class Broken(Rule):
 def test_a_crashing_rule_becomes_a_note_and_the_others_still_run() -> None:
     result = story_of(("A", "Kishida will attend the summit."), ("B", "Kishida will not attend the summit."))
     ruleset = RuleSet(rules=(Broken(), REGISTRY["CK109"]()))
-    found, notes = run_rules(result, ruleset)
+    found, notes = run_rules(result, ruleset, preview=True)
     assert [f.name for f in found] == ["contradiction"]
     assert notes == ("internal error in rule CK999 broken on claim s/c01: ZeroDivisionError: division by zero",)
 
@@ -80,7 +80,7 @@ def test_rule_outputs_of_parts_of_a_run_merge_as_one_pass_over_it() -> None:
     ruleset = RuleSet(rules=(Broken(), Crashes(), REGISTRY["CK109"]()))
     first = story_of(("A", "Kishida will attend the summit."), ("B", "Kishida will not attend the summit."))
     second = story_of(("A", "Japan accepted the proposal."), ("B", "Japan rejected the proposal."))
-    found, notes = finish_rules([apply_rules(first, ruleset), apply_rules(second, ruleset)], ruleset)
+    found, notes = finish_rules([apply_rules(first, ruleset, preview=True), apply_rules(second, ruleset, preview=True)], ruleset)
     assert [f.name for f in found] == ["contradiction", "contradiction"]
     assert notes == (
         "internal error in rule CK998 crashes: KeyError: 'boom'",
@@ -142,19 +142,47 @@ def test_attribution_fact_versus_hedge() -> None:
     assert spans(f) == ["The floodgates were opened at dawn.", "reportedly"]
 
 
-def test_quote_drift_wording_and_speaker() -> None:
+def test_quote_drift_names_the_words_that_differ() -> None:
     wording = story_of(
         ("A", '"We must demonstrate unity so that such attempts will never succeed," Kishida said.'),
         ("B", '"We must show unity so that such attempts never succeed," Kishida said.'),
     )
     (f,) = findings(wording, "quote-drift")
-    assert "quote the same words differently" in f.message
+    assert f.message == 'A quotes "demonstrate will" where B quotes "show"'
+    # A real case (NewsWCL50 event 3): one outlet quoted the tweet with another first name.
+    name = story_of(
+        ("Fox News", '"Crooked Hillary and Debbie Wasserman Schultz rigged the primaries," he tweeted.'),
+        ("HuffPost", '"Crooked Hillary and Wendy Wasserman Schultz rigged the primaries," he tweeted.'),
+    )
+    (g,) = findings(name, "quote-drift")
+    assert g.message == 'Fox News quotes "debbie" where HuffPost quotes "wendy"'
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        # House style and editing marks, each judged trivial on real news (docs/quality.md).
+        ('"The F.B.I. has the memorandums to Congress now," he said.', '"The FBI has the memorandums to Congress now," he said.'),
+        ('"I told [him] that it was over for good," she said.', '"I told Comey that it was over for good," she said.'),
+        ('"They will have bigger problems than ever before," he said.', '"They would have bigger problems than ever before," he said.'),
+        ('"It violates the duty of every member here," he said.', '"It violates the duties of every member here," he said.'),
+        ('"We are running out of time on this deal," she said.', '"We run out of time on this deal," she said.'),
+        # A partial quote: one outlet quotes less of the same sentence.
+        ('"the greatest threat to our democracy," he said.', '"This is the greatest threat to our democracy today," he said.'),
+        # Two remarks that share a phrase are not one quote.
+        ('"We will never accept a deal that hurts our farmers," she said.', '"We will never accept the tariffs on steel and aluminum," she said.'),
+    ],
+)
+def test_quote_drift_skips_house_style_cuts_and_other_remarks(a: str, b: str) -> None:
+    assert findings(story_of(("A", a), ("B", b)), "quote-drift") == ()
+
+
+def test_quote_drift_gives_no_speaker_findings_until_speakers_are_read_reliably() -> None:
     speaker = story_of(
         ("A", '"We will rebuild every bridge in this valley," Mayor Katarina Novak said.'),
         ("B", '"We will rebuild every bridge in this valley," Governor Paul Stolz said.'),
     )
-    (g,) = findings(speaker, "quote-drift")
-    assert g.severity is Severity.ERROR and "Novak" in g.message and "Stolz" in g.message
+    assert findings(speaker, "quote-drift") == ()
 
 
 def test_framing_term_families_and_scare_quotes() -> None:

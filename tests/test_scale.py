@@ -81,8 +81,8 @@ def test_links_of_new_articles_are_those_of_a_full_run(corpus) -> None:
 
 @pytest.mark.parametrize("folder", FIXTURES, ids=[f.name for f in FIXTURES])
 def test_neighbour_index_path_gives_identical_reports_on_the_fixtures(folder, embedder, cache_path) -> None:
-    exact = checker.check([str(folder)], checker.Settings(cache=cache_path), embedder=embedder)
-    searched = checker.check([str(folder)], checker.Settings(cache=cache_path, exact_up_to=0), embedder=embedder)
+    exact = checker.check([str(folder)], checker.Settings(cache=cache_path, preview=True), embedder=embedder)
+    searched = checker.check([str(folder)], checker.Settings(cache=cache_path, exact_up_to=0, preview=True), embedder=embedder)
     assert render(searched) == render(exact)
 
 
@@ -130,7 +130,8 @@ def test_nearest_rows_are_the_highest_rounded_cosines_ties_to_the_lower_row(corp
         nearest = cluster.nearest_rows(matrix, 11)
     finally:
         cluster._NEAREST_BLOCK = original
-    cosines = np.round(matrix @ matrix.T, 6)
+    wide = matrix.astype(np.float64)  # as nearest_rows does: the same rounded values on any BLAS
+    cosines = np.round(wide @ wide.T, 6)
     expected = np.array([sorted(range(len(row)), key=lambda j: (-row[j], j))[:11] for row in cosines])
     assert (nearest == expected).all()
     assert (nearest[700:] == nearest[:300:3]).all()  # identical vectors, identical lists
@@ -192,9 +193,9 @@ def test_onnx_vectors_and_reports_do_not_depend_on_what_was_embedded_before(tmp_
     assert np.array_equal(onnx.embed(texts[::-1])[::-1], together)
     assert np.array_equal(np.vstack([onnx.embed(texts[: len(texts) // 3]), onnx.embed(texts[len(texts) // 3 :])]), together)
 
-    settings = checker.Settings(backend="onnx", cache=tmp_path / "fresh.sqlite")
+    settings = checker.Settings(backend="onnx", cache=tmp_path / "fresh.sqlite", preview=True)
     fresh = checker.check(["fixtures/nato-2022"], settings, embedder=onnx)
-    seen = checker.Settings(backend="onnx", cache=tmp_path / "seen.sqlite")
+    seen = checker.Settings(backend="onnx", cache=tmp_path / "seen.sqlite", preview=True)
     checker.check([articles[0].path], seen, embedder=onnx)
     after = checker.check(["fixtures/nato-2022"], seen, embedder=onnx)
     assert len(fresh.findings) > 20 and after.findings == fresh.findings and after.claims == fresh.claims
@@ -242,16 +243,16 @@ def test_a_warm_rerun_returns_the_stored_result_until_something_changes(tmp_path
     cache = tmp_path / "cache.sqlite"
     if cache_path.exists():
         shutil.copy(cache_path, cache)  # vectors other tests embedded: saves time, changes nothing
-    cold = checker.check([folder], checker.Settings(cache=cache), embedder=embedder)
-    warm = checker.check([folder], checker.Settings(cache=cache), embedder=Refuses())
+    cold = checker.check([folder], checker.Settings(cache=cache, preview=True), embedder=embedder)
+    warm = checker.check([folder], checker.Settings(cache=cache, preview=True), embedder=Refuses())
     assert warm == cold and render(warm) == render(cold)
-    assert checker.check([folder], checker.Settings(cache=cache, select=("CK107",)), embedder=embedder) != cold
+    assert checker.check([folder], checker.Settings(cache=cache, select=("CK107",), preview=True), embedder=embedder) != cold
     article = min(folder.glob("*.txt"))
     article.write_text(article.read_text(encoding="utf-8").replace("Kellsmouth", "Kelsmouth", 1), encoding="utf-8")
-    changed = checker.check([folder], checker.Settings(cache=cache), embedder=embedder)
+    changed = checker.check([folder], checker.Settings(cache=cache, preview=True), embedder=embedder)
     assert changed != cold and changed.articles != cold.articles
     (folder / "scan.pdf").write_bytes(b"%PDF-1.4")  # not read as an article, but noted
-    noted = checker.check([folder], checker.Settings(cache=cache), embedder=Refuses())
+    noted = checker.check([folder], checker.Settings(cache=cache, preview=True), embedder=Refuses())
     (added,) = set(noted.notes) - set(changed.notes)  # a new key: the stored result had no such note
     assert added.startswith("skipped ") and "scan.pdf: unknown file type '.pdf'" in added
     assert (noted.claims, noted.findings) == (changed.claims, changed.findings)
@@ -308,7 +309,7 @@ def test_a_big_run_finds_wire_copy_in_a_worker_and_gets_what_one_process_gets(tm
         cache.unlink(missing_ok=True)
         if cache_path.exists():
             shutil.copy(cache_path, cache)  # vectors other tests embedded; no spans or result of this run
-        results.append(checker.check([manifest], checker.Settings(cache=cache, workers=workers), embedder=embedder))
+        results.append(checker.check([manifest], checker.Settings(cache=cache, workers=workers, preview=True), embedder=embedder))
     one, two = results
     assert two == one
     planted = [n for n in two.notes if "(Syndicate Wire)" in n]
@@ -326,7 +327,7 @@ def analysed(corpus):
     from checker.rules import load_rules
 
     articles, sentences, vectors = corpus
-    return pipeline.analyse(articles, sentences, vectors, checker.Settings(), load_rules(()), model="m")
+    return pipeline.analyse(articles, sentences, vectors, checker.Settings(preview=True), load_rules(()), model="m")
 
 
 def test_stories_analysed_in_worker_processes_give_the_serial_result(corpus, analysed, monkeypatch) -> None:
@@ -343,7 +344,7 @@ def test_stories_analysed_in_worker_processes_give_the_serial_result(corpus, ana
     assert sum(len(shard.vectors) for shard in shards) == len(vectors)
     monkeypatch.setattr(pipeline, "PARALLEL_STORIES", 0)  # this corpus is far below it
     with Workers(2) as workers:
-        parallel = pipeline.analyse(articles, sentences, vectors, checker.Settings(), ruleset, model="m", workers=workers)
+        parallel = pipeline.analyse(articles, sentences, vectors, checker.Settings(preview=True), ruleset, model="m", workers=workers)
     assert len({f.rule for f in serial.findings}) >= 5 and len(serial.claims) > 100
     assert len(serial.recurrences) > 10  # found early, by a worker, in the parallel run (as is the scorer context)
     assert parallel == serial
@@ -417,7 +418,7 @@ def test_claims_in_stories_that_mix_events_join_sentences_about_one_event(tmp_pa
     from checker.eval import claim_purity, read_pairs, write_topic_stories
 
     manifest = write_topic_stories(ECB_SAMPLE, tmp_path / "topics.jsonl")
-    result = checker.check([manifest], checker.Settings(cache=cache_path), embedder=embedder)
+    result = checker.check([manifest], checker.Settings(cache=cache_path, preview=True), embedder=embedder)
     purity = claim_purity(result, read_pairs(ECB_SAMPLE))
     assert len(result.stories) == 32 and purity.labelled >= 12
     assert purity.precision >= ECB_STORY_CLAIM_PRECISION - 0.1

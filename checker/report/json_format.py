@@ -31,6 +31,7 @@ def finding_to_dict(f: Finding) -> dict:
         "claim": f.claim,
         "key": f.key,
         "fingerprint": f.fingerprint,
+        "confidence": f.confidence,
         "evidence": [asdict(e) for e in f.evidence],
     }
 

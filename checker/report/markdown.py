@@ -102,7 +102,29 @@ def _summary(result: CheckResult, ctx: ReportContext) -> list[str]:
     if by_rule:
         lines.append("")
         lines.extend(_table(["rule", "findings"], ([f"{code} {name}", str(n)] for (code, name), n in sorted(by_rule.items()))))
-    return lines + _story_index(result)
+    return lines + _top_findings(result) + _story_index(result)
+
+
+TOP_FINDINGS = 10
+
+
+def top_findings(findings: Iterable[Finding], limit: int = TOP_FINDINGS) -> list[Finding]:
+    """The findings a reviewer should read first: errors first, then by confidence."""
+    return sorted(findings, key=lambda f: (f.severity.rank, -f.confidence, f.story, f.rule, f.fingerprint))[:limit]
+
+
+def _top_findings(result: CheckResult) -> list[str]:
+    """At most ``TOP_FINDINGS`` of the whole run, each linked to its story's section."""
+    top = top_findings(result.findings)
+    if not top:
+        return []
+    lines = ["", "Top findings:", ""]
+    for n, f in enumerate(top, 1):
+        story = f"[{escape_md(f.story)}](#{_anchor('Story ' + f.story)})"
+        lines.append(
+            f"{n}. **{f.severity.value}** {f.rule} {f.name} ({f.confidence:.2f}), {story}: {escape_md(f.message)}"
+        )
+    return lines
 
 
 def _story_index(result: CheckResult) -> list[str]:
@@ -139,7 +161,11 @@ def _anchor(heading: str) -> str:
 
 
 def _finding(f: Finding) -> list[str]:
-    lines = [f"- **{f.severity.value}** {f.rule} {f.name}: {escape_md(f.message)} (`{f.fingerprint}`)", ""]
+    lines = [
+        f"- **{f.severity.value}** {f.rule} {f.name}: {escape_md(f.message)} "
+        f"(confidence {f.confidence:.2f}, `{f.fingerprint}`)",
+        "",
+    ]
     rows = [
         [escape_md(e.outlet), highlight(e.sentence, e.start - e.sentence_start, e.end - e.sentence_start), f"{escape_md(e.path)}:{e.line}"]
         for e in f.evidence

@@ -83,6 +83,7 @@ def _result(f: Finding, rule_index: dict[str, int], artifact_index: dict[str, in
         "ruleId": f.rule,
         "ruleIndex": rule_index[f.rule],
         "level": LEVELS[f.severity],
+        "rank": round(f.confidence * 100, 1),  # SARIF's 0-100 priority: the finding's confidence
         "message": {"text": f.message},
         "partialFingerprints": {FINGERPRINT_KEY: f.fingerprint},
         "properties": {"story": f.story, "claim": f.claim, "key": f.key, "name": f.name},

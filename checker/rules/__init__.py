@@ -22,6 +22,7 @@ from ..entities import Entity, Mention, find_mentions, link_mentions
 from ..errors import CheckerError
 from ..models import Article, CheckResult, Claim, Evidence, Finding, Sentence, Severity, Story
 from ._common import pairs_across_outlets
+from ._grouping import group_differences
 
 
 class Rule:
@@ -30,6 +31,13 @@ class Rule:
     code: ClassVar[str]
     name: ClassVar[str]
     severity: ClassVar[Severity]
+    #: Off by default (like ruff's preview rules): its measured precision on real news is
+    #: below 0.5 (docs/quality.md). It runs when selected by code or name, or with preview.
+    preview: ClassVar[bool] = False
+    #: Precision measured on the judged dev stories, shown by ``checker rules list``.
+    measured_precision: ClassVar[str] = ""
+    #: A finding's confidence when the rule has no evidence to set it from (see ``finding``).
+    confidence: ClassVar[float] = 0.5
 
     def check(self, ctx: RuleContext) -> Iterable[Finding]:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -79,12 +87,14 @@ def normalise_text(text: str) -> str:
 
 
 def fingerprint(code: str, story: str, key: str, evidence: Sequence[Evidence]) -> str:
-    """Content hash of a finding: rule, what it is about and the outlets' spans.
+    """Content hash of a finding: rule, what it is about and the distinct differing texts.
 
-    Line numbers, offsets, paths and input order are left out on purpose, so a finding
-    keeps its fingerprint when an article is re-wrapped, reordered or edited elsewhere.
+    Outlets, line numbers, offsets, paths and input order are left out on purpose, so a
+    finding keeps its fingerprint when an article is re-wrapped, reordered or edited
+    elsewhere, and when another outlet writes one of the same texts (it joins the
+    finding: ``_grouping``).
     """
-    parts = sorted({f"{e.outlet.casefold()}\x1f{normalise_text(e.text)}" for e in evidence})
+    parts = sorted({normalise_text(e.text) for e in evidence})
     raw = "\x1e".join([code, normalise_text(key), *parts])
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:20]
 
@@ -212,8 +222,11 @@ class RuleContext:
         key: str,
         claim: str | None = None,
         severity: Severity | None = None,
+        confidence: float | None = None,
     ) -> Finding:
         ordered = tuple(sorted(evidence, key=lambda e: (e.outlet, e.path, e.start, e.end)))
+        if confidence is None:
+            confidence = getattr(rule, "confidence", 0.5)
         return Finding(
             rule=rule.code,
             name=rule.name,
@@ -224,6 +237,7 @@ class RuleContext:
             evidence=ordered,
             fingerprint=fingerprint(rule.code, story, key, ordered),
             key=key,
+            confidence=round(min(1.0, max(0.0, confidence)), 3),
         )
 
 
@@ -232,7 +246,7 @@ from .ruleset import RuleSet, load_rules  # noqa: E402  (needs Rule defined abov
 
 def sort_findings(findings: Iterable[Finding]) -> tuple[Finding, ...]:
     """Severity first, then story, claim, rule and fingerprint: a total, stable order."""
-    unique = {f.fingerprint: f for f in findings}
+    unique = {(f.story, f.fingerprint): f for f in findings}
     return tuple(
         sorted(
             unique.values(),
@@ -254,8 +268,19 @@ class RuleOutput:
     errors: tuple[str, ...] = ()  # it failed on single claims
 
 
-def apply_rules(result: CheckResult, ruleset: RuleSet, select: Sequence[str] = ()) -> tuple[RuleOutput, ...]:
-    """Each rule of ``ruleset`` on ``result``, unsorted and unfiltered; one output per rule.
+def enabled(rule: object, select: Sequence[str] = (), preview: bool = False) -> bool:
+    """Whether ``rule`` runs: selected by code or name, or (nothing selected) shown by
+    default, preview rules only with ``preview``."""
+    code, name = getattr(rule, "code", ""), getattr(rule, "name", "")
+    if select:
+        return code in select or name in select
+    return preview or not getattr(rule, "preview", False)
+
+
+def apply_rules(
+    result: CheckResult, ruleset: RuleSet, select: Sequence[str] = (), preview: bool = False
+) -> tuple[RuleOutput, ...]:
+    """Each enabled rule of ``ruleset`` on ``result``, unsorted and unfiltered; one output per rule.
 
     Every rule reads one story at a time, so this may run on a part of the stories of a
     run, in another process; :func:`finish_rules` merges the parts.
@@ -263,7 +288,7 @@ def apply_rules(result: CheckResult, ruleset: RuleSet, select: Sequence[str] = (
     ctx = RuleContext(result=result, ruleset=ruleset)
     outputs = []
     for rule in ruleset.rules:
-        if select and rule.code not in select and rule.name not in select:
+        if not enabled(rule, select, preview):
             outputs.append(RuleOutput())
             continue
         before = len(ctx.errors)
@@ -289,7 +314,7 @@ def finish_rules(
     crashes = [o.crash for outputs in by_rule for o in outputs if o.crash]
     errors = [e for outputs in by_rule for o in outputs for e in o.errors]
     notes = list(dict.fromkeys(crashes))  # a rule that fails fails on every part
-    kept = [f for f in findings if not ruleset.is_ignored(f)]
+    kept = group_differences([f for f in findings if not ruleset.is_ignored(f)])
     silenced = {f.fingerprint for f in findings} - {f.fingerprint for f in kept}
     for ignore in ruleset.ignores:
         count = len({f.fingerprint for f in findings if f.fingerprint in silenced and ignore.matches(f)})
@@ -299,10 +324,10 @@ def finish_rules(
 
 
 def run_rules(
-    result: CheckResult, ruleset: RuleSet, select: Sequence[str] = ()
+    result: CheckResult, ruleset: RuleSet, select: Sequence[str] = (), preview: bool = False
 ) -> tuple[tuple[Finding, ...], tuple[str, ...]]:
     """Run every enabled rule; return the sorted findings and internal-error notes."""
-    return finish_rules([apply_rules(result, ruleset, select)], ruleset)
+    return finish_rules([apply_rules(result, ruleset, select, preview)], ruleset)
 
 
 __all__ = [

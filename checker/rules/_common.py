@@ -76,3 +76,7 @@ def quotes(text: str, min_words: int = 1) -> tuple[tuple[int, int, str], ...]:
         if len(inner.split()) >= min_words:
             out.append((m.start(1), m.end(1), inner))
     return tuple(out)
+
+
+def collapse_spaces(text: str) -> str:
+    return " ".join(text.split())

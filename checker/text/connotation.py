@@ -1,0 +1,45 @@
+"""What a word connotes: the valence of the VADER lexicon (Hutto and Gilbert, ICWSM 2014;
+the ``vaderSentiment`` package, MIT licence), 7,500 words rated -4..+4 by ten people each.
+
+Why: outlets calling one person "Senate Majority Leader" and "Mr." differ in house style,
+not in stance; "leader" and "dictator", or "protest" and "riot", differ in stance. A label
+difference is worth an editor's time only when one of the labels carries a valence.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+
+#: |valence| from which a word is loaded (VADER's own neutral band is about +-0.05 of a
+#: sentence score; single words below 1 are mild: "fighter" 0.6, "strongman" 0.7).
+LOADED = 1.0
+
+
+@cache
+def valences() -> dict[str, float]:
+    """Word -> mean valence, from the packaged VADER lexicon."""
+    text = resources.files("vaderSentiment").joinpath("vader_lexicon.txt").read_text(encoding="utf-8")
+    out: dict[str, float] = {}
+    for line in text.splitlines():
+        parts = line.split("\t")
+        if len(parts) >= 2:
+            try:
+                out[parts[0].casefold()] = float(parts[1])
+            except ValueError:
+                continue
+    return out
+
+
+def valence(word: str) -> float:
+    """The word's valence (0 when the lexicon does not know it), with plain -s/-es plurals."""
+    table = valences()
+    w = word.casefold().strip(".'’")
+    for form in (w, w[:-1] if w.endswith("s") else w, w[:-2] if w.endswith("es") else w):
+        if form in table:
+            return table[form]
+    return 0.0
+
+
+def is_loaded(word: str) -> bool:
+    return abs(valence(word)) >= LOADED
