@@ -177,7 +177,7 @@ def test_quote_drift_skips_house_style_cuts_and_other_remarks(a: str, b: str) ->
     assert findings(story_of(("A", a), ("B", b)), "quote-drift") == ()
 
 
-def test_quote_drift_gives_no_speaker_findings_until_speakers_are_read_reliably() -> None:
+def test_quote_drift_gives_no_speaker_findings_since_speakers_are_misread() -> None:
     speaker = story_of(
         ("A", '"We will rebuild every bridge in this valley," Mayor Katarina Novak said.'),
         ("B", '"We will rebuild every bridge in this valley," Governor Paul Stolz said.'),
