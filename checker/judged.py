@@ -80,12 +80,17 @@ def excerpt(text: str) -> str:
     return normalise_text(text)[:EXCERPT]
 
 
+def texts_key(texts: Iterable[str]) -> tuple[str, ...]:
+    """The distinct excerpts of the differing texts, sorted: what a verdict names."""
+    return tuple(sorted({excerpt(t) for t in texts}))
+
+
 Key = tuple[str, str, tuple[str, ...]]
 
 
 def finding_key(event: str, finding: Finding) -> Key:
     """(event, rule, the distinct differing texts): what a verdict is attached to."""
-    return event, finding.rule, tuple(sorted({excerpt(e.text) for e in finding.evidence}))
+    return event, finding.rule, texts_key(e.text for e in finding.evidence)
 
 
 @dataclass(frozen=True)
@@ -99,7 +104,7 @@ class Judgement:
 
     @property
     def key(self) -> Key:
-        return self.event, self.rule, tuple(sorted(excerpt(t) for t in set(self.texts)))
+        return self.event, self.rule, texts_key(self.texts)
 
 
 def load_judgements(folder: Path) -> dict[Key, Judgement]:
@@ -170,6 +175,7 @@ class PrecisionReport:
 
 
 def score(runs: Sequence[EventFindings], judgements: Mapping[Key, Judgement]) -> PrecisionReport:
+    """Each finding of each run counted under its rule and severity, with its verdict if any."""
     by_rule: dict[str, Tally] = {}
     by_severity: dict[str, Tally] = {}
     total = Tally()
@@ -206,7 +212,7 @@ def unjudged_entries(unjudged: Iterable[tuple[str, Finding]]) -> list[dict]:
             {
                 "event": event,
                 "rule": finding.rule,
-                "texts": sorted({excerpt(e.text) for e in finding.evidence}),
+                "texts": list(texts_key(e.text for e in finding.evidence)),
                 "severity": finding.severity.value,
                 "message": finding.message,
                 "evidence": [{"outlet": e.outlet, "span": e.text, "sentence": e.sentence} for e in finding.evidence],
@@ -238,6 +244,6 @@ def format_report(report: PrecisionReport) -> str:
             f"range {counts[0]}-{counts[-1]}, total {sum(counts)}"
         )
     split = Counter(report.stories_per_event.values())
-    lines.append(f"- stories per event: " + ", ".join(f"{n} stor{'y' if n == 1 else 'ies'}: {k} events" for n, k in sorted(split.items())))
+    lines.append("- stories per event: " + ", ".join(f"{n} stor{'y' if n == 1 else 'ies'}: {k} events" for n, k in sorted(split.items())))
     lines.append(f"- unjudged findings: {len(report.unjudged)}")
     return "\n".join(lines)

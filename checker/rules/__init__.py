@@ -12,7 +12,6 @@ import hashlib
 import importlib
 import pkgutil
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -21,7 +20,7 @@ from typing import ClassVar
 from ..entities import Entity, Mention, find_mentions, link_mentions
 from ..errors import CheckerError
 from ..models import Article, CheckResult, Claim, Evidence, Finding, Sentence, Severity, Story
-from ._common import pairs_across_outlets
+from ._common import normalise_text, pairs_across_outlets
 from ._grouping import group_differences
 
 
@@ -77,13 +76,6 @@ def builtin_rules() -> list[type[Rule]]:
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def normalise_text(text: str) -> str:
-    """Case-, width- and whitespace-insensitive form used in fingerprints."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    text = text.replace("\u2019", "'").replace("\u201c", '"').replace("\u201d", '"')
-    return " ".join(text.split())
 
 
 def fingerprint(code: str, story: str, key: str, evidence: Sequence[Evidence]) -> str:
@@ -226,7 +218,7 @@ class RuleContext:
     ) -> Finding:
         ordered = tuple(sorted(evidence, key=lambda e: (e.outlet, e.path, e.start, e.end)))
         if confidence is None:
-            confidence = getattr(rule, "confidence", 0.5)
+            confidence = rule.confidence
         return Finding(
             rule=rule.code,
             name=rule.name,
@@ -268,13 +260,12 @@ class RuleOutput:
     errors: tuple[str, ...] = ()  # it failed on single claims
 
 
-def enabled(rule: object, select: Sequence[str] = (), preview: bool = False) -> bool:
+def enabled(rule: Rule, select: Sequence[str] = (), preview: bool = False) -> bool:
     """Whether ``rule`` runs: selected by code or name, or (nothing selected) shown by
     default, preview rules only with ``preview``."""
-    code, name = getattr(rule, "code", ""), getattr(rule, "name", "")
     if select:
-        return code in select or name in select
-    return preview or not getattr(rule, "preview", False)
+        return rule.code in select or rule.name in select
+    return preview or not rule.preview
 
 
 def apply_rules(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -78,5 +79,8 @@ def quotes(text: str, min_words: int = 1) -> tuple[tuple[int, int, str], ...]:
     return tuple(out)
 
 
-def collapse_spaces(text: str) -> str:
+def normalise_text(text: str) -> str:
+    """Case-, width- and whitespace-insensitive form used in fingerprints."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = text.replace("\u2019", "'").replace("\u201c", '"').replace("\u201d", '"')
     return " ".join(text.split())

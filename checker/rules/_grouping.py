@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from ..models import Evidence, Finding
-from ._common import collapse_spaces
+from ._common import normalise_text
 
 SIDE_EXCERPT = 70  # characters of each side's wording shown in a grouped finding's message
 
@@ -48,8 +48,8 @@ def sides(evidence: Sequence[Evidence]) -> str:
     by_text: dict[str, list[str]] = {}
     shown: dict[str, str] = {}
     for e in evidence:
-        norm = collapse_spaces(e.text).casefold()
-        shown.setdefault(norm, collapse_spaces(e.text))
+        norm = normalise_text(e.text)  # as the fingerprint reads it
+        shown.setdefault(norm, " ".join(e.text.split()))
         if e.outlet not in by_text.setdefault(norm, []):
             by_text[norm].append(e.outlet)
     parts = []

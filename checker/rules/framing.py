@@ -48,7 +48,7 @@ DISTANCING = re.compile(
 _ATTRIBUTED = re.compile(
     r"\b(?:said|says|say|told|tells|called|calls|call|calling|described|describes|dubbed|dubs|tweeted|"
     r"wrote|writes|according to|argued|argues|claimed|claims|added|adds|insisted|insists|declared|"
-    r"referred to|refers to|labeled|labelled|branded|termed|the word|the term|phrase|declaring|declared|"
+    r"referred to|refers to|labeled|labelled|branded|termed|the word|the term|phrase|declaring|"
     r"accused|accuses|accusing|slammed|blasted|took aim|what's known as|known as)\b",
     re.IGNORECASE,
 )
@@ -155,8 +155,12 @@ class Framing(Rule):
 
     def check(self, ctx: RuleContext) -> Iterable[Finding]:
         # Term families (``kind: terms`` rules) run as rules of their own: see term_family_findings.
+        # The terms of the rule packs' families are loaded by definition ("invasion").
+        family_words = frozenset(
+            t.casefold() for rule in ctx.ruleset.terms for family in rule.families for t in family.terms
+        )
         for story in ctx.result.stories:
-            yield from self._scare_quotes(ctx, story)
+            yield from self._scare_quotes(ctx, story, family_words)
             yield from self._distancing(ctx, story)
             yield from self._labels(ctx, story)
 
@@ -207,9 +211,7 @@ class Framing(Rule):
                     return s, m.start(), m.end()
         return None
 
-    def _scare_quotes(self, ctx: RuleContext, story: Story) -> Iterable[Finding]:
-        # The terms of the rule packs' families are loaded by definition ("invasion").
-        family_words = {t.casefold() for rule in ctx.ruleset.yaml_rules if isinstance(rule, TermsRule) for f in rule.families for t in f.terms}
+    def _scare_quotes(self, ctx: RuleContext, story: Story, family_words: frozenset[str]) -> Iterable[Finding]:
         for s in ctx.claim_sentences(story):
             outlet = ctx.outlet(s.article)
             for start, end, inner in quotes(s.text):
