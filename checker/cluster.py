@@ -350,6 +350,14 @@ def recurrence_texts(
     return texts, np.vstack([vectors[first[t]] for t in texts]) if texts else np.zeros((0, 0), dtype=np.float32)
 
 
+_FLOAT32_SLACK = 1e-4  # far above a float32 dot product's error for unit vectors of 384 dims
+
+
+def _cosines64(unit: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """The cosines of the pairs (rows[i], cols[i]), computed in float64."""
+    return np.einsum("ij,ij->i", unit[rows].astype(np.float64), unit[cols].astype(np.float64))
+
+
 def close_texts(texts: tuple[str, ...], unique: np.ndarray, threshold: float = RECURRENCE_THRESHOLD) -> CloseTexts:
     """The groups of close texts (``unique`` holds their vectors): each pair of distinct
     texts is compared once, in blocks, so memory stays bounded. Pure numpy on plain
@@ -360,9 +368,11 @@ def close_texts(texts: tuple[str, ...], unique: np.ndarray, threshold: float = R
     for begin in range(0, len(texts), _RECURRENCE_BLOCK):
         # The block's columns from its own first row on: pairs below were found earlier.
         block = unique[begin : begin + _RECURRENCE_BLOCK] @ unique[begin:].T
-        # Rounded to 6 places as everywhere, but only the near hits: the rest cannot reach.
-        p, q = np.nonzero(block >= threshold - 1e-6)
-        rounded = np.round(block[p, q], 6)
+        # Near hits only (the rest cannot reach), then their cosines again in float64,
+        # rounded to 6 places as everywhere: a float32 product's last bits depend on the
+        # BLAS kernel, which could move a cosine across the threshold from machine to machine.
+        p, q = np.nonzero(block >= threshold - _FLOAT32_SLACK)
+        rounded = np.round(_cosines64(unique, p + begin, q + begin), 6)
         keep = (q >= p) & (rounded >= threshold)
         found_p.append(p[keep] + begin)
         found_q.append(q[keep] + begin)

@@ -144,7 +144,7 @@ def test_recurrences_are_the_groups_of_every_close_sentence_pair(corpus) -> None
     found = cluster.find_recurrences(stories, sentences, vectors)
     story_of = {a: st.id for st in stories for a in st.articles}
     keyed = sorted((s for s in sentences if s.is_claim), key=lambda s: (s.article, s.index))
-    mat = np.vstack([vectors[(s.article, s.index)] for s in keyed])
+    mat = np.vstack([vectors[(s.article, s.index)] for s in keyed]).astype(np.float64)  # as close_texts rounds
     close = np.round(mat @ mat.T, 6) >= cluster.RECURRENCE_THRESHOLD
     group = {(s.article, s.index): n for n, r in enumerate(found) for s in r.sentences}
     # Every close pair of sentences in two stories is in one recurrence, and nothing else is:
