@@ -519,7 +519,7 @@ def rules_test(paths: _RuleFolders = None, no_builtin: _NoBuiltin = False) -> No
     """
 
     def action() -> int:
-        from .rules.examples import describe_example, run_all_examples
+        from .rules.language.examples import describe_example, run_all_examples
         from .rules.ruleset import display_path, load_rules, rule_files
 
         ruleset = load_rules(tuple(paths or ()), builtin=not no_builtin)
@@ -557,7 +557,7 @@ def rules_docs() -> None:
     """Print the rule language reference (Markdown; docs/rules.md is this output)."""
 
     def action() -> None:
-        from .rules.schema import reference_markdown
+        from .rules.language.schema import reference_markdown
 
         typer.echo(reference_markdown(), nl=False)
 

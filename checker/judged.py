@@ -26,7 +26,7 @@ import yaml
 
 from .errors import InputError
 from .models import CheckResult, Finding
-from .rules import normalise_text
+from .rules._common import normalise_text
 
 VERDICTS = ("real", "trivial", "wrong")
 EXCERPT = 60  # characters of each differing text kept in a key: enough to tell, short to quote

@@ -11,8 +11,8 @@ from checker.judged import Tally, finding_key, load_judgements
 from checker.models import Evidence, Finding, Severity
 from checker.rules import fingerprint
 from checker.rules._grouping import group_differences
-from checker.rules.name_variant import _spelled_differently
-from checker.rules.framing import DISTANCING
+from checker.rules.builtin.ck101_name_variant import _spelled_differently
+from checker.rules.builtin.ck102_framing import DISTANCING
 from checker.text.connotation import is_loaded
 
 

@@ -9,7 +9,7 @@ import pytest
 from checker.errors import CheckerError
 from checker.models import Article, CheckResult, Claim, Sentence, Severity, Story
 from checker.rules import REGISTRY, Rule, apply_rules, builtin_rules, finish_rules, fingerprint, register, run_rules
-from checker.rules.examples import story_of
+from checker.rules.language.examples import story_of
 from checker.rules.ruleset import RuleSet, load_rules
 
 RULES = load_rules()

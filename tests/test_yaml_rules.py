@@ -13,12 +13,13 @@ from checker.cli import app
 from checker.entities import NameRelation
 from checker.errors import RuleFileError
 from checker.models import Severity
-from checker.rules import RuleContext, run_rules, schema
-from checker.rules.examples import example_story, run_all_examples, story_of
+from checker.rules import RuleContext, run_rules
+from checker.rules.language import schema
+from checker.rules.language.examples import example_story, run_all_examples, story_of
 from checker.rules.ruleset import SHIPPED_RULES, build_ruleset, load_rules, read_rules
-from checker.rules.spec import ClaimRule, Example, IgnoreRule, PatternRule
-from checker.rules.yaml_rules import YamlCheck, _ClaimReader
-from checker.rules.yaml_source import MAX_FILE_BYTES
+from checker.rules.language.spec import ClaimRule, Example, IgnoreRule, PatternRule
+from checker.rules.language.engine import YamlCheck, _ClaimReader
+from checker.rules.language.source import MAX_FILE_BYTES
 
 runner = CliRunner()
 SHIPPED = load_rules()
@@ -568,9 +569,9 @@ def test_the_quick_gate_before_a_phrase_search_never_turns_away_a_match() -> Non
     import json
 
     from checker.ingest import read_articles
-    from checker.rules.framing import _term_pattern
-    from checker.rules.patterns import phrase_pattern, words_gate
-    from checker.rules.spec import AliasRule, TermsRule
+    from checker.rules.language.terms import term_pattern
+    from checker.rules.language.patterns import phrase_pattern, words_gate
+    from checker.rules.language.spec import AliasRule, TermsRule
     from checker.segment import segment
 
     texts = {s.text for a in read_articles(["fixtures"])[0] for s in segment(a)}
@@ -590,7 +591,7 @@ def test_the_quick_gate_before_a_phrase_search_never_turns_away_a_match() -> Non
         for ignorecase in (True, False):
             gate, exact = words_gate((phrase, "zz top"), ignorecase), phrase_pattern(phrase, ignorecase)
             for text in texts:
-                if exact.search(text) or (ignorecase and _term_pattern(phrase).search(text)):
+                if exact.search(text) or (ignorecase and term_pattern(phrase).search(text)):
                     matched += 1
                     assert gate.search(text), (phrase, text)
                 elif not gate.search(text):

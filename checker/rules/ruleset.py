@@ -2,7 +2,7 @@
 
 ``load_rules`` finds the rule files (``claims/`` shipped with checker, a ``claims/``
 folder in the working directory, and every ``--rules`` path), validates them all
-(``validate.py``, checks across files here) and raises the first problem as a
+(``language/validate.py``, checks across files here) and raises the first problem as a
 :class:`RuleFileError` before any article is read. ``read_rules`` returns every problem
 instead, for ``checker rules validate``.
 """
@@ -16,9 +16,12 @@ from pathlib import Path
 
 from ..errors import RuleFileError
 from ..models import Finding
-from . import schema
-from .spec import AliasRule, ClaimRule, IgnoreRule, PatternRule, TermFamily, TermsRule, YamlRule
-from .validate import check_file, did_you_mean
+from .base import Rule
+from .builtin import builtin_rules
+from .language import schema
+from .language.engine import YamlCheck
+from .language.spec import AliasRule, ClaimRule, IgnoreRule, PatternRule, TermFamily, TermsRule, YamlRule
+from .language.validate import check_file, did_you_mean
 
 
 def _shipped_rules() -> Path:
@@ -38,7 +41,7 @@ RULE_SUFFIXES = (".yaml", ".yml")
 class RuleSet:
     """Everything the rule layer runs: rule objects, plus the YAML rules by kind."""
 
-    rules: tuple  # checker.rules.Rule instances: built-in rules (by code), then YAML rules (by id)
+    rules: tuple[Rule, ...]  # built-in rules (by code), then YAML rules (by id)
     terms: tuple[TermsRule, ...] = ()
     aliases: tuple[AliasRule, ...] = ()
     ignores: tuple[IgnoreRule, ...] = ()
@@ -138,8 +141,6 @@ def _cross_file_problems(rules: Sequence[YamlRule], builtin_names: set[str]) -> 
 
 
 def _builtin_names() -> set[str]:
-    from . import builtin_rules
-
     return {n for cls in builtin_rules() for n in (cls.code, cls.name)}
 
 
@@ -170,9 +171,6 @@ def _with_alias_names(names: tuple[str, ...], aliases: Sequence[AliasRule]) -> t
 
 def build_ruleset(rules: Sequence[YamlRule], *, builtin_classes: Sequence[type] | None = None) -> RuleSet:
     """A RuleSet from validated YAML rules; ``context`` and ``about`` lists gain alias forms."""
-    from . import builtin_rules
-    from .yaml_rules import YamlCheck
-
     aliases = tuple(sorted((r for r in rules if isinstance(r, AliasRule)), key=lambda r: r.id))
     resolved: list[YamlRule] = []
     for rule in sorted(rules, key=lambda r: r.id):

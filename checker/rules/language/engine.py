@@ -14,11 +14,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
-from ..entities import name_key
-from ..models import Article, Evidence, Finding, Sentence, Story
-from . import Rule, RuleContext, normalise_text
+from ...entities import name_key
+from ...models import Article, Evidence, Finding, Sentence, Story
+from .._common import normalise_text
+from ..base import Rule, RuleContext
 from .patterns import compile_regex, format_message, format_number, names_any, parse_number, phrase_pattern, template_regex, words_gate
 from .spec import AliasRule, ClaimRule, PatternRule, TermsRule, YamlRule
+from .terms import term_family_findings
 
 FLAGGED_KINDS = ("headline", "body", "caption")  # where alias and pattern rules look
 
@@ -41,8 +43,6 @@ class YamlCheck(Rule):
     def check(self, ctx: RuleContext) -> Iterable[Finding]:
         spec = self.spec
         if isinstance(spec, TermsRule):
-            from .framing import term_family_findings
-
             return term_family_findings(ctx, self, spec)
         if isinstance(spec, AliasRule):
             return _alias_findings(ctx, self, spec)

@@ -332,7 +332,7 @@ def reference_markdown() -> str:
     out = [
         "# Rule files",
         "",
-        "<!-- Generated from checker/rules/schema.py by `checker rules docs > docs/rules.md`;",
+        "<!-- Generated from checker/rules/language/schema.py by `checker rules docs > docs/rules.md`;",
         "     tests/test_yaml_rules.py fails when this file and the schema differ. -->",
         "",
         "Rules are data: every `*.yaml` file under `claims/` (the shipped rules, and a `claims/`",

@@ -16,8 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import RuleFileError
-from ..models import Severity
+from ...errors import RuleFileError
+from ...models import Severity
 from . import schema
 from .patterns import PatternError, compile_regex, group_names, parse_number, placeholders, template_regex, template_slots
 from .schema import Field, Kind
@@ -32,7 +32,7 @@ from .spec import (
     TermsRule,
     YamlRule,
 )
-from .yaml_source import MappingNode, Node, ScalarNode, SequenceNode, error_at, position, read_rule_file, scalar_value
+from .source import MappingNode, Node, ScalarNode, SequenceNode, error_at, position, read_rule_file, scalar_value
 
 _INVALID = object()
 

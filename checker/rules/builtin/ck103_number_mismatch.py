@@ -14,9 +14,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import lru_cache
 
-from ..models import Claim, Finding, Severity
-from ..quantities import Quantity, align_quantities, find_quantities, quantities_conflict
-from . import Rule, RuleContext, register
+from ...models import Claim, Finding, Severity
+from ...quantities import Quantity, align_quantities, find_quantities, quantities_conflict
+from ..base import Rule, RuleContext, register
 
 
 @lru_cache(maxsize=65536)  # wire copy: most pairs of a claim are pairs of texts seen before

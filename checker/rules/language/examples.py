@@ -13,8 +13,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..models import Article, CheckResult, Claim, Finding, Sentence, Story
-from ..segment import segment
+from ...models import Article, CheckResult, Claim, Finding, Sentence, Story
+from ...segment import segment
+from ..base import run_rules
+from ..ruleset import RuleSet
+from .engine import YamlCheck
 from .spec import Example, YamlRule
 
 
@@ -116,10 +119,6 @@ def _judge(example: Example, expect_flag: bool, found: tuple[Finding, ...]) -> s
 
 def run_rule_examples(rule: YamlRule, ruleset) -> RuleExamples:
     """Run ``rule`` (alone, with the alias rules of ``ruleset`` for linking) on its examples."""
-    from . import run_rules
-    from .ruleset import RuleSet
-    from .yaml_rules import YamlCheck
-
     alone = RuleSet(rules=(YamlCheck(_resolved(rule, ruleset)),), aliases=ruleset.aliases)
     outcomes = []
     notes: list[str] = []

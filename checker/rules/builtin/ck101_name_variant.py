@@ -20,9 +20,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..entities import Mention, name_key
-from ..models import Finding, Severity, Story
-from . import Rule, RuleContext, register
+from ...entities import Mention, name_key
+from ...models import Finding, Severity, Story
+from ..base import Rule, RuleContext, register
 
 
 @register

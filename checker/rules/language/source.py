@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from ..errors import RuleFileError
+from ...errors import RuleFileError
 
 MAX_FILE_BYTES = 1024 * 1024  # 1 MiB: a style book of thousands of rules fits easily
 MAX_DEPTH = 12  # the deepest schema path is rules > rule > examples > flag > item > articles > text

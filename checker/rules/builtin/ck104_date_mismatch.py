@@ -16,9 +16,9 @@ import datetime as dt
 from collections.abc import Iterable
 from functools import cached_property, lru_cache
 
-from ..dates import DateMention, align_dates, dates_conflict, find_dates
-from ..models import Claim, Finding, Severity
-from . import Rule, RuleContext, register
+from ...dates import DateMention, align_dates, dates_conflict, find_dates
+from ...models import Claim, Finding, Severity
+from ..base import Rule, RuleContext, register
 
 
 class _References:

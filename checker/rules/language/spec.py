@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import ClassVar
 
-from ..models import Finding, Severity
+from ...models import Finding, Severity
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..models import Claim, Finding, Sentence, Severity
-from . import Rule, RuleContext, register
+from ...models import Claim, Finding, Sentence, Severity
+from ..base import Rule, RuleContext, register
 
 FACT, ATTRIBUTED, HEDGED = 0, 1, 2
 LEVEL_NAMES = {FACT: "states it as fact", ATTRIBUTED: "attributes it to a speaker", HEDGED: "hedges or cites a second-hand source"}

@@ -16,9 +16,9 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from ..models import Claim, Finding, Sentence, Severity
-from . import Rule, RuleContext, register
-from ._common import STOPWORDS, stem
+from ...models import Claim, Finding, Sentence, Severity
+from ..base import Rule, RuleContext, register
+from .._common import STOPWORDS, stem
 
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'’\-]*|,|;|\.|:|\(|\)|\"|“|”")
 _JOINERS = {"and", "or"}

@@ -15,9 +15,9 @@ import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
-from ..models import Claim, Finding, Severity, Sentence
-from . import Rule, RuleContext, register
-from ._common import Word, sentence_words, stem
+from ...models import Claim, Finding, Severity, Sentence
+from ..base import Rule, RuleContext, register
+from .._common import Word, sentence_words, stem
 
 NEGATIONS = frozenset({"not", "never", "no", "neither", "nor", "cannot", "without"})
 NEGATING_VERBS = frozenset({"refused", "refuse", "refuses", "failed", "fail", "fails", "declined", "denied", "denies"})

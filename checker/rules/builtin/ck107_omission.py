@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..models import Claim, Finding, Severity
-from . import Rule, RuleContext, register
+from ...models import Claim, Finding, Severity
+from ..base import Rule, RuleContext, register
 
 
 @register

@@ -6,7 +6,7 @@ What it flags, inside one story:
   outlets share no family at all (info); a family marked ``discouraged`` is flagged
   wherever an outlet uses it in its own voice. The families live in ``claims/*.yaml``
   (``kind: terms``), which users edit; each terms rule runs as a rule of its own (see
-  ``term_family_findings``), so its findings carry the rule's id as code, named framing;
+  ``language/terms.py``), so its findings carry the rule's id as code, named framing;
 - scare quotes: a word one outlet puts in quotation marks (Russia's "invasion") that
   another outlet of the story uses plainly;
 - distancing words: "so-called", "alleged", "self-proclaimed" and the like before a term;
@@ -19,17 +19,15 @@ Why it matters: word choice carries a stance; a reviewer should see where outlet
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable
 from functools import lru_cache
 from itertools import combinations
 
-from ..models import Claim, Finding, Sentence, Severity, Story
-from ..text.connotation import is_loaded
-from . import Rule, RuleContext, register
-from ._common import quotes
-from .patterns import any_of, format_message, words_gate
-from .spec import TermsRule
+from ...models import Finding, Sentence, Severity, Story
+from ...text.connotation import is_loaded
+from .._common import quotes
+from ..base import Rule, RuleContext, register
+from ..language.terms import in_quotes, term_pattern
 
 _PHRASE_END = (
     r"of|in|on|at|and|or|but|by|to|that|which|who|whom|was|is|were|are|be|been|has|have|had|will|would|"
@@ -55,89 +53,10 @@ _ATTRIBUTED = re.compile(
 SCARE_MAX_WORDS = 3
 
 
-@dataclass(frozen=True)
-class TermUse:
-    sentence: Sentence
-    start: int  # offsets in the sentence
-    end: int
-    family: str
-    quoted: bool
-
-
-@lru_cache(maxsize=256)
-def _term_pattern(term: str) -> re.Pattern[str]:
-    words = [re.escape(w) for w in term.split()]
-    return re.compile(r"\b" + r"\s+".join(words) + r"\b", re.IGNORECASE)
-
-
-@lru_cache(maxsize=256)
-def _any_term(terms: tuple[str, ...]) -> re.Pattern[str]:
-    return any_of([_term_pattern(t) for t in terms])
-
-
-def _uses_any(text: str, terms: tuple[str, ...]) -> bool:
-    """Whether ``text`` uses one of ``terms`` (whole words, ignoring case)."""
-    return words_gate(terms).search(text) is not None and _any_term(terms).search(text) is not None
-
-
 @lru_cache(maxsize=16384)  # each story reads its sentences; wire copy repeats them
 def _distancing_words(text: str) -> tuple[tuple[int, int, str, str], ...]:
     """(start, end, distancing word, the term it qualifies) of each ``DISTANCING`` match."""
     return tuple((m.start(), m.end(), m.group(1), m.group(2)) for m in DISTANCING.finditer(text))
-
-
-def _in_quotes(text: str, start: int, end: int) -> bool:
-    return any(qs <= start and end <= qe for qs, qe, _ in quotes(text))
-
-
-def term_uses(rule: TermsRule, sentence: Sentence) -> list[TermUse]:
-    """Occurrences of the rule's terms in ``sentence`` (only if a context word is there)."""
-    return list(_TermUses(rule)(sentence))
-
-
-class _TermUses:
-    """``term_uses`` for one rule, each distinct sentence text read once: a sentence is
-    read for every pair of its claim and again for its story, and wire copy repeats it."""
-
-    def __init__(self, rule: TermsRule) -> None:
-        self.rule = rule
-        # Longer terms first, so "special military operation" is not also counted as "operation".
-        self.terms = tuple(sorted(((t, f.name) for f in rule.families for t in f.terms), key=lambda tf: (-len(tf[0]), tf)))
-        self.may_use = words_gate(tuple(term for term, _ in self.terms)) if self.terms else None
-        self.spans: dict[str, tuple[tuple[int, int, str, bool], ...]] = {}
-        self._uses: dict[tuple[str, int], tuple[tuple[TermUse, ...], frozenset[str]]] = {}
-
-    def __call__(self, sentence: Sentence) -> tuple[TermUse, ...]:
-        return self._of(sentence)[0]
-
-    def families(self, sentence: Sentence) -> frozenset[str]:
-        """The families the sentence uses (a claim asks once per pair it is in)."""
-        return self._of(sentence)[1]
-
-    def _of(self, sentence: Sentence) -> tuple[tuple[TermUse, ...], frozenset[str]]:
-        found = self._uses.get(key := (sentence.article, sentence.index))
-        if found is None:
-            spans = self.spans.get(sentence.text)
-            if spans is None:
-                spans = self.spans[sentence.text] = self._spans(sentence.text)
-            found = self._uses[key] = (tuple(TermUse(sentence, *use) for use in spans), frozenset(u[2] for u in spans))
-        return found
-
-    def _spans(self, text: str) -> tuple[tuple[int, int, str, bool], ...]:
-        """(start, end, family, quoted) of each term use in ``text``, in text order."""
-        if self.rule.context and not _uses_any(text, self.rule.context):
-            return ()
-        if self.may_use is None or not self.may_use.search(text):
-            return ()  # most sentences: one quick search, not one per term
-        uses: list[tuple[int, int, str, bool]] = []
-        taken: list[tuple[int, int]] = []
-        for term, family in self.terms:
-            for m in _term_pattern(term).finditer(text):
-                if any(m.start() < e and s < m.end() for s, e in taken):
-                    continue
-                taken.append((m.start(), m.end()))
-                uses.append((m.start(), m.end(), family, _in_quotes(text, m.start(), m.end())))
-        return tuple(sorted(uses, key=lambda u: u[0]))
 
 
 @register
@@ -202,12 +121,12 @@ class Framing(Rule):
 
     def _plain_use(self, ctx: RuleContext, story: Story, term: str, outlet: str) -> tuple[Sentence, int, int] | None:
         """A sentence of another outlet using ``term`` outside quotation marks."""
-        pattern = _term_pattern(term)
+        pattern = term_pattern(term)
         for s in ctx.claim_sentences(story):
             if ctx.outlet(s.article) == outlet:
                 continue
             for m in pattern.finditer(s.text):
-                if not _in_quotes(s.text, m.start(), m.end()):
+                if not in_quotes(s.text, m.start(), m.end()):
                     return s, m.start(), m.end()
         return None
 
@@ -263,91 +182,3 @@ class Framing(Rule):
                     evidence=evidence,
                     confidence=0.7 if plain else 0.4,
                 )
-
-
-# -- term families (kind: terms) ------------------------------------------------------
-
-
-def term_family_findings(ctx: RuleContext, rule: Rule, terms: TermsRule) -> Iterator[Finding]:
-    """Findings of one ``terms`` rule; ``rule`` is the YAML rule's check, whose code is its id.
-
-    Within a claim, two outlets using different families (the rule's severity); across a
-    story, two outlets sharing no family at all (info, unless a claim already showed it);
-    anywhere, a discouraged family used outside quotation marks.
-    """
-    uses = _TermUses(terms)
-    in_claims = list(ctx.for_each_claim(rule, lambda claim: _claim_terms(ctx, rule, claim, terms, uses)))
-    yield from in_claims
-    covered = {(f.story, frozenset(e.outlet for e in f.evidence)) for f in in_claims}
-    for story in ctx.result.stories:
-        yield from _story_terms(ctx, rule, story, terms, covered, uses)
-
-
-def _use_evidence(ctx: RuleContext, use: TermUse):
-    s = use.sentence
-    return ctx.evidence(s, s.start + use.start, s.start + use.end)
-
-
-def _claim_terms(ctx: RuleContext, rule: Rule, claim: Claim, terms: TermsRule, uses: _TermUses) -> Iterable[Finding]:
-    if sum(1 for s in claim.sentences if uses.families(s)) < 2:
-        return  # no pair of its sentences can use two families: most claims use none
-    for a, b in ctx.outlet_pairs(claim):
-        fa, fb = uses.families(a), uses.families(b)
-        if not fa or not fb or fa & fb:
-            continue
-        ua, ub = uses(a), uses(b)
-        yield ctx.finding(
-            rule,
-            story=claim.story,
-            claim=claim.id,
-            key="/".join(sorted(fa | fb)),
-            message=(
-                f"{format_message(terms.message, {'concept': terms.concept})}: {ctx.outlet(a.article)} says "
-                f"{', '.join(sorted(fa))}, {ctx.outlet(b.article)} says {', '.join(sorted(fb))}"
-            ),
-            evidence=[_use_evidence(ctx, ua[0]), _use_evidence(ctx, ub[0])],
-            confidence=0.3 + 0.6 * claim.similarity,
-        )
-
-
-def _story_terms(
-    ctx: RuleContext,
-    rule: Rule,
-    story: Story,
-    terms: TermsRule,
-    covered: set[tuple[str, frozenset[str]]],
-    term_uses_of: _TermUses,
-) -> Iterable[Finding]:
-    """Discouraged terms, and outlet pairs sharing no family (unless a claim showed it)."""
-    by_outlet: dict[str, list[TermUse]] = {}
-    for s in ctx.claim_sentences(story):
-        uses = term_uses_of(s)
-        by_outlet.setdefault(ctx.outlet(s.article), []).extend(uses)
-        for use in uses:
-            family = next(f for f in terms.families if f.name == use.family)
-            if family.discouraged and not use.quoted:
-                yield ctx.finding(
-                    rule,
-                    story=story.id,
-                    claim=ctx.claim_of(s),
-                    key=f"discouraged:{use.family}",
-                    message=f"{ctx.outlet(s.article)} uses the discouraged term \"{s.text[use.start:use.end]}\" ({terms.concept})",
-                    evidence=[_use_evidence(ctx, use)],
-                )
-    families = {o: {u.family for u in uses} for o, uses in by_outlet.items() if uses}
-    for oa, ob in combinations(sorted(families), 2):
-        if families[oa] & families[ob] or (story.id, frozenset((oa, ob))) in covered:
-            continue
-        first = lambda o: [next(u for u in by_outlet[o] if u.family == f) for f in sorted(families[o])]  # noqa: E731
-        yield ctx.finding(
-            rule,
-            story=story.id,
-            severity=Severity.INFO,
-            key=f"story:{'/'.join(sorted(families[oa] | families[ob]))}",
-            message=(
-                f"{terms.concept}: {oa} says {', '.join(sorted(families[oa]))}; "
-                f"{ob} says {', '.join(sorted(families[ob]))}; they share no term"
-            ),
-            evidence=[_use_evidence(ctx, u) for u in first(oa) + first(ob)],
-            confidence=0.3,
-        )

@@ -35,9 +35,9 @@ from itertools import combinations
 
 from rapidfuzz import fuzz
 
-from ..models import Finding, Sentence, Severity, Story
-from . import Rule, RuleContext, register
-from ._common import STOPWORDS, quotes, stem
+from ...models import Finding, Sentence, Severity, Story
+from ..base import Rule, RuleContext, register
+from .._common import STOPWORDS, quotes, stem
 
 MIN_WORDS = 4
 SAME_ALIGNED = 0.8  # of the shorter quotation's words, aligned with the other: the same quotation
