@@ -13,7 +13,7 @@ $(BIN)/checker: pyproject.toml
 	touch $(BIN)/checker
 
 report: $(BIN)/checker
-	$(BIN)/checker report fixtures/nato-2022 -o reports/nato-2022.md
+	$(BIN)/checker report fixtures/nato-2022 --config fixtures/nato-2022/checker.toml -o reports/nato-2022.md
 
 test: $(BIN)/checker
 	$(BIN)/python -m pytest -q

@@ -12,6 +12,7 @@ import sys
 import traceback
 from collections.abc import Callable
 from contextlib import ExitStack
+from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -127,43 +128,74 @@ class Backend(str, Enum):
 
 
 BackendOpt = Annotated[Backend, typer.Option("--backend", help="torch: sentence-transformers fp32; onnx: ONNX Runtime int8 (exported once from the packaged model).")]
+SelectOpt = Annotated[Optional[list[str]], typer.Option("--select", help="Run only these rules: codes, names, YAML rule ids or packs, comma-separated or repeated (replaces the default set).")]
+ExtendSelectOpt = Annotated[Optional[list[str]], typer.Option("--extend-select", help="Run these rules or packs as well as the default set.")]
+IgnoreOpt = Annotated[Optional[list[str]], typer.Option("--ignore", help="Never run these rules or packs.")]
+PreviewOpt = Annotated[bool, typer.Option("--preview", help="Also run the preview rules (off by default: measured precision below 0.5).")]
+ConfigOpt = Annotated[Optional[Path], typer.Option("--config", help="Settings file (checker.toml, or pyproject.toml with [tool.checker]); default: the nearest one at or above the working folder.")]
 StoreOpt = Annotated[Optional[Path], typer.Option("--store", help="Corpus store (SQLite): check PATHS against every article stored there, and keep them.")]
 
 
-def _run_pipeline(paths, model, rules, stories, cache, no_cache, backend: Backend = Backend.torch):
-    from .pipeline import Settings, check
+@dataclass(frozen=True)
+class _RunOptions:
+    """The options every command that runs the pipeline takes, as given."""
 
-    settings = Settings(
-        model=model,
-        cache=None if no_cache else cache,
-        story_from_folders=stories is StoryMode.folders,
-        rule_paths=tuple(rules or ()),
-        backend=backend.value,
+    model: str
+    rules: list[Path] | None
+    stories: StoryMode
+    cache: Path
+    no_cache: bool
+    backend: Backend
+    select: list[str] | None = None
+    extend_select: list[str] | None = None
+    ignore: list[str] | None = None
+    preview: bool = False
+    config: Path | None = None
+
+
+def _names(values: list[str] | None) -> tuple[str, ...]:
+    """``--select A,B --select C`` as ("A", "B", "C")."""
+    return tuple(n.strip() for v in values or () for n in v.split(",") if n.strip())
+
+
+def _settings(opts: _RunOptions):
+    """The run's Settings: the command line over the settings file over the defaults."""
+    from .config import load_config
+    from .pipeline import Settings
+
+    given = Settings(
+        model=opts.model,
+        cache=None if opts.no_cache else opts.cache,
+        story_from_folders=opts.stories is StoryMode.folders,
+        rule_paths=tuple(opts.rules or ()),
+        select=_names(opts.select) or (),
+        extend_select=_names(opts.extend_select) or (),
+        ignore=_names(opts.ignore) or (),
+        preview=opts.preview,
+        backend=opts.backend.value,
         workers=os.cpu_count() or 1,  # safe here: the command's main module is guarded
     )
+    return load_config(opts.config).apply(given)
+
+
+def _run_pipeline(paths, opts: _RunOptions):
+    from .pipeline import check
+
     with ExitStack() as stack:
-        return check(paths, settings, progress=_progress_factory(stack))
+        return check(paths, _settings(opts), progress=_progress_factory(stack))
 
 
-def _run_store_report(store: Path, paths, model, rules, stories, cache, no_cache, backend: Backend):
+def _run_store_report(store: Path, paths, opts: _RunOptions):
     """Check ``paths`` (added first) against the store; with no paths, the whole store."""
     from .embed import make_embedder
-    from .pipeline import Settings
     from .rules import load_rules
     from .store import Store
 
-    settings = Settings(
-        model=model,
-        cache=None if no_cache else cache,
-        story_from_folders=stories is StoryMode.folders,
-        rule_paths=tuple(rules or ()),
-        backend=backend.value,
-        workers=os.cpu_count() or 1,
-    )
-    ruleset = load_rules(settings.rule_paths, builtin=settings.builtin_rules)
+    settings = _settings(opts)
+    ruleset = load_rules(settings.rule_paths, builtin=settings.builtin_rules, selection=settings.selection)
     with ExitStack() as stack:
         return Store(store).report(
-            paths, make_embedder(model, backend.value), settings, ruleset, progress=_progress_factory(stack)
+            paths, make_embedder(settings.model, settings.backend), settings, ruleset, progress=_progress_factory(stack)
         )
 
 
@@ -196,7 +228,7 @@ def _protected(result, *extra: Path | None) -> tuple[str, ...]:
     files and the baseline."""
     from .rules.ruleset import rule_sources
 
-    inputs = (*extra, *rule_sources())
+    inputs = (*extra, *rule_sources(packs=None))
     return tuple(a.path.partition("#")[0] for a in result.articles) + tuple(str(p) for p in inputs if p is not None)
 
 
@@ -234,6 +266,11 @@ def report(
     timestamp: TimestampOpt = False,
     store: StoreOpt = None,
     backend: BackendOpt = Backend.torch,
+    select: SelectOpt = None,
+    extend_select: ExtendSelectOpt = None,
+    ignore: IgnoreOpt = None,
+    preview: PreviewOpt = False,
+    config: ConfigOpt = None,
 ) -> None:
     """Write a consistency report for the articles under PATHS.
 
@@ -255,11 +292,11 @@ def report(
 
         accepted = load(baseline) if baseline is not None else None  # fail fast, before the slow part
         if store is not None:
-            result = _run_store_report(store, paths or [], model, rules, stories, cache, no_cache, backend)
+            result = _run_store_report(store, paths or [], _RunOptions(model, rules, stories, cache, no_cache, backend, select, extend_select, ignore, preview, config))
         elif not paths:
             raise InputError("give the article files or folders to check (or --store to check a corpus store)")
         else:
-            result = _run_pipeline(paths, model, rules, stories, cache, no_cache, backend)
+            result = _run_pipeline(paths, _RunOptions(model, rules, stories, cache, no_cache, backend, select, extend_select, ignore, preview, config))
         result, ctx = _review(result, baseline, accepted, None, timestamp)
         text = render(result, fmt.value, ctx)
         destination = output or _default_output(paths or [store], fmt)
@@ -333,6 +370,11 @@ def check_command(
     stories: StoriesOpt = StoryMode.auto,
     cache: CacheOpt = DEFAULT_CACHE,
     no_cache: NoCacheOpt = False,
+    select: SelectOpt = None,
+    extend_select: ExtendSelectOpt = None,
+    ignore: IgnoreOpt = None,
+    preview: PreviewOpt = False,
+    config: ConfigOpt = None,
 ) -> None:
     """Check articles in CI: exit 1 when a finding at or above --fail-on is not baselined.
 
@@ -352,7 +394,7 @@ def check_command(
         from .report import append_output, render
 
         accepted = load(baseline) if baseline is not None else None  # fail fast, before the slow part
-        result = _run_pipeline(paths, model, rules, stories, cache, no_cache, backend)
+        result = _run_pipeline(paths, _RunOptions(model, rules, stories, cache, no_cache, backend, select, extend_select, ignore, preview, config))
         result, ctx = _review(result, baseline, accepted, fail_on, timestamp)
         summary = render(result, "summary", ctx)
         text = summary if fmt is Format.markdown else render(result, fmt.value, ctx)
@@ -381,6 +423,11 @@ def baseline_command(
     stories: StoriesOpt = StoryMode.auto,
     cache: CacheOpt = DEFAULT_CACHE,
     no_cache: NoCacheOpt = False,
+    select: SelectOpt = None,
+    extend_select: ExtendSelectOpt = None,
+    ignore: IgnoreOpt = None,
+    preview: PreviewOpt = False,
+    config: ConfigOpt = None,
 ) -> None:
     """Record today's findings so that `check --baseline FILE` fails only on new ones.
 
@@ -396,7 +443,7 @@ def baseline_command(
     def action() -> None:
         from .baseline import dumps, from_findings
 
-        result = _run_pipeline(paths, model, rules, stories, cache, no_cache, backend)
+        result = _run_pipeline(paths, _RunOptions(model, rules, stories, cache, no_cache, backend, select, extend_select, ignore, preview, config))
         accepted = from_findings(result.findings)
         _write(dumps(accepted), output, protect=_protected(result, *paths, *(rules or [])))
         if output != "-":
@@ -451,24 +498,33 @@ def rules_list(
     rules: Annotated[Optional[list[Path]], typer.Option("--rules", help="Extra YAML rule folder or file (repeatable).")] = None,
 ) -> None:
     """Print every rule: built-in rules (code, name, severity, on by default or preview,
-    precision measured on real news, summary), then YAML rules (id, family, severity, summary, file).
+    precision measured on real news, summary), the shipped packs (on by default or not),
+    then YAML rules (id, family, severity, pack, summary, file).
 
-    Preview rules are off by default (measured precision below 0.5); select one by code or
-    name to run it.
+    Preview rules are off by default (measured precision below 0.5) and packs not on by
+    default are off; select either by name (--select, --extend-select) to run it.
+
+    Example:
+
+      checker rules list --rules my-rules/
     """
 
     def action() -> None:
         from .rules import builtin_rules
-        from .rules.ruleset import load_rules
+        from .rules.ruleset import load_rules, shipped_packs
 
         for rule in builtin_rules():
             status = "preview" if rule.preview else "default"
             precision = f"precision {rule.measured_precision}" if rule.measured_precision else ""
             typer.echo(f"{rule.code}  {rule.name:<18} {rule.severity.value:<8} {status:<8} {precision:<24} {rule.summary()}")
-        for spec in load_rules(tuple(rules or ())).yaml_rules:
+        for pack in shipped_packs():
+            status = "default" if pack.default else "opt-in"
+            typer.echo(f"pack {pack.name:<18} {status:<8} {pack.description}")
+        for spec in load_rules(tuple(rules or ()), every_pack=True).yaml_rules:
             severity = "-" if spec.kind == "ignore" else spec.severity.value
             summary = f"ignore {spec.rule} {spec.match!r}: {spec.reason}" if spec.kind == "ignore" else spec.summary()  # type: ignore[attr-defined]
-            typer.echo(f"{spec.id}  {spec.name:<18} {severity:<8} {summary}  [{spec.source}]")
+            pack = f"pack {spec.pack}" if spec.pack else "-"
+            typer.echo(f"{spec.id}  {spec.name:<18} {severity:<8} {pack:<20} {summary}  [{spec.source}]")
 
     _run(action)
 
@@ -490,13 +546,13 @@ def rules_validate(paths: _RuleFolders = None, no_builtin: _NoBuiltin = False) -
     def action() -> int:
         from .rules.ruleset import read_rules, rule_files, rule_sources
 
-        rules, problems = read_rules(tuple(paths or ()), builtin=not no_builtin)
+        rules, problems = read_rules(tuple(paths or ()), builtin=not no_builtin, packs=None)
         for problem in problems:
             typer.echo(str(problem))
         if problems:
             typer.echo(f"checker: {len(problems)} problem{'s' if len(problems) != 1 else ''} in rule files", err=True)
             return 2
-        files = rule_files(rule_sources(tuple(paths or ()), builtin=not no_builtin))
+        files = rule_files(rule_sources(tuple(paths or ()), builtin=not no_builtin, packs=None))
         typer.echo(f"checker: {len(rules)} rules in {len(files)} files are valid", err=True)
         return 0
 
@@ -522,7 +578,7 @@ def rules_test(paths: _RuleFolders = None, no_builtin: _NoBuiltin = False) -> No
         from .rules.language.examples import describe_example, run_all_examples
         from .rules.ruleset import display_path, load_rules, rule_files
 
-        ruleset = load_rules(tuple(paths or ()), builtin=not no_builtin)
+        ruleset = load_rules(tuple(paths or ()), builtin=not no_builtin, every_pack=True)
         chosen = {display_path(f) for f in rule_files(paths)} if paths else None
         specs = [r for r in ruleset.yaml_rules if chosen is None or r.path in chosen]
         results = run_all_examples(ruleset, only=[r.id for r in specs])
@@ -643,6 +699,7 @@ def eval_findings(
 
     def action() -> int:
         from .eval import load_expectations, score_fixture, score_rules
+        from .config import folder_settings
         from .pipeline import Settings, check
 
         scores = []
@@ -652,7 +709,7 @@ def eval_findings(
             if not expected_file.is_file():
                 raise InputError(f"{folder}: no expected.yaml; see fixtures/README.md for the format")
             expected, traps = load_expectations(expected_file)
-            result = check([folder], Settings(cache=cache, preview=True))
+            result = check([folder], folder_settings(folder, Settings(cache=cache, preview=True)))
             score = score_fixture(folder.name, result, expected, traps)
             scores.append(score)
             typer.echo(f"{folder}: {len(score.found)}/{len(expected)} expected found, {len(score.trap_hits)} traps hit, {len(score.unexpected)} unexpected")

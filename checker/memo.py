@@ -45,7 +45,7 @@ def code_fingerprint() -> str:
 
     package = Path(__file__).resolve().parent
     digest = hashlib.sha256()
-    files = sorted(package.rglob("*.py")) + sorted(SHIPPED_RULES.glob("*.y*ml"))
+    files = sorted(package.rglob("*.py")) + sorted(p for p in SHIPPED_RULES.rglob("*") if p.suffix in (".yaml", ".yml", ".toml"))
     for path in files:
         digest.update(path.as_posix().encode())
         digest.update(path.read_bytes())

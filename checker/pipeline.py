@@ -21,7 +21,7 @@ from .duplicates import NearCopy, find_near_copies, without_collapsed
 from .embed import DEFAULT_MODEL, Embedder, embed_texts, make_embedder
 from .ingest import parse_inputs, read_inputs
 from .models import Article, CheckResult, Claim, Sentence, Story
-from .rules import RuleOutput, RuleSet, apply_rules, finish_rules, load_rules
+from .rules import RuleOutput, RuleSet, Selection, apply_rules, finish_rules, load_rules
 from .segment import Block, Spans, language_of, layout, run_spans, segment, spans_from_layout, spans_key
 from .workers import Workers
 
@@ -42,7 +42,10 @@ class Settings:
     attach_threshold: float = similarity.ATTACH_THRESHOLD
     rule_paths: tuple[Path, ...] = ()  # extra folders/files of YAML rules
     builtin_rules: bool = True  # load the shipped claims/ rules too
-    select: tuple[str, ...] = field(default=())  # only these rule codes/names (empty: all shown by default)
+    # Which rules run (``rules.Selection``): codes, names, YAML rule ids or packs.
+    select: tuple[str, ...] = field(default=())  # only these (empty: the rules on by default)
+    extend_select: tuple[str, ...] = field(default=())  # these too
+    ignore: tuple[str, ...] = field(default=())  # never these
     preview: bool = False  # also run the rules that are off by default (measured precision < 0.5)
     # Input sizes up to which every pair is compared exactly; above them a blocked
     # neighbour search proposes the pairs. None: the built-in sizes (events.EXACT_ARTICLES
@@ -54,6 +57,10 @@ class Settings:
     # for programs whose main module is guarded (the ``checker`` command is; it uses one
     # per core). Results do not depend on it, so neither do equality and the memo key.
     workers: int = field(default=1, compare=False, repr=False)
+
+    @property
+    def selection(self) -> Selection:
+        return Selection(self.select, self.extend_select, self.ignore, self.preview)
 
 
 def _segment_all(
@@ -156,7 +163,7 @@ def check(
     Raises a :class:`checker.errors.CheckerError` for anything the user must fix; never
     prints or exits. Rule files are loaded and validated before any article is read.
     """
-    ruleset = rules if rules is not None else load_rules(settings.rule_paths, builtin=settings.builtin_rules)
+    ruleset = rules if rules is not None else load_rules(settings.rule_paths, builtin=settings.builtin_rules, selection=settings.selection)
     inputs = read_inputs(paths)
 
     cache = Cache(settings.cache) if settings.cache else None
@@ -366,7 +373,7 @@ def _analyse_stories(
         articles=shard.articles, sentences=shard.sentences, stories=shard.stories, claims=claims
     )
     with collector.frozen():  # the rules need not watch the run's millions of objects
-        return claims, apply_rules(part, ruleset, select=settings.select, preview=settings.preview)
+        return claims, apply_rules(part, ruleset, settings.selection)
 
 
 def _exact(settings: Settings) -> dict[str, int]:

@@ -9,9 +9,19 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "fixtures" / "nato-2022"
+#: The seeds' own settings (their NATO topic rules), as command-line options.
+SEED_CONFIG = ("--config", "fixtures/nato-2022/checker.toml")
 
 # Article paths in reports are relative to the working directory: run from the repo root.
 os.chdir(ROOT)
+
+
+def seed_settings(**given):
+    """Settings for the seeds, with their folder's checker.toml (their NATO topic rules)."""
+    import checker
+    from checker.config import folder_settings
+
+    return folder_settings(SEEDS, checker.Settings(**given))
 
 
 @pytest.fixture(scope="session")
@@ -40,7 +50,7 @@ def cache_path(tmp_path_factory) -> Path:
 def seed_result(embedder, cache_path):
     import checker
 
-    return checker.check(["fixtures/nato-2022"], checker.Settings(cache=cache_path, preview=True), embedder=embedder)
+    return checker.check(["fixtures/nato-2022"], seed_settings(cache=cache_path, preview=True), embedder=embedder)
 
 
 @pytest.fixture(scope="session")
@@ -48,7 +58,7 @@ def seed_default_result(embedder, cache_path):
     """The seeds with the rules shown by default (no preview rules), as the CLI runs them."""
     import checker
 
-    return checker.check(["fixtures/nato-2022"], checker.Settings(cache=cache_path), embedder=embedder)
+    return checker.check(["fixtures/nato-2022"], seed_settings(cache=cache_path), embedder=embedder)
 
 
 def claim_with(result, *fragments: str):

@@ -19,6 +19,7 @@ from conftest import SEEDS
 import checker
 from checker import baseline
 from checker.baseline import BaselineError
+from checker.config import folder_settings
 from checker.models import Severity
 
 ARTICLES = sorted(SEEDS.glob("*.txt"))
@@ -34,7 +35,7 @@ def _copy(tmp_path: Path, transform: Callable[[str, str], str] = lambda name, te
 
 
 def _run(paths, embedder, cache_path):
-    return checker.check(paths, checker.Settings(cache=cache_path, preview=True), embedder=embedder)
+    return checker.check(paths, folder_settings(SEEDS, checker.Settings(cache=cache_path, preview=True)), embedder=embedder)
 
 
 def _assert_same_findings(seed_result, other) -> None:

@@ -21,7 +21,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
-from conftest import ROOT, SEEDS
+from conftest import ROOT, SEED_CONFIG, SEEDS
 from typer.testing import CliRunner
 
 from checker import baseline
@@ -49,7 +49,7 @@ def test_check_exit_codes_follow_fail_on_baseline_and_ignore_rules(seed_default_
     findings = seed_default_result.findings
     errors = [f for f in findings if f.severity is Severity.ERROR]
     assert errors and any(f.severity is Severity.WARNING for f in findings)  # the name variant, framing...
-    common = ["check", "fixtures/nato-2022", "--cache", str(cache_path), "-o", str(tmp_path / "out.md")]
+    common = ["check", "fixtures/nato-2022", *SEED_CONFIG, "--cache", str(cache_path), "-o", str(tmp_path / "out.md")]
     for level in ("error", "warning", "info"):
         result = _check(*common, "--fail-on", level)
         assert result.exit_code == 1, (level, result.output)
@@ -79,7 +79,7 @@ def test_check_exit_codes_follow_fail_on_baseline_and_ignore_rules(seed_default_
 
 def test_usage_errors_exit_2() -> None:
     assert _check("check").exit_code == 2  # no paths
-    assert _check("check", "fixtures/nato-2022", "--fail-on", "fatal").exit_code == 2
+    assert _check("check", "fixtures/nato-2022", *SEED_CONFIG, "--fail-on", "fatal").exit_code == 2
     assert _check("baseline", "fixtures/nato-2022").exit_code == 2  # -o is required
 
 
@@ -88,19 +88,19 @@ def test_usage_errors_exit_2() -> None:
 
 def test_baseline_round_trip_through_the_cli(seed_default_result, cache_path, tmp_path) -> None:
     file = tmp_path / "new" / "folder" / "checker-baseline.json"
-    made = _check("baseline", "fixtures/nato-2022", "--cache", str(cache_path), "-o", str(file))
+    made = _check("baseline", "fixtures/nato-2022", *SEED_CONFIG, "--cache", str(cache_path), "-o", str(file))
     assert made.exit_code == 0, made.output
     n = len(seed_default_result.findings)
     assert f"wrote {file}: {n} findings baselined" in made.stderr
     first = file.read_bytes()
-    assert _check("baseline", "fixtures/nato-2022", "--cache", str(cache_path), "-o", str(file)).exit_code == 0
+    assert _check("baseline", "fixtures/nato-2022", *SEED_CONFIG, "--cache", str(cache_path), "-o", str(file)).exit_code == 0
     assert file.read_bytes() == first  # regenerating an unchanged baseline changes nothing
 
     summary_file = tmp_path / "step-summary.md"
     summary_file.write_text("earlier step\n", encoding="utf-8")
     out = tmp_path / "out.json"
     checked = _check(
-        "check", "fixtures/nato-2022", "--cache", str(cache_path), "--baseline", str(file), "--fail-on", "info",
+        "check", "fixtures/nato-2022", *SEED_CONFIG, "--cache", str(cache_path), "--baseline", str(file), "--fail-on", "info",
         "--format", "json", "-o", str(out), env={"GITHUB_STEP_SUMMARY": str(summary_file)},
     )
     assert checked.exit_code == 0, checked.output
@@ -129,7 +129,7 @@ def test_unusable_baseline_exits_2_and_writes_nothing(tmp_path, content, message
     summary_file.write_text("earlier step\n", encoding="utf-8")
     out = tmp_path / "reports" / "out.sarif"
     result = _check(
-        "check", "fixtures/nato-2022", "--baseline", str(file), "--format", "sarif", "-o", str(out),
+        "check", "fixtures/nato-2022", *SEED_CONFIG, "--baseline", str(file), "--format", "sarif", "-o", str(out),
         env={"GITHUB_STEP_SUMMARY": str(summary_file)},
     )
     assert result.exit_code == 2
@@ -153,12 +153,12 @@ def test_check_output_is_byte_identical_across_runs_and_input_orders(cache_path,
         assert outputs[0] == outputs[1]
         assert str(ROOT).encode() not in outputs[0] and b"fixtures/nato-2022/kyodo_kishida-nato-summit.txt" in outputs[0]
     assert jsonschema.Draft4Validator(SCHEMA).is_valid(json.loads(outputs[0]))
-    stamped = _check("check", "fixtures/nato-2022", "--cache", str(cache_path), "--format", "json", "-o", "-", "--timestamp")
+    stamped = _check("check", "fixtures/nato-2022", *SEED_CONFIG, "--cache", str(cache_path), "--format", "json", "-o", "-", "--timestamp")
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", json.loads(stamped.stdout)["generated_at"])
 
 
 def test_github_format_prints_only_workflow_commands(cache_path) -> None:
-    result = _check("check", "fixtures/nato-2022", "--cache", str(cache_path), "--format", "github")
+    result = _check("check", "fixtures/nato-2022", *SEED_CONFIG, "--cache", str(cache_path), "--format", "github")
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
     assert lines and all(re.match(r"::(error|warning|notice) file=fixtures/nato-2022/[^,]+\.txt,line=\d+,", line) for line in lines)
@@ -166,6 +166,13 @@ def test_github_format_prints_only_workflow_commands(cache_path) -> None:
 
 
 # --------------------------------------------------------------------------- diff
+
+
+def _copy_seed_settings(project: Path) -> None:
+    """The seeds' checker.toml and topic rules at the project's root, where a plain
+    `checker` command run there finds them."""
+    shutil.copy(SEEDS / "checker.toml", project / "checker.toml")
+    shutil.copytree(SEEDS / "claims", project / "claims")
 
 
 def _copy_articles(folder: Path, names, edit=lambda name, text: text) -> None:
@@ -176,6 +183,7 @@ def _copy_articles(folder: Path, names, edit=lambda name, text: text) -> None:
 
 def test_diff_lists_added_resolved_and_unchanged(cache_path, tmp_path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
+    _copy_seed_settings(tmp_path)
     madrid = ["kyodo_kishida-nato-summit.txt", "zh-translation_four-leaders-madrid.txt"]
     _copy_articles(Path("before"), madrid)
     # The change: KUNA's article is added and the zh translation's misspelt name fixed.
@@ -247,6 +255,7 @@ def test_the_github_workflow_runs_as_written(seed_result, cache_path, tmp_path, 
     project = tmp_path / "project"
     _copy_articles(project / "articles", madrid + [KUNA])
     _copy_articles(project / "base" / "articles", madrid)
+    _copy_seed_settings(project)  # found from project/base too: the nearest one above
     _seed_cache(project, cache_path)
     _seed_cache(project / "base", cache_path)
     monkeypatch.chdir(project / "base")
@@ -296,6 +305,7 @@ def test_the_pre_commit_hook_runs_as_written(seed_default_result, cache_path, tm
 
     project = tmp_path / "project"
     _copy_articles(project / "articles", [p.name for p in sorted(SEEDS.glob("*.txt"))])
+    _copy_seed_settings(project)
     _seed_cache(project, cache_path)
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
     env.pop("GITHUB_STEP_SUMMARY", None)

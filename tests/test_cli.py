@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from conftest import SEED_CONFIG
 from typer.testing import CliRunner
 
 from checker.cli import app
@@ -14,7 +15,7 @@ runner = CliRunner()
 
 def test_report_writes_the_file_and_says_so(tmp_path: Path, cache_path: Path) -> None:
     out = tmp_path / "deep" / "report.md"
-    result = runner.invoke(app, ["report", "fixtures/nato-2022", "-o", str(out), "--cache", str(cache_path)])
+    result = runner.invoke(app, ["report", "fixtures/nato-2022", *SEED_CONFIG, "-o", str(out), "--cache", str(cache_path)])
     assert result.exit_code == 0, result.output
     text = out.read_text()
     assert text.startswith("# Claim consistency report")
@@ -25,7 +26,7 @@ def test_report_writes_the_file_and_says_so(tmp_path: Path, cache_path: Path) ->
 def test_report_to_stdout_as_json(cache_path: Path) -> None:
     import json
 
-    result = runner.invoke(app, ["report", "fixtures/nato-2022", "-o", "-", "--format", "json", "--cache", str(cache_path)])
+    result = runner.invoke(app, ["report", "fixtures/nato-2022", *SEED_CONFIG, "-o", "-", "--format", "json", "--cache", str(cache_path)])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["version"] == 1
@@ -99,7 +100,7 @@ def test_hundreds_of_notes_are_cut_short_on_stderr_and_kept_whole_in_the_report(
     for n in range(NOTES_SHOWN + 5):
         (scans / f"scan-{n:02d}.pdf").write_bytes(b"%PDF-1.4")  # each is skipped, with a note
     out = tmp_path / "report.md"
-    args = ["report", "fixtures/nato-2022", str(scans), "-o", str(out), "--cache", str(cache_path)]
+    args = ["report", "fixtures/nato-2022", *SEED_CONFIG, str(scans), "-o", str(out), "--cache", str(cache_path)]
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     notes = [line.removeprefix("- ") for line in out.read_text().partition("\nNotes:\n\n")[2].split("\n\n")[0].splitlines()]
@@ -107,3 +108,54 @@ def test_hundreds_of_notes_are_cut_short_on_stderr_and_kept_whole_in_the_report(
     warnings = [line for line in result.stderr.splitlines() if line.startswith("checker: warning: ")]
     assert len(warnings) == NOTES_SHOWN + 1
     assert warnings[-1] == f"checker: warning: and {len(notes) - NOTES_SHOWN} more notes (the markdown report lists them all)"
+
+
+# --------------------------------------------------------------------------- rule selection
+
+
+def _rules_found(*args: str, cache_path: Path) -> set[str]:
+    import json
+
+    result = runner.invoke(app, ["report", *args, "-o", "-", "--format", "json", "--cache", str(cache_path)])
+    assert result.exit_code == 0, result.output
+    return {f["rule"] for f in json.loads(result.stdout)["findings"]}
+
+
+def test_select_ignore_and_extend_select_pick_rules_by_code_name_id_or_pack(cache_path: Path) -> None:
+    seeds = ("fixtures/nato-2022", *SEED_CONFIG)
+    every = _rules_found(*seeds, cache_path=cache_path)
+    assert {"CK101", "yoon-suk-yeol", "russia-ukraine-war", "china-assertiveness"} <= every and "CK108" not in every  # preview: off
+    assert _rules_found(*seeds, "--select", "CK101", cache_path=cache_path) == {"CK101"}
+    assert _rules_found(*seeds, "--select", "name-variant,yoon-suk-yeol", cache_path=cache_path) == {"CK101", "yoon-suk-yeol"}
+    assert _rules_found(*seeds, "--ignore", "names", "--ignore", "CK101", cache_path=cache_path) == every - {"yoon-suk-yeol", "CK101"}
+    assert _rules_found(*seeds, "--extend-select", "list-difference", cache_path=cache_path) == every | {"CK108"}
+    assert _rules_found(*seeds, "--preview", cache_path=cache_path) >= every | {"CK102", "CK108"}
+    assert "russia-ukraine-war" not in _rules_found("fixtures/nato-2022", cache_path=cache_path)  # an opt-in pack
+    assert "russia-ukraine-war" in _rules_found("fixtures/nato-2022", "--extend-select", "russia-ukraine", cache_path=cache_path)
+
+
+def test_a_selection_naming_no_rule_is_a_one_line_error(tmp_path: Path) -> None:
+    out = tmp_path / "r.md"
+    result = runner.invoke(app, ["report", "fixtures/nato-2022", "--select", "name-varient", "-o", str(out)])
+    assert result.exit_code == 2 and not out.exists()
+    assert result.stderr == "checker: error: no rule or pack is called 'name-varient' (did you mean 'name-variant'?)\n"
+
+
+def test_settings_are_found_from_the_working_folder_upward(tmp_path: Path, cache_path: Path, monkeypatch) -> None:
+    import shutil
+
+    root = Path.cwd()
+    project = tmp_path / "desk"
+    shutil.copytree(root / "fixtures" / "nato-2022", project / "articles", ignore=shutil.ignore_patterns("*.toml", "claims", "*.yaml"))
+    (project / "pyproject.toml").write_text('[project]\nname = "desk"\n\n[tool.checker]\nselect = ["CK101"]\n')
+    (project / "articles" / "today").mkdir()
+    monkeypatch.chdir(project / "articles" / "today")
+    assert _rules_found("..", cache_path=cache_path) == {"CK101"}
+    assert _rules_found("..", "--select", "yoon-suk-yeol", cache_path=cache_path) == {"yoon-suk-yeol"}  # the command line wins
+    (project / "checker.toml").write_text('selct = ["CK101"]\n')  # checker.toml comes before pyproject.toml
+    bad = runner.invoke(app, ["report", "..", "-o", "-"])
+    assert bad.exit_code == 2
+    assert bad.stderr == f"checker: error: {project / 'checker.toml'}: unknown setting 'selct' (did you mean 'select'?)\n"
+    (project / "checker.toml").write_text("select = CK101\n")
+    broken = runner.invoke(app, ["report", "..", "-o", "-"])
+    assert broken.exit_code == 2 and broken.stderr.startswith(f"checker: error: {project / 'checker.toml'}: not valid TOML")

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 import checker
+from checker.config import folder_settings
 from checker.eval import load_expectations, score_fixture
 
 FIXTURES = sorted(p.parent for p in Path("fixtures").glob("*/expected.yaml"))
@@ -18,7 +19,7 @@ def _describe(items) -> str:
 
 @pytest.mark.parametrize("folder", FIXTURES, ids=[f.name for f in FIXTURES])
 def test_fixture_story(folder: Path, embedder, cache_path) -> None:
-    result = checker.check([str(folder)], checker.Settings(cache=cache_path, preview=True), embedder=embedder)
+    result = checker.check([str(folder)], folder_settings(folder, checker.Settings(cache=cache_path, preview=True)), embedder=embedder)
     expected, traps = load_expectations(folder / "expected.yaml")
     score = score_fixture(folder.name, result, expected, traps)
     missed = [e for e in score.missed if not e.known_miss]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import checker
 from checker.report import render
-from conftest import SEEDS, claim_with
+from conftest import SEEDS, claim_with, seed_settings
 
 GOLDEN = Path("reports/nato-2022.md")
 
@@ -79,7 +79,7 @@ def test_inferred_metadata_is_reported(seed_result) -> None:
 
 def test_report_is_identical_whatever_the_input_order(seed_result, embedder, cache_path) -> None:
     files = sorted(str(p.relative_to(Path.cwd())) for p in SEEDS.glob("*.txt"))
-    shuffled = checker.check(list(reversed(files)), checker.Settings(cache=cache_path, preview=True), embedder=embedder)
+    shuffled = checker.check(list(reversed(files)), seed_settings(cache=cache_path, preview=True), embedder=embedder)
     assert render(shuffled) == render(seed_result)
 
 
@@ -90,7 +90,7 @@ def test_second_run_reads_every_embedding_from_the_cache(seed_result, cache_path
         def embed(self, texts, progress=None):
             raise AssertionError(f"re-embedded {len(texts)} sentences")
 
-    again = checker.check(["fixtures/nato-2022"], checker.Settings(cache=cache_path, preview=True), embedder=Refuses())
+    again = checker.check(["fixtures/nato-2022"], seed_settings(cache=cache_path, preview=True), embedder=Refuses())
     assert render(again) == render(seed_result)
 
 

@@ -8,15 +8,15 @@ import pytest
 
 from checker.errors import CheckerError
 from checker.models import Article, CheckResult, Claim, Sentence, Severity, Story
-from checker.rules import REGISTRY, Rule, apply_rules, builtin_rules, finish_rules, fingerprint, register, run_rules
+from checker.rules import REGISTRY, Rule, apply_rules, builtin_rules, finish_rules, fingerprint, register, run_rules, Selection
 from checker.rules.language.examples import story_of
 from checker.rules.ruleset import RuleSet, load_rules
 
-RULES = load_rules()
+RULES = load_rules(selection=Selection(extend_select=("russia-ukraine",)))  # the war's term families too
 
 
 def findings(result: CheckResult, rule: str):
-    found, notes = run_rules(result, RULES, select=(rule,))
+    found, notes = run_rules(result, RULES, Selection(select=(rule,)))
     assert notes == ()
     return found
 
@@ -60,7 +60,7 @@ class Broken(Rule):
 def test_a_crashing_rule_becomes_a_note_and_the_others_still_run() -> None:
     result = story_of(("A", "Kishida will attend the summit."), ("B", "Kishida will not attend the summit."))
     ruleset = RuleSet(rules=(Broken(), REGISTRY["CK109"]()))
-    found, notes = run_rules(result, ruleset, preview=True)
+    found, notes = run_rules(result, ruleset, Selection(preview=True))
     assert [f.name for f in found] == ["contradiction"]
     assert notes == ("internal error in rule CK999 broken on claim s/c01: ZeroDivisionError: division by zero",)
 
@@ -80,7 +80,7 @@ def test_rule_outputs_of_parts_of_a_run_merge_as_one_pass_over_it() -> None:
     ruleset = RuleSet(rules=(Broken(), Crashes(), REGISTRY["CK109"]()))
     first = story_of(("A", "Kishida will attend the summit."), ("B", "Kishida will not attend the summit."))
     second = story_of(("A", "Japan accepted the proposal."), ("B", "Japan rejected the proposal."))
-    found, notes = finish_rules([apply_rules(first, ruleset, preview=True), apply_rules(second, ruleset, preview=True)], ruleset)
+    found, notes = finish_rules([apply_rules(first, ruleset, Selection(preview=True)), apply_rules(second, ruleset, Selection(preview=True))], ruleset)
     assert [f.name for f in found] == ["contradiction", "contradiction"]
     assert notes == (
         "internal error in rule CK998 crashes: KeyError: 'boom'",

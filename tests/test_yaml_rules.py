@@ -7,22 +7,26 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from conftest import SEEDS
 from typer.testing import CliRunner
 
 from checker.cli import app
 from checker.entities import NameRelation
 from checker.errors import RuleFileError
 from checker.models import Severity
-from checker.rules import RuleContext, run_rules
+from checker.rules import RuleContext, Selection, run_rules
 from checker.rules.language import schema
 from checker.rules.language.examples import example_story, run_all_examples, story_of
-from checker.rules.ruleset import SHIPPED_RULES, build_ruleset, load_rules, read_rules
+from checker.rules.ruleset import SHIPPED_RULES, build_ruleset, load_rules, read_rules, shipped_packs
 from checker.rules.language.spec import ClaimRule, Example, IgnoreRule, PatternRule
 from checker.rules.language.engine import YamlCheck, _ClaimReader
 from checker.rules.language.source import MAX_FILE_BYTES
 
 runner = CliRunner()
 SHIPPED = load_rules()
+#: The seeds' rules: the default packs, the war pack their checker.toml selects, and
+#: their own topic rules (fixtures/nato-2022/claims: NATO facts, China's conduct).
+SEED_RULES = load_rules([SEEDS / "claims"], selection=Selection(extend_select=("russia-ukraine",)))
 
 
 def write(folder: Path, name: str, text: str) -> Path:
@@ -276,10 +280,11 @@ def test_size_depth_and_count_limits(tmp_path: Path) -> None:
 
 
 def test_every_shipped_rule_has_examples_and_they_pass() -> None:
-    specs = [r for r in SHIPPED.yaml_rules if r.kind != "ignore"]
+    every = load_rules([SEEDS / "claims"], every_pack=True)
+    specs = [r for r in every.yaml_rules if r.kind != "ignore"]
     assert {r.id for r in specs} >= {"yoon-suk-yeol", "russia-ukraine-war", "nato", "north-atlantic-council", "nato-strategic-concept", "nato-members-june-2022"}
     assert all(r.examples.flag and r.examples.pass_ for r in specs)
-    results = run_all_examples(SHIPPED)
+    results = run_all_examples(every)
     assert [r.rule.id for r in results] == [r.id for r in specs]
     assert [(r.rule.id, [o.problem for o in r.failures]) for r in results if not r.passed] == []
 
@@ -309,7 +314,7 @@ def test_alias_flags_variants_not_the_canonical_or_accepted_forms() -> None:
         ("A", "Nato and the North Atlantic Treaty Organisation met; NATO and the North Atlantic Treaty Organization agreed."),
         ("B", "Japan will join NATO Council meetings of the North Atlantic Council."),
     )
-    found, _ = run_rules(result, SHIPPED, select=("alias",))
+    found, _ = run_rules(result, SEED_RULES, Selection(select=("alias",)))
     assert sorted((f.rule, f.key, f.evidence[0].text) for f in found) == [
         ("nato", "Nato", "Nato"),
         ("nato", "North Atlantic Treaty Organisation", "North Atlantic Treaty Organisation"),
@@ -407,8 +412,8 @@ def test_seed_run_flags_the_yoon_alias_and_the_nato_council(seed_result) -> None
 
 
 def test_seed_nato_members_claim(seed_result) -> None:
-    rule = next(r for r in SHIPPED.claims if r.id == "nato-members-june-2022")
-    ctx = RuleContext(seed_result, SHIPPED)
+    rule = next(r for r in SEED_RULES.claims if r.id == "nato-members-june-2022")
+    ctx = RuleContext(seed_result, SEED_RULES)
     madrid = next(s for s in seed_result.stories if s.id == "2022-06-29-madrid")
     statements = _ClaimReader(ctx, rule).statements(madrid)
     assert [(s.outlet, s.slot, s.shown, s.sentence.text[s.start : s.end]) for s in statements] == [("Kyodo", "members", "30", "30")]
@@ -429,7 +434,9 @@ def test_seed_nato_members_claim(seed_result) -> None:
 def test_cli_validate_exit_codes(tmp_path: Path) -> None:
     ok = runner.invoke(app, ["rules", "validate"])
     assert ok.exit_code == 0, ok.output
-    assert "rules in 3 files are valid" in ok.stderr
+    assert "rules in 2 files are valid" in ok.stderr  # every shipped pack, on by default or not
+    seeds = runner.invoke(app, ["rules", "validate", "fixtures/nato-2022/claims"])
+    assert seeds.exit_code == 0 and "rules in 4 files are valid" in seeds.stderr
     write(tmp_path, "a.yaml", PATTERN.replace("severity: info", "severity: loud"))
     bad = runner.invoke(app, ["rules", "validate", str(tmp_path)])
     assert bad.exit_code == 2
@@ -439,7 +446,9 @@ def test_cli_validate_exit_codes(tmp_path: Path) -> None:
 def test_cli_test_exit_codes(tmp_path: Path) -> None:
     ok = runner.invoke(app, ["rules", "test"])
     assert ok.exit_code == 0, ok.output
-    assert "PASS  yoon-suk-yeol" in ok.stdout and "PASS  nato-members-june-2022" in ok.stdout
+    assert "PASS  yoon-suk-yeol" in ok.stdout and "PASS  russia-ukraine-war" in ok.stdout  # an opt-in pack too
+    seeds = runner.invoke(app, ["rules", "test", "fixtures/nato-2022/claims"])
+    assert seeds.exit_code == 0 and "PASS  nato-members-june-2022" in seeds.stdout
     write(tmp_path, "a.yaml", PATTERN + "    examples:\n      flag: ['A reform.']\n")
     failing = runner.invoke(app, ["rules", "test", str(tmp_path)])
     assert failing.exit_code == 1
@@ -463,11 +472,13 @@ def test_a_report_with_an_invalid_rule_stops_before_reading_articles(tmp_path: P
 
 def test_select_and_ignore_name_yaml_rules_by_id_or_kind() -> None:
     result = story_of(("A", "Yoon Seok-wyeh met Nato leaders."))
-    assert [f.rule for f in run_rules(result, SHIPPED, select=("yoon-suk-yeol",))[0]] == ["yoon-suk-yeol"]
-    assert sorted(f.rule for f in run_rules(result, SHIPPED, select=("alias",))[0]) == ["nato", "yoon-suk-yeol"]
+    assert [f.rule for f in run_rules(result, SEED_RULES, Selection(select=("yoon-suk-yeol",)))[0]] == ["yoon-suk-yeol"]
+    assert sorted(f.rule for f in run_rules(result, SEED_RULES, Selection(select=("alias",)))[0]) == ["nato", "yoon-suk-yeol"]
+    assert [f.rule for f in run_rules(result, SEED_RULES, Selection(select=("names",)))[0]] == ["yoon-suk-yeol"]  # a pack
+    assert sorted(f.rule for f in run_rules(result, SEED_RULES, Selection(ignore=("names",)))[0]) == ["nato"]
     quiet = IgnoreRule(id="quiet", message="", severity=Severity.INFO, rule="alias", match="yoon seok-wyeh", reason="a quote")
-    ruleset = dataclasses.replace(SHIPPED, ignores=(quiet,))
-    found, notes = run_rules(result, ruleset, select=("alias",))
+    ruleset = dataclasses.replace(SEED_RULES, ignores=(quiet,))
+    found, notes = run_rules(result, ruleset, Selection(select=("alias",)))
     assert [f.rule for f in found] == ["nato"]
     assert notes == ("ignore rule quiet silenced 1 finding of alias: a quote",)
 
@@ -523,8 +534,14 @@ def test_every_documented_key_is_accepted_by_the_validator(tmp_path: Path) -> No
     assert sorted(r.kind for r in rules) == sorted(schema.KIND_NAMES)
 
 
-def test_shipped_rule_files_live_in_claims() -> None:
-    assert sorted(p.name for p in SHIPPED_RULES.glob("*.yaml")) == ["framing.yaml", "names.yaml", "nato.yaml"]
+def test_shipped_rules_are_packs_with_a_readme_and_no_topic_of_the_fixtures() -> None:
+    files = sorted(p.relative_to(SHIPPED_RULES).as_posix() for p in SHIPPED_RULES.rglob("*.yaml"))
+    assert files == ["names/names.yaml", "russia-ukraine/framing.yaml"]
+    packs = {p.name: p.default for p in shipped_packs()}
+    assert packs == {"names": True, "russia-ukraine": False}
+    assert all((SHIPPED_RULES / name / "README.md").is_file() for name in packs)
+    assert {r.pack for r in SHIPPED.yaml_rules} == {"names"}  # opt-in packs load only when selected
+    assert not any("nato" in r.id for r in SHIPPED.yaml_rules)
 
 
 def test_a_wheel_carries_the_shipped_rules_and_finds_them(tmp_path: Path) -> None:
@@ -552,13 +569,14 @@ def test_a_wheel_carries_the_shipped_rules_and_finds_them(tmp_path: Path) -> Non
     packages = sorted(p.parent.relative_to(root).as_posix() for p in (root / "checker").rglob("__init__.py"))
     unpacked = tmp_path / "installed"
     assert sorted(p.parent.relative_to(unpacked).as_posix() for p in unpacked.rglob("__init__.py")) == packages
-    shipped = sorted(p.name for p in (root / "claims").glob("*.yaml"))
-    assert sorted(p.name for p in (unpacked / "checker" / "shipped_claims").glob("*.yaml")) == shipped
+    shipped = sorted(p.relative_to(root / "claims").as_posix() for p in (root / "claims").rglob("*") if p.is_file())
+    carried = unpacked / "checker" / "shipped_claims"
+    assert sorted(p.relative_to(carried).as_posix() for p in carried.rglob("*") if p.is_file()) == shipped
     found = subprocess.run(
-        [sys.executable, "-c", "from checker.rules.ruleset import SHIPPED_RULES; print(SHIPPED_RULES)"],
+        [sys.executable, "-c", "from checker.rules.ruleset import SHIPPED_RULES, shipped_packs; print(SHIPPED_RULES, [p.name for p in shipped_packs()])"],
         capture_output=True, text=True, cwd=tmp_path, env={"PYTHONPATH": str(unpacked), "PATH": ""},
     )
-    assert found.stdout.strip() == str(unpacked / "checker" / "shipped_claims"), found.stderr
+    assert found.stdout.strip() == f"{carried} ['names', 'russia-ukraine']", found.stderr
 
 
 def test_the_quick_gate_before_a_phrase_search_never_turns_away_a_match() -> None:
@@ -579,7 +597,7 @@ def test_the_quick_gate_before_a_phrase_search_never_turns_away_a_match() -> Non
         row = json.loads(line)
         texts.update((row["a"], row["b"]))
     phrases: set[str] = set()
-    for spec in (c.spec for c in load_rules(()).rules if isinstance(c, YamlCheck)):
+    for spec in (c.spec for c in load_rules([SEEDS / "claims"], every_pack=True).rules if isinstance(c, YamlCheck)):
         if isinstance(spec, AliasRule):
             phrases.update((spec.canonical, *spec.variants, *spec.accepted, *spec.context))
         elif isinstance(spec, TermsRule):

@@ -46,7 +46,7 @@ MAX_ARTICLE_BYTES = 5_000_000
 MAX_MANIFEST_BYTES = 200_000_000
 # Files that sit beside articles on purpose (fixture expectations, rule files, READMEs):
 # skipped in folders without a note.
-SIDECAR_SUFFIXES = (".yaml", ".yml")
+SIDECAR_SUFFIXES = (".yaml", ".yml", ".toml")  # expected.yaml, rule files, checker.toml: read by others
 SIDECAR_NAMES = ("README.md", "README.txt", "LICENSE", "LICENSE.txt")
 
 

@@ -39,6 +39,8 @@ class Rule:
     measured_precision: ClassVar[str] = ""
     #: A finding's confidence when the rule has no evidence to set it from (see ``finding``).
     confidence: ClassVar[float] = 0.5
+    #: The rule pack it belongs to (YAML rules of ``claims/<pack>/``); built-in rules: none.
+    pack: ClassVar[str] = ""
 
     def check(self, ctx: RuleContext) -> Iterable[Finding]:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -247,17 +249,35 @@ class RuleOutput:
     errors: tuple[str, ...] = ()  # it failed on single claims
 
 
-def enabled(rule: Rule, select: Sequence[str] = (), preview: bool = False) -> bool:
-    """Whether ``rule`` runs: selected by code or name, or (nothing selected) shown by
-    default, preview rules only with ``preview``."""
-    if select:
-        return rule.code in select or rule.name in select
-    return preview or not rule.preview
+@dataclass(frozen=True)
+class Selection:
+    """Which rules run, the way ruff selects: ``select`` replaces the default set,
+    ``extend_select`` adds to it, ``ignore`` removes; each names rules by code, name,
+    YAML rule id or pack (``ALL``: every rule). Preview rules run when named or with
+    ``preview``."""
+
+    select: tuple[str, ...] = ()  # empty: the rules on by default
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    preview: bool = False
+
+    def enabled(self, rule: Rule) -> bool:
+        names = {rule.code, rule.name, rule.pack} - {""}
+        if names & set(self.ignore):
+            return False
+        if names & set(self.extend_select):
+            return True
+        if self.select:
+            return "ALL" in self.select or bool(names & set(self.select))
+        return self.preview or not rule.preview
+
+    @property
+    def named(self) -> tuple[str, ...]:
+        """Every name the selection uses (to check they exist, and to load named packs)."""
+        return tuple(dict.fromkeys((*self.select, *self.extend_select, *self.ignore)))
 
 
-def apply_rules(
-    result: CheckResult, ruleset: RuleSet, select: Sequence[str] = (), preview: bool = False
-) -> tuple[RuleOutput, ...]:
+def apply_rules(result: CheckResult, ruleset: RuleSet, selection: Selection = Selection()) -> tuple[RuleOutput, ...]:
     """Each enabled rule of ``ruleset`` on ``result``, unsorted and unfiltered; one output per rule.
 
     Every rule reads one story at a time, so this may run on a part of the stories of a
@@ -266,7 +286,7 @@ def apply_rules(
     ctx = RuleContext(result=result, ruleset=ruleset)
     outputs = []
     for rule in ruleset.rules:
-        if not enabled(rule, select, preview):
+        if not selection.enabled(rule):
             outputs.append(RuleOutput())
             continue
         before = len(ctx.errors)
@@ -302,7 +322,7 @@ def finish_rules(
 
 
 def run_rules(
-    result: CheckResult, ruleset: RuleSet, select: Sequence[str] = (), preview: bool = False
+    result: CheckResult, ruleset: RuleSet, selection: Selection = Selection()
 ) -> tuple[tuple[Finding, ...], tuple[str, ...]]:
     """Run every enabled rule; return the sorted findings and internal-error notes."""
-    return finish_rules([apply_rules(result, ruleset, select, preview)], ruleset)
+    return finish_rules([apply_rules(result, ruleset, selection)], ruleset)

@@ -1,7 +1,8 @@
 """The rules of one run: the built-in rules plus every YAML rule file.
 
-``load_rules`` finds the rule files (``claims/`` shipped with checker, a ``claims/``
-folder in the working directory, and every ``--rules`` path), validates them all
+``load_rules`` finds the rule files (the packs shipped in ``claims/`` that are on by
+default or named by the selection, a ``claims/`` folder in the working directory, and
+every ``--rules`` path), validates them all
 (``language/validate.py``, checks across files here) and raises the first problem as a
 :class:`RuleFileError` before any article is read. ``read_rules`` returns every problem
 instead, for ``checker rules validate``.
@@ -9,14 +10,16 @@ instead, for ``checker rules validate``.
 
 from __future__ import annotations
 
+import difflib
 import os
+import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ..errors import RuleFileError
+from ..errors import InputError, RuleFileError
 from ..models import Finding
-from .base import Rule
+from .base import Rule, Selection
 from .builtin import builtin_rules
 from .language import schema
 from .language.engine import YamlCheck
@@ -70,11 +73,35 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-def rule_sources(paths: Sequence[Path] = (), *, builtin: bool = True) -> list[Path]:
-    """The folders and files rules are read from, in order, without duplicates."""
-    sources = [SHIPPED_RULES] if builtin and SHIPPED_RULES.is_dir() else []
-    if builtin and PROJECT_RULES.is_dir():
-        sources.append(PROJECT_RULES)
+@dataclass(frozen=True)
+class Pack:
+    """A shipped rule pack: a folder of ``claims/`` with a ``pack.toml`` (like a Vale style)."""
+
+    name: str
+    folder: Path
+    description: str
+    default: bool  # on unless deselected; the others run when selected by name
+
+
+def shipped_packs() -> tuple[Pack, ...]:
+    """The packs in the shipped ``claims/``, by name."""
+    packs = []
+    for folder in sorted(SHIPPED_RULES.iterdir()) if SHIPPED_RULES.is_dir() else ():
+        meta = folder / "pack.toml"
+        if meta.is_file():
+            table = tomllib.loads(meta.read_text(encoding="utf-8"))
+            packs.append(Pack(folder.name, folder, str(table.get("description", "")), bool(table.get("default", False))))
+    return tuple(packs)
+
+
+def rule_sources(paths: Sequence[Path] = (), *, builtin: bool = True, packs: Iterable[str] | None = ()) -> list[Path]:
+    """The folders and files rules are read from, in order, without duplicates: the
+    default shipped packs and those named in ``packs`` (``None``: every pack), the working
+    directory's ``claims/``, then ``paths``."""
+    wanted = None if packs is None else set(packs)
+    sources = [p.folder for p in shipped_packs() if wanted is None or p.default or p.name in wanted] if builtin else []
+    if builtin and PROJECT_RULES.is_dir() and PROJECT_RULES.resolve() != SHIPPED_RULES.resolve():
+        sources.append(PROJECT_RULES)  # (in checker's own repository, ./claims holds the packs)
     sources += [Path(p) for p in paths]
     unique: dict[Path, Path] = {}
     for source in sources:
@@ -144,17 +171,30 @@ def _builtin_names() -> set[str]:
     return {n for cls in builtin_rules() for n in (cls.code, cls.name)}
 
 
-def read_rules(paths: Sequence[Path] = (), *, builtin: bool = True) -> tuple[list[YamlRule], list[RuleFileError]]:
-    """Every valid YAML rule and every problem, sorted by file, line and column."""
+def _pack_of(path: Path) -> str:
+    """The shipped pack a rule file belongs to ("" for the user's own files)."""
     try:
-        files = rule_files(rule_sources(paths, builtin=builtin))
+        relative = path.resolve().relative_to(SHIPPED_RULES.resolve())
+    except ValueError:
+        return ""
+    return relative.parts[0] if len(relative.parts) > 1 else ""
+
+
+def read_rules(
+    paths: Sequence[Path] = (), *, builtin: bool = True, packs: Iterable[str] | None = ()
+) -> tuple[list[YamlRule], list[RuleFileError]]:
+    """Every valid YAML rule and every problem, sorted by file, line and column
+    (``packs``: as :func:`rule_sources`; ``None`` reads every shipped pack)."""
+    try:
+        files = rule_files(rule_sources(paths, builtin=builtin, packs=packs))
     except RuleFileError as exc:
         return [], [exc]
     rules: list[YamlRule] = []
     problems: list[RuleFileError] = []
     for path in files:
         found, wrong = check_file(path, display_path(path))
-        rules += found
+        pack = _pack_of(path)
+        rules += [replace(r, pack=pack) for r in found] if pack else found
         problems += wrong
     problems += _cross_file_problems(rules, _builtin_names())
     order = {p: i for i, p in enumerate(display_path(f) for f in files)}
@@ -190,25 +230,37 @@ def build_ruleset(rules: Sequence[YamlRule], *, builtin_classes: Sequence[type] 
     )
 
 
-def load_rules(paths: Sequence[Path] = (), *, builtin: bool = True) -> RuleSet:
+def load_rules(
+    paths: Sequence[Path] = (), *, builtin: bool = True, selection: Selection = Selection(), every_pack: bool = False
+) -> RuleSet:
     """Load the built-in rules and every YAML rule file; raise the first problem found.
 
-    ``builtin`` also loads the rule files shipped in ``claims/`` and the working
-    directory's ``claims/``. Raises :class:`RuleFileError` (``path:line:column:
-    message``) naming the first problem and how many more there are.
+    ``builtin`` also loads the default packs shipped in ``claims/`` (and those the
+    selection names) and the working directory's ``claims/``. Raises
+    :class:`RuleFileError` (``path:line:column: message``) naming the first problem and
+    how many more there are, and :class:`InputError` for a selection naming no rule.
+    ``every_pack`` loads every shipped pack (to list, validate or test them).
     """
-    rules, problems = read_rules(paths, builtin=builtin)
+    rules, problems = read_rules(paths, builtin=builtin, packs=None if every_pack else selection.named)
     if problems:
         first = problems[0]
         more = len(problems) - 1
         reason = first.reason + (f" [and {more} more problem{'s' if more > 1 else ''}: run `checker rules validate`]" if more else "")
         raise RuleFileError(first.path, first.line, reason, first.column)
-    return build_ruleset(rules)
+    ruleset = build_ruleset(rules)
+    known = {n for r in ruleset.rules for n in (r.code, r.name, r.pack)} | {p.name for p in shipped_packs()} | {"ALL"}
+    for name in selection.named:
+        if name not in known:
+            close = difflib.get_close_matches(name, sorted(known - {""}), n=1)
+            hint = f"did you mean '{close[0]}'?" if close else "`checker rules list` shows every rule and pack"
+            raise InputError(f"no rule or pack is called '{name}' ({hint})")
+    return ruleset
 
 
 __all__ = [
     "SHIPPED_RULES",
     "AliasRule",
+    "Pack",
     "ClaimRule",
     "IgnoreRule",
     "PatternRule",
@@ -222,4 +274,5 @@ __all__ = [
     "read_rules",
     "rule_files",
     "rule_sources",
+    "shipped_packs",
 ]

@@ -33,6 +33,7 @@ class YamlCheck(Rule):
         self.code = spec.code  # type: ignore[misc]
         self.name = spec.name  # type: ignore[misc]
         self.severity = spec.severity  # type: ignore[misc]
+        self.pack = spec.pack  # type: ignore[misc]
 
     def summary(self) -> str:  # type: ignore[override]
         return self.spec.summary()

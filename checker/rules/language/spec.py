@@ -50,6 +50,7 @@ class YamlRule:
     description: str = ""
     examples: Examples = Examples()
     source: str = ""  # path:line:column
+    pack: str = ""  # the shipped pack (claims/<pack>/) it comes from; "" for other files
 
     @property
     def code(self) -> str:
