@@ -739,10 +739,13 @@ def eval_judged(
     preview: Annotated[bool, typer.Option("--preview/--default-rules", help="Also run the rules that are off by default.")] = False,
     cache: Annotated[Path, typer.Option("--cache", help="Embedding cache (SQLite).")] = Path(".checker/embeddings.sqlite"),
 ) -> None:
-    """Precision on real news: run every dev event, join findings to hand verdicts.
+    """Precision and recall on real news: run every dev event, join findings to hand
+    verdicts and to the experts' annotations.
 
-    Prints precision per rule and per severity, findings per event, and how many findings
-    nobody has judged yet. Verdicts are written by people (benchmarks/judgements/README.md).
+    Prints precision per rule and per severity, findings per event, how many findings
+    nobody has judged yet (verdicts are written by people: benchmarks/judgements/README.md),
+    and recall against the NewsWCL50 label differences and BASIL lexical-bias spans
+    (checker/recall.py says how the targets are derived).
 
     Examples:
 
@@ -757,6 +760,7 @@ def eval_judged(
         from .embed import make_embedder
         from .judged import EventFindings, format_report, load_judgements, score, unjudged_entries, write_event_manifests
         from .pipeline import Settings, check
+        from .recall import basil_targets, format_recall, newswcl50_targets, recall
 
         verdicts = load_judgements(judgements)
         events = write_event_manifests(stories, work)
@@ -765,6 +769,8 @@ def eval_judged(
         runs = [EventFindings(event, check([event.manifest], settings, embedder=embedder)) for event in events]
         report = score(runs, verdicts)
         typer.echo(format_report(report))
+        targets = newswcl50_targets(stories / "newswcl50_dev") + basil_targets(stories / "basil_dev")
+        typer.echo("\n" + format_recall(recall(targets, {run.event.id: run.result for run in runs})))
         if unjudged is not None:
             unjudged.parent.mkdir(parents=True, exist_ok=True)
             unjudged.write_text(yaml.safe_dump(unjudged_entries(report.unjudged), sort_keys=False, allow_unicode=True, width=120), encoding="utf-8")

@@ -13,9 +13,14 @@ from __future__ import annotations
 from functools import cache
 from importlib import resources
 
-#: |valence| from which a word is loaded (VADER's own neutral band is about +-0.05 of a
-#: sentence score; single words below 1 are mild: "fighter" 0.6, "strongman" 0.7).
+#: Valence from which a negative word is loaded (single words above -1 are mild:
+#: "fighter" 0.6, "strongman" 0.7, "protest" -1.0 is the edge).
 LOADED = 1.0
+#: Positive words need more: the lexicon rates the plain words of institutions as
+#: praise ("agreement" 2.2, "justice" 2.4, "party" 1.7, "united" 1.8, "security" 1.4),
+#: which in news name things, not stances. Praise that is a stance scores higher
+#: ("great" 3.1, "brilliant" 2.8, "heroic" 2.6).
+LOADED_POSITIVE = 2.5
 
 
 @cache
@@ -44,4 +49,5 @@ def valence(word: str) -> float:
 
 
 def is_loaded(word: str) -> bool:
-    return abs(valence(word)) >= LOADED
+    v = valence(word)
+    return v <= -LOADED or v >= LOADED_POSITIVE
