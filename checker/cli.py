@@ -38,6 +38,7 @@ class Format(str, Enum):
     json = "json"
     sarif = "sarif"
     github = "github"
+    html = "html"
 
 
 class FailOn(str, Enum):
@@ -46,7 +47,7 @@ class FailOn(str, Enum):
     info = "info"
 
 
-_EXTENSIONS = {Format.markdown: "md", Format.json: "json", Format.sarif: "sarif"}
+_EXTENSIONS = {Format.markdown: "md", Format.json: "json", Format.sarif: "sarif", Format.html: "html"}
 
 
 class StoryMode(str, Enum):
@@ -255,7 +256,7 @@ def _write(text: str, destination: str, protect) -> None:
 @app.command()
 def report(
     paths: Annotated[Optional[list[Path]], typer.Argument(help="Article files or folders (.txt .md .html, .jsonl/.csv manifests); with --store, the new articles (none: the whole store).")] = None,
-    output: Annotated[Optional[str], typer.Option("-o", "--output", help="Where to write; '-' for stdout. Default: reports/<name>.md (.json, .sarif; github: stdout)")] = None,
+    output: Annotated[Optional[str], typer.Option("-o", "--output", help="Where to write; '-' for stdout. Default: reports/<name>.md (.json, .sarif, .html; github: stdout)")] = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.markdown,
     model: ModelOpt = "all-MiniLM-L6-v2",
     rules: RulesOpt = None,
@@ -361,7 +362,7 @@ def check_command(
     paths: PathsArg,
     fail_on: Annotated[FailOn, typer.Option("--fail-on", help="Exit 1 when a finding this severe or worse remains (error > warning > info).")] = FailOn.error,
     baseline: BaselineOpt = None,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="markdown (a summary), json, sarif or github (workflow commands).")] = Format.markdown,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="markdown (a summary), json, sarif, html (the full report) or github (workflow commands).")] = Format.markdown,
     output: Annotated[str, typer.Option("-o", "--output", help="Where to write; '-' for stdout.")] = "-",
     rules: RulesOpt = None,
     timestamp: TimestampOpt = False,
@@ -726,6 +727,41 @@ def eval_findings(
         for row in score_rules(scores):
             typer.echo(f"{row.rule:<18} {row.findings:>8} {_fmt(row.precision):>9} {row.expected:>8} {_fmt(row.recall):>6}")
         return 1 if failed else 0
+
+    _run(action)
+
+
+@eval_app.command("conflicts")
+def eval_conflicts(
+    labels: Annotated[Path, typer.Argument(help="Hand-labelled pairs (benchmarks/number_pairs/ecbplus.yaml).")] = Path("benchmarks/number_pairs/ecbplus.yaml"),
+    pairs: Annotated[Path, typer.Option("--pairs", help="The sentence pairs the labels point into (by line).")] = Path("../shared/eval/claim_pairs_ecbplus.jsonl"),
+) -> None:
+    """How the number and date rules judge real sentence pairs labelled by hand.
+
+    Each pair is compared as if both sentences made one claim (no publication dates):
+    conflicts should be flagged, traps (rounding, conversions, another fact) not.
+
+    Example:
+
+      checker eval conflicts benchmarks/number_pairs/ecbplus.yaml
+    """
+
+    def action() -> None:
+        from .eval import conflict_pairs
+
+        rows = conflict_pairs(labels, pairs)
+        kinds = sorted({r.kind for r in rows})
+        typer.echo("| kind | conflicts flagged | traps flagged |\n|---|---|---|")
+        for kind in [*kinds, "all"]:
+            mine = [r for r in rows if kind in ("all", r.kind)]
+            c = [r for r in mine if r.verdict == "conflict"]
+            t = [r for r in mine if r.verdict == "trap"]
+            typer.echo(f"| {kind} | {sum(bool(r.flagged) for r in c)} / {len(c)} | {sum(bool(r.flagged) for r in t)} / {len(t)} |")
+        typer.echo("")
+        for r in rows:
+            if (r.verdict == "conflict") != bool(r.flagged):
+                outcome = "missed" if r.verdict == "conflict" else f"false flag: {'; '.join(r.flagged)}"
+                typer.echo(f"- line {r.line} {r.verdict} {r.kind} ({r.thing}): {r.a} / {r.b}: {outcome}")
 
     _run(action)
 

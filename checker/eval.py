@@ -335,3 +335,46 @@ def claim_purity(result: CheckResult, pairs: Sequence[Pair]) -> ClaimPurity:
         a, b = sorted(texts)
         across += bool(known and a in told and b in told and told[a][0] == told[b][0] and told[a][1] != told[b][1])
     return ClaimPurity(len(result.claims), labelled, same, across, tuple(mixed))
+
+
+# --------------------------------------------------------------- number and date pairs
+
+
+@dataclass(frozen=True)
+class ConflictPair:
+    """A hand-labelled pair of real sentences (``benchmarks/number_pairs/``): ``conflict``
+    when both state the same fact with values that disagree, ``trap`` when they only look
+    like it (rounding, conversions, another fact)."""
+
+    line: int
+    verdict: str
+    kind: str
+    thing: str
+    a: str
+    b: str
+    flagged: tuple[str, ...]  # what the number and date rules flag in the pair
+
+
+def _once(text: str) -> str:
+    """ECB+ sometimes repeats a sentence twice in one field: keep one copy."""
+    half = len(text) // 2
+    return text[:half].strip() if len(text) % 2 == 1 and text[:half] == text[half + 1 :] else text
+
+
+def conflict_pairs(labels_path: str | Path, pairs_path: str | Path) -> list[ConflictPair]:
+    """Every labelled pair, with what CK103 and CK104 flag in it (as one claim, no dates)."""
+    import yaml
+
+    from .rules.builtin.ck103_number_mismatch import _conflicts as number_conflicts
+    from .rules.builtin.ck104_date_mismatch import _conflicts as date_conflicts
+
+    labels = yaml.safe_load(Path(labels_path).read_text(encoding="utf-8"))["pairs"]
+    rows = Path(pairs_path).read_text(encoding="utf-8").splitlines()
+    out = []
+    for label in labels:
+        row = json.loads(rows[label["line"] - 1])
+        a, b = _once(row["a"]), _once(row["b"])
+        flagged = [f"{x.text} / {y.text}" for x, y in number_conflicts(a, b)]
+        flagged += [f"{x.text} / {y.text}" for x, y in date_conflicts(a, None, b, None)]
+        out.append(ConflictPair(label["line"], label["verdict"], label["kind"], label["thing"], str(label["a"]), str(label["b"]), tuple(flagged)))
+    return out

@@ -10,10 +10,19 @@ claims those), times of day, ranges ("10-12"), fractions, decades ("1990s"), vag
 plurals ("hundreds", "dozens"), numbers that are part of a name ("Group of Seven", "Five
 Eyes", "G7", "F-35", "Article 5", "one-China") and the pronoun "one" ("one of", "no one").
 
+The thing counted: people counts take it from the word that says what happened to them,
+before or after the number ("killing 10 people", "80 hurt", "89 people were arrested"),
+so "wounding 70" and "80 injured" are both counts of the injured and compare, while
+"10 killed" never meets "80 injured". Magnitudes are read the same way ("a 5.9-magnitude
+quake", "registering 6.1 on the Richter scale").
+
 Comparison (:func:`quantities_conflict`): each quantity stands for an interval. An exact
 value is itself; "about"/"nearly"/"some" widen it by ``APPROX_TOLERANCE`` (10%) either way;
-"more than"/"at least"/"over" open it upwards and "up to"/"less than"/"under" downwards
-(also with the 10% slack). Two quantities conflict when their intervals do not meet.
+"more than"/"at least"/"over" open it upwards and "up to"/"less than"/"under" downwards,
+at the stated value (a stated bound is a bound: "up to $180 million" excludes $184
+million). Two quantities conflict when their intervals do not meet, and two lower (or two
+upper) bounds of one count conflict when they differ by more than the tolerance: "at least
+14 killed" and "at least 41 killed" are two claims about what is confirmed, not a range.
 """
 
 from __future__ import annotations
@@ -134,9 +143,47 @@ _AGE_AFTER = re.compile(r"[-\s]old\b")
 _HYPHEN_WORD_AFTER = re.compile(r"-([A-Za-z]+)")
 _TOKEN_AFTER = re.compile(r"\s+([A-Za-z][\w.&'’-]*)")
 _QUALIFIER_BEFORE = re.compile(
-    r"(?<![\w])(" + "|".join(q.replace(" ", r"\s+") for q in sorted(_QUALIFIERS, key=len, reverse=True)) + r")\s+$",
+    r"(?<![\w])(" + "|".join(q.replace(" ", r"\s+") for q in sorted(_QUALIFIERS, key=len, reverse=True)) + r")\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
+# What happened to the people a number counts, in the words next to it; the canonical
+# word becomes the quantity's unit, so counts of the same fate compare.
+_FATES = {
+    **dict.fromkeys(("dead", "death", "deaths", "died", "die", "dies", "killed", "killing", "kill", "kills",
+                     "fatalities", "fatality", "fatally"), "dead"),
+    **dict.fromkeys(("injured", "injuring", "injure", "injures", "injury", "injuries", "wounded", "wounding",
+                     "wound", "wounds", "hurt", "hurting"), "injured"),
+    **dict.fromkeys(("arrested", "arresting", "arrest", "arrests", "detained", "detaining", "seized"), "arrested"),
+    **dict.fromkeys(("missing",), "missing"),
+    **dict.fromkeys(("evacuated", "evacuating"), "evacuated"),
+    **dict.fromkeys(("displaced",), "displaced"),
+}
+# Nouns a fate applies to: "10 people", "two workers", "70 others" (None: no noun).
+_PEOPLE = frozenset((
+    None, "person", "man", "woman", "child", "civilian", "resident", "worker", "student", "passenger",
+    "soldier", "officer", "other", "victim", "employee", "villager", "miner", "tourist", "pilgrim",
+    "protester", "migrant", "member", "militant", "fighter", "suspect", "adult", "teenager", "boy", "girl",
+    "policeman", "citizen", "customer", "patient", "crew", "inmate", "prisoner", "coworker", "co-worker",
+))
+# Between a number and its fate: "24 people were killed", "80 have been hurt".
+_FATE_FILLER = frozenset((
+    "were", "was", "have", "has", "had", "been", "are", "is", "being", "reported", "reportedly", "confirmed",
+    "later", "also", "critically", "seriously", "badly", "slightly", "people", "others", "more",
+))
+# "$23 million per season", "$5 a share": a rate is not the total.
+_RATE_AFTER = re.compile(
+    r"\s+(?:per|a|an|each)\s+(year|season|month|week|day|hour|game|share|barrel|head|capita|person|tonne|ton)\b",
+    re.IGNORECASE,
+)
+# "13 miles east of Cloverdale": a distance from a named place is a distance from that place.
+_FROM_PLACE_AFTER = re.compile(
+    r"\s+(?:(?:north|south|east|west|northeast|northwest|southeast|southwest|north-east|north-west|south-east|"
+    r"south-west)(?:\s+of)?|from|off|outside(?:\s+of)?)\s+((?:[A-Z][\w'’.-]*\s?){1,3})"
+)
+_DISTANCE_UNITS = frozenset(("mile", "kilometer", "km", "meter", "foot", "yard"))
+_QUAKE_NOUNS = frozenset(("magnitude", "quake", "earthquake", "temblor", "tremor", "aftershock"))
+_RICHTER_AFTER = re.compile(r"\s+on\s+the\s+richter\s+scale\b", re.IGNORECASE)
+_MAGNITUDE_BEFORE = re.compile(r"\bmagnitude(?:\s+of)?\s+$", re.IGNORECASE)
 _CURRENCY_BEFORE = re.compile(
     r"(" + "|".join(re.escape(s) for s in sorted(_CURRENCY_SYMBOLS, key=len, reverse=True)) + r")\s?$"
 )
@@ -210,6 +257,9 @@ def quantities_conflict(a: Quantity, b: Quantity) -> bool:
     """Whether two comparable quantities cannot both be true (see the module docstring)."""
     if not quantities_comparable(a, b):
         return False
+    if a.bound == b.bound and a.bound in ("min", "max"):
+        low, high = sorted((float(a.value), float(b.value)))
+        return high - low > abs(high) * APPROX_TOLERANCE  # "at least 14" / "at least 41"
     low_a, high_a = _interval(a)
     low_b, high_b = _interval(b)
     return high_a < low_b or high_b < low_a
@@ -387,6 +437,17 @@ def _complete(
         if unit is None or (before and before[1].lower() in _ONE_PRONOUN_BEFORE):
             return None  # "one of", "no one", "the one who"
 
+    if not currency and kind == "count":
+        unit = _thing_counted(text, span_start, span_end, unit, value)
+        place = _FROM_PLACE_AFTER.match(text, span_end) if unit in _DISTANCE_UNITS else None
+        if place:
+            unit = f"{unit} from {place[1].strip().casefold()}"
+    rate = _RATE_AFTER.match(text, span_end) if not is_ordinal else None
+    if rate and (currency or unit is not None):
+        span_end = rate.end()
+        rate_unit = f" per {rate[1].lower()}"
+    else:
+        rate_unit = ""
     if currency:
         unit, kind = currency, "money"
     elif unit in _CURRENCY_WORDS:
@@ -399,6 +460,8 @@ def _complete(
             span_end = old.end()
     if isinstance(value, float) and not math.isfinite(value):
         return None
+    if rate_unit and unit is not None:
+        unit += rate_unit
     return Quantity(
         start=span_start,
         end=span_end,
@@ -409,6 +472,29 @@ def _complete(
         approx=qualifier is not None,
         qualifier=qualifier,
     )
+
+
+def _thing_counted(text: str, start: int, end: int, unit: str | None, value: float) -> str | None:
+    """The unit a count compares by: the fate of the people it counts, or "magnitude"."""
+    if unit in _QUAKE_NOUNS and 0 < value < 10 and (unit == "magnitude" or value != int(value)):
+        return "magnitude"  # "a 6.1 quake", "5.9-magnitude"; "two earthquakes" stay a count
+    if _RICHTER_AFTER.match(text, end) or (0 < value < 10 and _MAGNITUDE_BEFORE.search(text, max(0, start - 16), start)):
+        return "magnitude"
+    if unit not in _PEOPLE:
+        return unit
+    after = [w.casefold() for w in re.findall(r"[A-Za-z]+", text[end : end + 40])][:4]
+    for word in after:
+        if word in _FATES:
+            return _FATES[word]
+        if word not in _FATE_FILLER:
+            break
+    before = [w.casefold() for w in re.findall(r"[A-Za-z]+", text[max(0, start - 30) : start])][-2:]
+    for word in reversed(before):
+        if word in _FATES:
+            return _FATES[word]
+        if word not in ("other", "another", "some", "an", "a", "the"):
+            break
+    return unit
 
 
 def _noun_after(
@@ -498,8 +584,8 @@ def _interval(q: Quantity) -> tuple[float, float]:
     if bound == "approx":
         return value - slack, value + slack
     if bound == "min":
-        return value - slack, math.inf
-    return -math.inf, value + slack
+        return value, math.inf
+    return -math.inf, value
 
 
 def _plain(number: Decimal) -> int | float:

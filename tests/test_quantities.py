@@ -104,7 +104,9 @@ def test_numbers_inside_dates_times_names_and_ranges_are_not_quantities(ecb_sent
     assert find_quantities("under UN Resolution 2231 and the one-China policy") == ()
     assert find_quantities("one of the leaders, and no one else") == ()
     quake = ecb(ecb_sentences, "The temblor occurred at 9:27 a.m., 13 miles east of Cloverdale")
-    assert [q.normalized for q in find_quantities(quake)] == ["13 mile", "2 mile", "more than 20 plant"]
+    # a distance from a named place is a distance from that place: 13 miles from Cloverdale
+    # and 23 miles from Santa Rosa are not two values of one distance
+    assert [q.normalized for q in find_quantities(quake)] == ["13 mile from cloverdale", "2 mile from the geysers", "more than 20 plant"]
     sixers = ecb(ecb_sentences, "disappointing 9-14 start to the 2008-09 season")
     assert find_quantities(sixers) == ()
     williams = ecb(ecb_sentences, "who swam to stardom in the 1940's")
@@ -115,7 +117,8 @@ def test_real_news_quantities(ecb_sentences: list[str]) -> None:
     amd = ecb(ecb_sentences, "by buying ATI Technologies Inc. for US $5.4-billion")
     assert "5,400,000,000 dollar" in [q.normalized for q in find_quantities(amd)]
     mafia = ecb(ecb_sentences, "one of 99 alleged Sicilian Mafia members")
-    assert [q.normalized for q in find_quantities(mafia)] == ["99 member"]  # "one of" is no quantity
+    # "one of" is no quantity; the members were seized, so they count the arrested
+    assert [q.normalized for q in find_quantities(mafia)] == ["99 arrested"]
     traffic = ecb(ecb_sentences, "As much as 70% of internet traffic")
     (share,) = find_quantities(traffic)
     assert (share.text, share.unit, share.kind, share.qualifier) == (
@@ -195,3 +198,31 @@ def test_value_discriminates_same_event_from_different_event_pairs() -> None:
     different = counts[0][1] / counts[0][0]
     same = counts[1][1] / counts[1][0]
     assert different > 0.6 and same < 0.25, counts
+
+
+def test_counts_of_people_compare_by_what_happened_to_them() -> None:
+    """Real pairs of ECB+ (benchmarks/number_pairs/ecbplus.yaml): the fate next to a
+    number is what it counts, before or after it."""
+    iran = find_quantities("killing 10 persons and wounding other 70, Iranian officials said")
+    assert [q.normalized for q in iran] == ["10 dead", "70 injured"]
+    headline = find_quantities("leaving 24 dead and over 200 injured.")
+    assert [q.normalized for q in headline] == ["24 dead", "over 200 injured"]
+    (were,) = find_quantities("in which 89 people were arrested following a probe")
+    assert were.normalized == "89 arrested"
+    (dead,), (hurt,) = find_quantities("killing 10 people"), find_quantities("80 Hurt")
+    assert not quantities_conflict(dead, hurt)  # ten dead and 80 hurt are two facts
+    (quake,) = find_quantities("an earthquake registering 6.1 on the Richter scale")
+    (other,) = find_quantities("The 5.9-magnitude quake struck Qeshm island")
+    assert (quake.unit, other.unit) == ("magnitude", "magnitude") and quantities_conflict(quake, other)
+
+
+def test_bounds_are_bounds_and_two_floors_that_differ_disagree() -> None:
+    (floor_a,), (floor_b,) = find_quantities("killing at least five people"), find_quantities("at least 24 people were killed")
+    assert quantities_conflict(floor_a, floor_b)  # two counts of what is confirmed, not a range
+    (exact,) = find_quantities("killing 10 people and")
+    (floor,) = find_quantities("killing at least three people")
+    assert not quantities_conflict(exact, floor)  # ten is at least three
+    (cap,), (total, rate) = find_quantities("could be up to $180 million."), find_quantities("worth $184 million or $23 million per season")
+    assert quantities_conflict(cap, total) and rate.unit == "dollar per season"
+    (less,) = find_quantities("it is less than the $184 million reported")
+    assert less.qualifier == "less than" and not quantities_conflict(cap, less)

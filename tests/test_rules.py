@@ -252,3 +252,17 @@ def test_list_difference_finds_a_list_moved_into_the_next_sentence() -> None:
     articles2 = (Article(path="kyodo.txt", text=longer, outlet="Kyodo"), Article(path="zh.txt", text=f"{zh_member} {fewer}", outlet="zh"))
     claim2 = Claim(id="s/c01", story="s", sentences=(k2, z0), similarity=0.7)
     assert findings(CheckResult(articles2, (k2, z0, z1b), (story,), (claim2,)), "list-difference") == ()
+
+
+def test_dates_conflict_only_when_they_date_the_same_act() -> None:
+    """Real ECB+ pairs (benchmarks/number_pairs/ecbplus.yaml): a claim may join sentences
+    that date different acts; only dates of one act (a shared content word nearby) conflict."""
+    from checker.rules.builtin.ck104_date_mismatch import _conflicts
+
+    shooting = "An accounting firm employee shot and killed a woman and wounded two men Monday at the building where he worked."
+    verdict = "A jury on Tuesday convicted a man charged in an April 2007 shooting at a Troy accounting firm."
+    assert _conflicts(shooting, None, verdict, None) == ()
+    felt_a = "Mark Felt, who was known as Watergate scandal informant 'Deep Throat,' died on Friday."
+    felt_b = "Felt died at his home in Santa Rosa, California, Thursday, the Press Democrat newspaper reported."
+    ((x, y),) = _conflicts(felt_a, None, felt_b, None)
+    assert (x.text, y.text) == ("Friday", "Thursday")

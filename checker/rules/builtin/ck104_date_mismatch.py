@@ -5,6 +5,12 @@ relative dates ("Wednesday", "last year", "the 29th") are resolved against each 
 publication date, or, when an article has none, against the dates of the other articles
 of its story. Dates are compared at the coarser granularity of the two ("June 2022" agrees
 with "June 29, 2022").
+Two dates are compared only when they date the same act: the words around each date
+(eight on either side, inside its clause) must share a content word (names of people and
+places are actors, not acts, and do not count), reporting verbs
+("said", "announced", "told") counting as one. A claim often joins sentences that date
+different acts ("shot Monday" / "convicted on Tuesday", "placed on the injured list
+Wednesday" / "tweaked his knee last Thursday"); those are not conflicts.
 Why it matters: a date off by one day is easy to miss and hard to correct later.
 Claims are compared only inside one story, so the Tuesday of one meeting never conflicts
 with the Wednesday of another.
@@ -18,7 +24,31 @@ from functools import cached_property, lru_cache
 
 from ...dates import DateMention, align_dates, dates_conflict, find_dates
 from ...models import Claim, Finding, Severity
+from .._common import STOPWORDS, stem, words
 from ..base import Rule, RuleContext, register
+
+CONTEXT_WORDS = 8  # on each side of a date: the act it dates is named this close
+_REPORTING = frozenset(stem(w) for w in (
+    "said", "says", "say", "announced", "announces", "announce", "told", "tells", "reported", "reports",
+    "confirmed", "confirms", "stated", "declared", "statement", "unveiled",
+))
+_CLAUSE_END = ";:—()"
+
+
+def _act_words(text: str, date: DateMention) -> frozenset[str]:
+    """Stems of the content words near ``date`` in its clause (reporting verbs as one)."""
+    start = max([text.rfind(c, 0, date.start) for c in _CLAUSE_END] + [0])
+    ends = [i for c in _CLAUSE_END if (i := text.find(c, date.end)) >= 0]
+    end = min(ends) if ends else len(text)
+    before = [w for w in words(text[start : date.start])][-CONTEXT_WORDS:]
+    after = [w for w in words(text[date.end : end])][:CONTEXT_WORDS]
+    out = set()
+    for w in (*before, *after):
+        low = w.lower
+        if low in STOPWORDS and stem(low) not in _REPORTING or low.isdigit() or len(low) < 3 or w.text[0].isupper():
+            continue
+        out.add("(report)" if stem(low) in _REPORTING else stem(low))
+    return frozenset(out)
 
 
 class _References:
@@ -48,7 +78,9 @@ def _conflicts(
 ) -> tuple[tuple[DateMention, DateMention], ...]:
     """The aligned dates of two sentences (each resolved against its own reference) that disagree."""
     aligned = align_dates(find_dates(text_a, reference_a), find_dates(text_b, reference_b))
-    return tuple((x, y) for x, y in aligned if dates_conflict(x, y))
+    return tuple(
+        (x, y) for x, y in aligned if dates_conflict(x, y) and _act_words(text_a, x) & _act_words(text_b, y)
+    )
 
 
 @register
