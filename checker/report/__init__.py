@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..models import CheckResult
-from . import github, json_format, markdown, sarif
+from . import github, html, json_format, markdown, sarif
 from .context import NO_CONTEXT, ReportContext
 
 #: ``summary`` is the short markdown of ``checker check`` (and of GitHub job summaries).
@@ -25,6 +25,7 @@ FORMATS = {
     "json": json_format.render,
     "sarif": sarif.render,
     "github": github.render,
+    "html": html.render,
 }
 
 
