@@ -237,18 +237,29 @@
     section.append(body);
   }
 
+  // The stories the filters pass, and how many of their headers are in the page.
+  let listed = [];
+  let headers = 0;
+
   function renderStories() {
+    listed = matchingStories();
+    headers = 0;
+    document.getElementById("story-list").replaceChildren();
+    appendStories();
+    return listed;
+  }
+
+  // Headers up to storiesShown: a page more when the reader scrolls down, not a rebuild.
+  function appendStories() {
     const list = document.getElementById("story-list");
     const more = document.getElementById("stories-more");
-    const matching = matchingStories();
-    const shown = Math.min(storiesShown, matching.length);
+    const end = Math.min(storiesShown, listed.length);
     const sections = [];
-    for (let k = 0; k < shown; k++) sections.push(storySection(matching[k]));
-    list.replaceChildren(...sections);
-    if (!matching.length) list.append(el("p", "empty", "No story matches the filters."));
-    more.hidden = shown >= matching.length;
-    more.textContent = "Show " + Math.min(DATA.story_page, matching.length - shown) + " more stories (" + shown + " of " + matching.length + " shown)";
-    return matching;
+    for (; headers < end; headers++) sections.push(storySection(listed[headers]));
+    list.append(...sections);
+    if (!listed.length) list.replaceChildren(el("p", "empty", "No story matches the filters."));
+    more.hidden = headers >= listed.length;
+    more.textContent = "Show " + Math.min(DATA.story_page, listed.length - headers) + " more stories (" + headers + " of " + listed.length + " shown)";
   }
 
   // ------------------------------------------------------------------ wiring
@@ -288,10 +299,10 @@
   // Open a story's section, scrolling to it; a story the filters hide becomes the story filter.
   function revealStory(si) {
     if (!storyMatches(si)) setFilter("story", si);
-    const position = matchingStories().indexOf(si);
-    if (position >= storiesShown) {
+    const position = listed.indexOf(si);
+    if (position >= headers) {
       storiesShown = position + 1;
-      renderStories();
+      appendStories();
     }
     const section = document.getElementById("story-" + si);
     section.open = true;
@@ -329,7 +340,7 @@
   const storiesMore = document.getElementById("stories-more");
   storiesMore.addEventListener("click", () => {
     storiesShown += DATA.story_page;
-    renderStories();
+    appendStories();
   });
   // The next page of stories is built when the reader scrolls down to the button.
   new IntersectionObserver((entries) => {
