@@ -794,7 +794,16 @@ def eval_judged(
         import yaml
 
         from .embed import make_embedder
-        from .judged import EventFindings, format_report, load_judgements, score, unjudged_entries, write_event_manifests
+        from .judged import (
+            EventFindings,
+            format_grouping,
+            format_report,
+            load_judgements,
+            score,
+            story_grouping,
+            unjudged_entries,
+            write_event_manifests,
+        )
         from .pipeline import Settings, check
         from .recall import basil_targets, format_recall, newswcl50_targets, recall
 
@@ -805,6 +814,8 @@ def eval_judged(
         runs = [EventFindings(event, check([event.manifest], settings, embedder=embedder)) for event in events]
         report = score(runs, verdicts)
         typer.echo(format_report(report))
+        pooled = check([event.manifest for event in events], settings, embedder=embedder)
+        typer.echo("\n" + format_grouping(story_grouping(events, pooled)))
         targets = newswcl50_targets(stories / "newswcl50_dev") + basil_targets(stories / "basil_dev")
         typer.echo("\n" + format_recall(recall(targets, {run.event.id: run.result for run in runs})))
         if unjudged is not None:

@@ -247,3 +247,40 @@ def format_report(report: PrecisionReport) -> str:
     lines.append("- stories per event: " + ", ".join(f"{n} stor{'y' if n == 1 else 'ies'}: {k} events" for n, k in sorted(split.items())))
     lines.append(f"- unjudged findings: {len(report.unjudged)}")
     return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class StoryGrouping:
+    """How one run over every dev event at once groups articles into stories, against the
+    events they belong to: pairwise precision and recall of "same story"."""
+
+    precision: float
+    recall: float
+    split: tuple[str, ...]  # events whose articles landed in several stories
+    mixed: int  # stories holding articles of several events
+
+
+def story_grouping(events: Sequence[Event], result: CheckResult) -> StoryGrouping:
+    """Score ``result`` (a run over all ``events``' manifests) against the events."""
+    manifests = {str(e.manifest): e.id for e in events}
+    event_of = {a.id: manifests[a.path.partition("#")[0]] for a in result.articles}
+    story_of = {a: st.id for st in result.stories for a in st.articles}
+    ids = sorted(event_of)
+    same_story = same_event = both = 0
+    for n, a in enumerate(ids):
+        for b in ids[n + 1 :]:
+            s, e = story_of[a] == story_of[b], event_of[a] == event_of[b]
+            same_story += s
+            same_event += e
+            both += s and e
+    split = tuple(sorted(e for e in set(event_of.values()) if len({story_of[a] for a in ids if event_of[a] == e}) > 1))
+    mixed = sum(1 for st in result.stories if len({event_of[a] for a in st.articles}) > 1)
+    return StoryGrouping(both / same_story if same_story else 1.0, both / same_event if same_event else 1.0, split, mixed)
+
+
+def format_grouping(grouping: StoryGrouping) -> str:
+    return (
+        f"Story grouping, all dev events in one run: pairwise precision {grouping.precision:.3f}, "
+        f"recall {grouping.recall:.3f}; {len(grouping.split)} events split ({', '.join(grouping.split) or 'none'}), "
+        f"{grouping.mixed} stories mixing events"
+    )

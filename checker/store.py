@@ -40,7 +40,7 @@ from .models import Article, CheckResult, Finding, Sentence, Story
 from .segment import language_of, segment, sentence_spans
 
 DEFAULT_STORE = Path(".checker") / "store.sqlite"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BATCH_ARTICLES = 200  # articles written per transaction: a killed run keeps earlier batches
 _CHUNK = 500  # SQLite's bound-parameter limit is 999
 
@@ -57,7 +57,8 @@ CREATE TABLE articles (
     ordinal INTEGER,
     day_of_year INTEGER,
     places TEXT NOT NULL,
-    claim_sentences INTEGER NOT NULL
+    claim_sentences INTEGER NOT NULL,
+    published INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX articles_ordinal ON articles (ordinal);
 CREATE INDEX articles_day ON articles (day_of_year);
@@ -88,7 +89,10 @@ CREATE TABLE claims (
 
 #: Upgrades from older schema versions: ``{old_version: sql}``. Version 1 is the first, so
 #: there is none yet; a store of a version not listed here is refused.
-MIGRATIONS: dict[int, str] = {}
+MIGRATIONS: dict[int, str] = {
+    # 1 -> 2: whether an article's date is its publication date (story ids use only those).
+    1: "ALTER TABLE articles ADD COLUMN published INTEGER NOT NULL DEFAULT 0",
+}
 
 
 class StoreError(CheckerError):
@@ -314,11 +318,11 @@ class Store:
                 d = profile.date
                 ordinal = dt.date(d.year, d.month, d.day).toordinal() if d and d.year else None
                 conn.execute(
-                    "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (a.id, a.content_hash, number, _article_json(a), a.outlet, a.story,
                      d.year if d else None, d.month if d else None, d.day if d else None,
                      ordinal, _day_of_year(d), json.dumps(profile.places),
-                     sum(s.is_claim for s in sentences[a.id])),
+                     sum(s.is_claim for s in sentences[a.id]), int(profile.published)),
                 )
                 conn.executemany(
                     "INSERT INTO sentences VALUES (?, ?, ?, ?, ?, ?)",
@@ -432,15 +436,16 @@ def _delete_articles(conn: sqlite3.Connection, ids: Sequence[str]) -> None:
 
 def _profiles(conn: sqlite3.Connection, where: str = "", args: Sequence[object] = ()) -> list[events.ArticleProfile]:
     rows = conn.execute(
-        f"SELECT id, outlet, story_field, year, month, day, places FROM articles {where} ORDER BY id", args
+        f"SELECT id, outlet, story_field, year, month, day, places, published FROM articles {where} ORDER BY id", args
     )
     return [
         events.ArticleProfile(
             id=i, outlet=outlet, story=story,
             date=events.EventDate(month, day, year) if month is not None else None,
             places=tuple(tuple(p) for p in json.loads(places)),
+            published=bool(published),
         )
-        for i, outlet, story, year, month, day, places in rows
+        for i, outlet, story, year, month, day, places, published in rows
     ]
 
 

@@ -266,3 +266,10 @@ def test_dates_conflict_only_when_they_date_the_same_act() -> None:
     felt_b = "Felt died at his home in Santa Rosa, California, Thursday, the Press Democrat newspaper reported."
     ((x, y),) = _conflicts(felt_a, None, felt_b, None)
     assert (x.text, y.text) == ("Friday", "Thursday")
+
+
+def test_a_spaced_apostrophe_is_typesetting_not_a_changed_quote() -> None:
+    """HuffPost set Trump's words as "It ’s insane" (nw_4): the same words as "It's insane"."""
+    from checker.rules.builtin.ck105_quote_drift import quote_tokens
+
+    assert quote_tokens("It ’s insane. It ’s ridiculous.") == quote_tokens("It's insane. It's ridiculous.")

@@ -26,14 +26,14 @@ _NAME = r"[A-Z][\w&.'’-]*(?: [A-Z][\w&.'’-]*){0,3}"
 
 DATELINE = re.compile(
     r"^(?P<city>[A-Z][A-Z.'’-]*(?: [A-Z][A-Z.'’-]*){0,3})"
-    r"(?:, (?P<region>[A-Z][a-z]+\.?))?"
-    rf"(?:, (?P<date>(?P<month>{_MONTH}) (?P<day>\d{{1,2}})(?:, (?P<year>\d{{4}}))?))?"
-    r"(?: \((?P<agency>[^()\n]{2,40})\))?"
+    r"(?:, +(?P<region>[A-Z][a-z]+\.?))?"
+    rf"(?:, +(?P<date>(?P<month>{_MONTH}) +(?P<day>\d{{1,2}})(?:, +(?P<year>\d{{4}}))?))?"
+    r"(?: +\((?P<agency>[^()\n]{2,40})\))?"
     r"\s*(?P<dash>--|—|–|-)\s*"
 )
 """A dateline at the start of a paragraph: ``TOKYO, June 29 (KUNA) --``."""
 
-FULL_DATE = re.compile(rf"\b(?P<month>{_MONTH}) (?P<day>\d{{1,2}}), (?P<year>\d{{4}})\b")
+FULL_DATE = re.compile(rf"\b(?P<month>{_MONTH}) +(?P<day>\d{{1,2}}), +(?P<year>\d{{4}})\b")  # "Jan.  31": two spaces after a stop
 """A date with its year, as printed in captions: "June 29, 2022", "Jan. 31, 2023"."""
 
 TRAILING_CREDITS = re.compile(

@@ -61,6 +61,7 @@ GAP = "\x00"  # where an outlet cut or inserted words: an ellipsis or an editori
 _ACRONYM = re.compile(r"\b(?:[A-Za-z]\.){2,}")
 _EDITED = re.compile(r"\[[^\]]*\]|\([^)]*\)|\.\.\.|…|\. \. \.")
 _TOKEN = re.compile(r"[\w%$]+(?:['’]\w+)?|\x00")
+_SPACED_APOSTROPHE = re.compile(r"(?<=\w) '(?=(?:s|t|re|ve|ll|d|m)\b)")
 _SAME_WORD = {"upon": "on", "&": "and", "percent": "%", "okay": "ok"}
 
 
@@ -70,6 +71,7 @@ def quote_tokens(text: str) -> tuple[str, ...]:
     curly apostrophes), with ``GAP`` where the outlet marked a cut or an insertion."""
     text = _ACRONYM.sub(lambda m: m.group(0).replace(".", ""), text)
     text = _EDITED.sub(f" {GAP} ", text).casefold().replace("’", "'")
+    text = _SPACED_APOSTROPHE.sub("'", text)  # "It ’s": a typesetting gap, not a word
     return tuple(_SAME_WORD.get(t, t) for t in _TOKEN.findall(text))
 
 

@@ -1,0 +1,48 @@
+"""Story grouping: strong links merge, weaker ones only by complete linkage; story ids
+come from publication dates, never from a date read in the text."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from checker import events
+from checker.events import ArticleProfile, EventDate, StoryLink, stories_from_links
+from checker.models import Article
+
+
+def _profile(name: str, date: EventDate | None = None, published: bool = True) -> ArticleProfile:
+    return ArticleProfile(name, name.upper(), None, date, (), published)
+
+
+def test_weaker_links_merge_only_groups_whose_every_pair_is_close() -> None:
+    profiles = [_profile(n) for n in "abcd"]
+    weak = lambda x, y: StoryLink(x, y, 0.70, f"{x} and {y} have content similarity 0.70")  # noqa: E731
+    # a-b-c is a chain (a and c are not alike): a and b join, c stays out.
+    chain = stories_from_links(profiles, [weak("a", "b"), weak("b", "c")])
+    assert sorted(s.articles for s in chain) == [("a", "b"), ("c",), ("d",)]
+    # With a-c too, every pair of the three is close: one story.
+    triangle = stories_from_links(profiles, [weak("a", "b"), weak("b", "c"), weak("a", "c")])
+    assert sorted(s.articles for s in triangle) == [("a", "b", "c"), ("d",)]
+    # A strong link needs no more than itself.
+    strong = stories_from_links(profiles, [StoryLink("a", "b", 2.0, "share 2"), StoryLink("b", "c", 0.85, "0.85")])
+    assert sorted(s.articles for s in strong) == [("a", "b", "c"), ("d",)]
+
+
+def test_a_story_is_named_by_publication_dates_not_by_dates_in_the_text() -> None:
+    june = EventDate(6, 29, 2022)
+    named = stories_from_links([_profile("a", june), _profile("b", None)], [StoryLink("a", "b", 2.0, "share 2")])
+    assert [s.id for s in named] == ["2022-06-29"]
+    read_in_text = stories_from_links([_profile("a", EventDate(2, 10, 2016), published=False)], [])
+    assert [s.id for s in read_in_text] == ["undated"]
+
+
+def test_only_the_dateline_dates_an_undated_article() -> None:
+    """A lawsuit 'filed on July 14, 2015' deep in a 2018 article is not its date."""
+    opening = "WASHINGTON -- The Democratic Party sued the campaign on Friday, accusing it of conspiring to tilt the election, in a lawsuit that names several people who worked on it."
+    body = opening + "\n\n" + "The deal was signed on July 14, 2015, in Vienna. " * 10
+    article = Article(path="x.txt", outlet="X", text=body)
+    assert events.event_date(article) is None
+    dated = Article(path="y.txt", outlet="Y", text="TOKYO, June 29 (KUNA) -- Japan's prime minister said...")
+    assert events.event_date(dated) == EventDate(6, 29, None)
+    published = Article(path="z.txt", outlet="Z", text=body, published=dt.date(2018, 4, 20))
+    assert events.event_date(published) == EventDate(4, 20, 2018)
