@@ -797,6 +797,7 @@ def eval_judged(
         from .judged import (
             EventFindings,
             format_grouping,
+            format_reliability,
             format_report,
             load_judgements,
             score,
@@ -814,6 +815,7 @@ def eval_judged(
         runs = [EventFindings(event, check([event.manifest], settings, embedder=embedder)) for event in events]
         report = score(runs, verdicts)
         typer.echo(format_report(report))
+        typer.echo("\n" + format_reliability(report))
         pooled = check([event.manifest for event in events], settings, embedder=embedder)
         typer.echo("\n" + format_grouping(story_grouping(events, pooled)))
         targets = newswcl50_targets(stories / "newswcl50_dev") + basil_targets(stories / "basil_dev")

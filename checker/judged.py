@@ -172,6 +172,7 @@ class PrecisionReport:
     outlets: dict[str, int]  # outlets per event
     unjudged: tuple[tuple[str, Finding], ...]
     stories_per_event: dict[str, int] = field(default_factory=dict)
+    judged: tuple[tuple[float, str], ...] = ()  # (confidence, verdict) of every judged finding
 
 
 def score(runs: Sequence[EventFindings], judgements: Mapping[Key, Judgement]) -> PrecisionReport:
@@ -180,12 +181,15 @@ def score(runs: Sequence[EventFindings], judgements: Mapping[Key, Judgement]) ->
     by_severity: dict[str, Tally] = {}
     total = Tally()
     unjudged: list[tuple[str, Finding]] = []
+    judged: list[tuple[float, str]] = []
     for run in runs:
         for finding in run.result.findings:
             judgement = judgements.get(finding_key(run.event.id, finding))
             verdict = judgement.verdict if judgement else None
             if judgement is None:
                 unjudged.append((run.event.id, finding))
+            else:
+                judged.append((finding.confidence, judgement.verdict))
             by_rule[finding.rule] = by_rule.get(finding.rule, Tally()).add(verdict)
             by_severity[finding.severity.value] = by_severity.get(finding.severity.value, Tally()).add(verdict)
             total = total.add(verdict)
@@ -197,7 +201,22 @@ def score(runs: Sequence[EventFindings], judgements: Mapping[Key, Judgement]) ->
         outlets={r.event.id: r.event.outlets for r in runs},
         unjudged=tuple(unjudged),
         stories_per_event={r.event.id: len(r.result.stories) for r in runs},
+        judged=tuple(sorted(judged)),
     )
+
+
+#: Confidence bins of the reliability table: a finding at 0.8 should be real 8 times in 10.
+CONFIDENCE_BINS = ((0.0, 0.2), (0.2, 0.4), (0.4, 0.6), (0.6, 0.8), (0.8, 1.01))
+
+
+def format_reliability(report: PrecisionReport) -> str:
+    """How often findings of each confidence band are real, by the hand verdicts."""
+    lines = ["Reliability (judged findings by confidence):", "", "| confidence | judged | real | share real |", "|---|---|---|---|"]
+    for low, high in CONFIDENCE_BINS:
+        band = [v for c, v in report.judged if low <= c < high]
+        share = f"{sum(v == 'real' for v in band) / len(band):.2f}" if band else "-"
+        lines.append(f"| {low:.1f}-{min(high, 1.0):.1f} | {len(band)} | {sum(v == 'real' for v in band)} | {share} |")
+    return "\n".join(lines)
 
 
 def unjudged_entries(unjudged: Iterable[tuple[str, Finding]]) -> list[dict]:
