@@ -794,32 +794,13 @@ def eval_judged(
         import yaml
 
         from .embed import make_embedder
-        from .judged import (
-            EventFindings,
-            format_grouping,
-            format_reliability,
-            format_report,
-            load_judgements,
-            score,
-            story_grouping,
-            unjudged_entries,
-            write_event_manifests,
-        )
-        from .pipeline import Settings, check
-        from .recall import basil_targets, format_recall, newswcl50_targets, recall
+        from .judged import evaluate_dev_stories, format_dev, unjudged_entries
+        from .pipeline import Settings
 
-        verdicts = load_judgements(judgements)
-        events = write_event_manifests(stories, work)
         settings = Settings(cache=cache, preview=preview)
-        embedder = make_embedder(settings.model, settings.backend)
-        runs = [EventFindings(event, check([event.manifest], settings, embedder=embedder)) for event in events]
-        report = score(runs, verdicts)
-        typer.echo(format_report(report))
-        typer.echo("\n" + format_reliability(report))
-        pooled = check([event.manifest for event in events], settings, embedder=embedder)
-        typer.echo("\n" + format_grouping(story_grouping(events, pooled)))
-        targets = newswcl50_targets(stories / "newswcl50_dev") + basil_targets(stories / "basil_dev")
-        typer.echo("\n" + format_recall(recall(targets, {run.event.id: run.result for run in runs})))
+        evaluation = evaluate_dev_stories(stories, judgements, work, settings, make_embedder(settings.model, settings.backend))
+        typer.echo(format_dev(evaluation))
+        report = evaluation.precision
         if unjudged is not None:
             unjudged.parent.mkdir(parents=True, exist_ok=True)
             unjudged.write_text(yaml.safe_dump(unjudged_entries(report.unjudged), sort_keys=False, allow_unicode=True, width=120), encoding="utf-8")

@@ -26,6 +26,7 @@ import yaml
 
 from .errors import InputError
 from .models import CheckResult, Finding
+from .recall import RecallReport, basil_targets, format_recall, newswcl50_targets, recall
 from .rules._common import normalise_text
 
 VERDICTS = ("real", "trivial", "wrong")
@@ -302,4 +303,42 @@ def format_grouping(grouping: StoryGrouping) -> str:
         f"Story grouping, all dev events in one run: pairwise precision {grouping.precision:.3f}, "
         f"recall {grouping.recall:.3f}; {len(grouping.split)} events split ({', '.join(grouping.split) or 'none'}), "
         f"{grouping.mixed} stories mixing events"
+    )
+
+
+@dataclass(frozen=True)
+class DevEvaluation:
+    """Everything ``checker eval judged`` measures on the dev stories, for one settings."""
+
+    precision: PrecisionReport
+    grouping: StoryGrouping
+    recall: RecallReport
+
+
+def evaluate_dev_stories(stories_dir: Path, judgements_dir: Path, work: Path, settings, embedder) -> DevEvaluation:
+    """Run each dev event alone (as a desk checks one event) and all of them together (to
+    score story grouping); join findings to verdicts and to the annotators' targets."""
+    from .pipeline import check
+
+    verdicts = load_judgements(judgements_dir)
+    events = write_event_manifests(stories_dir, work)
+    runs = [EventFindings(event, check([event.manifest], settings, embedder=embedder)) for event in events]
+    pooled = check([event.manifest for event in events], settings, embedder=embedder)
+    targets = newswcl50_targets(stories_dir / "newswcl50_dev") + basil_targets(stories_dir / "basil_dev")
+    return DevEvaluation(
+        precision=score(runs, verdicts),
+        grouping=story_grouping(events, pooled),
+        recall=recall(targets, {run.event.id: run.result for run in runs}),
+    )
+
+
+def format_dev(evaluation: DevEvaluation) -> str:
+    """The text ``checker eval judged`` prints and docs/quality.md quotes."""
+    return "\n\n".join(
+        [
+            format_report(evaluation.precision),
+            format_reliability(evaluation.precision),
+            format_grouping(evaluation.grouping),
+            format_recall(evaluation.recall),
+        ]
     )
