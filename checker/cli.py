@@ -18,16 +18,92 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+from typer.core import TyperCommand, TyperGroup
 
 from .errors import CheckerError, InputError
+from .plural import counted
 
-app = typer.Typer(
-    help="Find where news outlets reporting one event disagree: names, framing, numbers, dates, quotes.",
-    no_args_is_help=True,
+
+def _argument_name(param) -> str:
+    """An argument as the usage line shows it: ``PATHS...`` when required, ``[PATHS]...`` when not."""
+    name = param.metavar or param.name.upper()
+    return (name if param.required else f"[{name}]") + ("..." if param.nargs != 1 else "")
+
+
+class _Command(TyperCommand):
+    """A command whose help reads like any Unix tool's: ``PATHS...`` in the usage line,
+    arguments and options by their metavars (``--cache FILE``), flags without a value.
+
+    Typer would show ``{paths}...`` and ``<list[Path]>``; the help is plain click
+    formatting (``rich_markup_mode=None``), which re-flows paragraphs and leaves square
+    brackets alone (Rich would read ``[tool.checker]`` as markup and drop it).
+    """
+
+    def collect_usage_pieces(self, ctx) -> list[str]:
+        pieces = [self.options_metavar] if self.options_metavar else []
+        return pieces + [_argument_name(p) for p in self.get_params(ctx) if p.param_type_name == "argument"]
+
+    def format_options(self, ctx, formatter) -> None:
+        params = self.get_params(ctx)
+        arguments = [(_argument_name(p).strip("[]."), p.help or "") for p in params if p.param_type_name == "argument" and p.help]
+        options = [record for p in params if p.param_type_name == "option" and (record := p.get_help_record(ctx))]
+        for title, rows in (("Arguments", arguments), ("Options", options)):
+            if rows:
+                with formatter.section(title):
+                    formatter.write_dl(rows)
+
+
+class _Group(TyperGroup):
+    """A command group listing each command with its whole short help (click would cut
+    it at 45 characters or so, mid-sentence, with "...")."""
+
+    def format_commands(self, ctx, formatter) -> None:
+        rows = [
+            (name, command.short_help or _first_sentence(command.help or ""))
+            for name, command in self.commands.items()
+            if not command.hidden
+        ]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+def _first_sentence(text: str) -> str:
+    paragraph = " ".join(text.strip().split("\n\n")[0].split())
+    end = paragraph.find(". ")
+    return paragraph if end < 0 else paragraph[: end + 1]
+
+
+def _typer(help: str, **kwargs) -> typer.Typer:
+    return typer.Typer(help=help, cls=_Group, rich_markup_mode=None, no_args_is_help=True, **kwargs)
+
+
+app = _typer(
+    """Find where news outlets reporting one event disagree: names, framing, numbers, dates, quotes.
+
+    Examples:
+
+    \b
+      checker report fixtures/nato-2022
+      checker check articles/ --fail-on warning --format github
+      checker rules list
+
+    Run `checker COMMAND --help` for a command's options and more examples.
+    """,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-rules_app = typer.Typer(help="List, validate and test the rules (YAML rule files: docs/rules.md).", no_args_is_help=True)
+rules_app = _typer(
+    """List, validate and test the rules (YAML rule files: docs/rules.md).
+
+    Examples:
+
+    \b
+      checker rules list
+      checker rules validate my-rules/
+      checker rules test my-rules/
+    """
+)
 app.add_typer(rules_app, name="rules")
 
 _state: dict = {"debug": False, "wrote": None}
@@ -111,13 +187,13 @@ def _main(
 
 
 # Options shared by every command that runs the pipeline.
-PathsArg = Annotated[list[Path], typer.Argument(help="Article files or folders (.txt .md .html, .jsonl/.csv manifests).")]
-ModelOpt = Annotated[str, typer.Option("--model", help="sentence-transformers model name or local path.")]
-RulesOpt = Annotated[Optional[list[Path]], typer.Option("--rules", help="Extra YAML rule folder or file (repeatable).")]
-StoriesOpt = Annotated[StoryMode, typer.Option("--stories", help="'auto' groups articles by date and content; 'folders' uses sub-folders.")]
-CacheOpt = Annotated[Path, typer.Option("--cache", help="Embedding cache (SQLite); safe to delete.")]
+PathsArg = Annotated[list[Path], typer.Argument(metavar="PATHS", help="Article files or folders (.txt .md .html, .jsonl/.csv manifests).")]
+ModelOpt = Annotated[str, typer.Option("--model", metavar="NAME", help="sentence-transformers model name or local path.")]
+RulesOpt = Annotated[Optional[list[Path]], typer.Option("--rules", metavar="PATH", help="Extra YAML rule folder or file (repeatable).")]
+StoriesOpt = Annotated[StoryMode, typer.Option("--stories", metavar="[auto|folders]", help="'auto' groups articles by date and content; 'folders' uses sub-folders.")]
+CacheOpt = Annotated[Path, typer.Option("--cache", metavar="FILE", help="Embedding cache (SQLite); safe to delete.")]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Do not read or write the embedding cache.")]
-BaselineOpt = Annotated[Optional[Path], typer.Option("--baseline", help="Baseline file from `checker baseline`: its findings are accepted, not counted.")]
+BaselineOpt = Annotated[Optional[Path], typer.Option("--baseline", metavar="FILE", help="Baseline file from `checker baseline`: its findings are accepted, not counted.")]
 TimestampOpt = Annotated[bool, typer.Option("--timestamp", help="Put the time of the run in the output (off: output is byte-identical across runs).")]
 DEFAULT_CACHE = Path(".checker/embeddings.sqlite")
 DEFAULT_STORE = Path(".checker/store.sqlite")
@@ -128,13 +204,13 @@ class Backend(str, Enum):
     onnx = "onnx"
 
 
-BackendOpt = Annotated[Backend, typer.Option("--backend", help="torch: sentence-transformers fp32; onnx: ONNX Runtime int8 (exported once from the packaged model).")]
-SelectOpt = Annotated[Optional[list[str]], typer.Option("--select", help="Run only these rules: codes, names, YAML rule ids or packs, comma-separated or repeated (replaces the default set).")]
-ExtendSelectOpt = Annotated[Optional[list[str]], typer.Option("--extend-select", help="Run these rules or packs as well as the default set.")]
-IgnoreOpt = Annotated[Optional[list[str]], typer.Option("--ignore", help="Never run these rules or packs.")]
+BackendOpt = Annotated[Backend, typer.Option("--backend", metavar="[torch|onnx]", help="torch: sentence-transformers fp32; onnx: ONNX Runtime int8 (exported once from the packaged model).")]
+SelectOpt = Annotated[Optional[list[str]], typer.Option("--select", metavar="RULES", help="Run only these rules: codes, names, YAML rule ids or packs, comma-separated or repeated (replaces the default set).")]
+ExtendSelectOpt = Annotated[Optional[list[str]], typer.Option("--extend-select", metavar="RULES", help="Run these rules or packs as well as the default set.")]
+IgnoreOpt = Annotated[Optional[list[str]], typer.Option("--ignore", metavar="RULES", help="Never run these rules or packs.")]
 PreviewOpt = Annotated[bool, typer.Option("--preview", help="Also run the preview rules (off by default: measured precision below 0.5).")]
-ConfigOpt = Annotated[Optional[Path], typer.Option("--config", help="Settings file (checker.toml, or pyproject.toml with [tool.checker]); default: the nearest one at or above the working folder.")]
-StoreOpt = Annotated[Optional[Path], typer.Option("--store", help="Corpus store (SQLite): check PATHS against every article stored there, and keep them.")]
+ConfigOpt = Annotated[Optional[Path], typer.Option("--config", metavar="FILE", help="Settings file (checker.toml, or pyproject.toml with [tool.checker]); default: the nearest one at or above the working folder.")]
+StoreOpt = Annotated[Optional[Path], typer.Option("--store", metavar="FILE", help="Corpus store (SQLite): check PATHS against every article stored there, and keep them.")]
 
 
 @dataclass(frozen=True)
@@ -242,7 +318,7 @@ def _warn_notes(result) -> None:
         typer.echo(f"checker: warning: {note}", err=True)
     if len(result.notes) > NOTES_SHOWN:
         more = len(result.notes) - NOTES_SHOWN
-        typer.echo(f"checker: warning: and {more} more note{'s' if more > 1 else ''} (the markdown report lists them all)", err=True)
+        typer.echo(f"checker: warning: and {more} more {'note' if more == 1 else 'notes'} (the markdown report lists them all)", err=True)
 
 
 def _write(text: str, destination: str, protect) -> None:
@@ -253,11 +329,11 @@ def _write(text: str, destination: str, protect) -> None:
     _state["wrote"] = "standard output" if destination == "-" else destination
 
 
-@app.command()
+@app.command("report", cls=_Command)
 def report(
-    paths: Annotated[Optional[list[Path]], typer.Argument(help="Article files or folders (.txt .md .html, .jsonl/.csv manifests); with --store, the new articles (none: the whole store).")] = None,
-    output: Annotated[Optional[str], typer.Option("-o", "--output", help="Where to write; '-' for stdout. Default: reports/<name>.md (.json, .sarif, .html; github: stdout)")] = None,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.markdown,
+    paths: Annotated[Optional[list[Path]], typer.Argument(metavar="PATHS", help="Article files or folders (.txt .md .html, .jsonl/.csv manifests); with --store, the new articles (none: the whole store).")] = None,
+    output: Annotated[Optional[str], typer.Option("-o", "--output", metavar="FILE", help="Where to write; '-' for stdout. Default: reports/<name>.md (.json, .sarif, .html; github: stdout).")] = None,
+    fmt: Annotated[Format, typer.Option("--format", "-f", metavar="[markdown|json|sarif|github|html]", help="Output format.")] = Format.markdown,
     model: ModelOpt = "all-MiniLM-L6-v2",
     rules: RulesOpt = None,
     stories: StoriesOpt = StoryMode.auto,
@@ -280,10 +356,9 @@ def report(
 
     Examples:
 
+    \b
       checker report fixtures/nato-2022
-
       checker report articles/ -o - --format json
-
       checker report --store .checker/store.sqlite new-articles/
     """
 
@@ -305,8 +380,8 @@ def report(
         if destination != "-":
             baselined = f" ({len(ctx.baselined)} more baselined)" if baseline is not None else ""
             typer.echo(
-                f"wrote {destination}: {len(result.articles)} articles, {len(result.stories)} stories, "
-                f"{len(result.claims)} shared claims, {len(result.findings)} findings{baselined}",
+                f"wrote {destination}: {counted(len(result.articles), 'article')}, {counted(len(result.stories), 'story')}, "
+                f"{counted(len(result.claims), 'shared claim')}, {counted(len(result.findings), 'finding')}{baselined}",
                 err=True,
             )
         _warn_notes(result)
@@ -314,10 +389,10 @@ def report(
     _run(action)
 
 
-@app.command("add")
+@app.command("add", cls=_Command, short_help="Add articles to a corpus store.")
 def add_command(
     paths: PathsArg,
-    store: Annotated[Path, typer.Option("--store", help="Corpus store (SQLite); created when missing.")] = DEFAULT_STORE,
+    store: Annotated[Path, typer.Option("--store", metavar="FILE", help="Corpus store (SQLite); created when missing.")] = DEFAULT_STORE,
     model: ModelOpt = "all-MiniLM-L6-v2",
     backend: BackendOpt = Backend.torch,
     stories: StoriesOpt = StoryMode.auto,
@@ -330,6 +405,7 @@ def add_command(
 
     Example:
 
+    \b
       checker add archive/ --store .checker/store.sqlite
     """
 
@@ -357,13 +433,13 @@ def add_command(
     _run(action)
 
 
-@app.command("check")
+@app.command("check", cls=_Command, short_help="Check articles in CI: exit 1 on findings at or above --fail-on.")
 def check_command(
     paths: PathsArg,
-    fail_on: Annotated[FailOn, typer.Option("--fail-on", help="Exit 1 when a finding this severe or worse remains (error > warning > info).")] = FailOn.error,
+    fail_on: Annotated[FailOn, typer.Option("--fail-on", metavar="[error|warning|info]", help="Exit 1 when a finding this severe or worse remains (error > warning > info).")] = FailOn.error,
     baseline: BaselineOpt = None,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="markdown (a summary), json, sarif, html (the full report) or github (workflow commands).")] = Format.markdown,
-    output: Annotated[str, typer.Option("-o", "--output", help="Where to write; '-' for stdout.")] = "-",
+    fmt: Annotated[Format, typer.Option("--format", "-f", metavar="[markdown|json|sarif|github|html]", help="markdown (a summary), json, sarif, html (the full report) or github (workflow commands).")] = Format.markdown,
+    output: Annotated[str, typer.Option("-o", "--output", metavar="FILE", show_default=False, help="Where to write; '-', the default, for stdout.")] = "-",
     rules: RulesOpt = None,
     timestamp: TimestampOpt = False,
     model: ModelOpt = "all-MiniLM-L6-v2",
@@ -385,8 +461,8 @@ def check_command(
 
     Examples:
 
+    \b
       checker check articles/ --baseline checker-baseline.json --format github
-
       checker check articles/ --fail-on warning --format sarif -o checker.sarif
     """
 
@@ -407,17 +483,17 @@ def check_command(
         verdict = f"{len(failing)} at or above {fail_on.value}: failed" if failing else f"none at or above {fail_on.value}: passed"
         baselined = f", {len(ctx.baselined)} baselined" if baseline is not None else ""
         written = f"; wrote {output}" if output != "-" else ""
-        typer.echo(f"checker: {len(result.findings)} findings{baselined}; {verdict}{written}", err=True)
+        typer.echo(f"checker: {counted(len(result.findings), 'finding')}{baselined}; {verdict}{written}", err=True)
         _warn_notes(result)
         return 1 if failing else 0
 
     _run(action)
 
 
-@app.command("baseline")
+@app.command("baseline", cls=_Command, short_help="Record today's findings, so that check fails only on new ones.")
 def baseline_command(
     paths: PathsArg,
-    output: Annotated[str, typer.Option("-o", "--output", help="The baseline file to write ('-' for stdout).")],
+    output: Annotated[str, typer.Option("-o", "--output", metavar="FILE", help="The baseline file to write ('-' for stdout).")],
     rules: RulesOpt = None,
     model: ModelOpt = "all-MiniLM-L6-v2",
     backend: BackendOpt = Backend.torch,
@@ -438,6 +514,7 @@ def baseline_command(
 
     Example:
 
+    \b
       checker baseline articles/ -o checker-baseline.json
     """
 
@@ -448,18 +525,18 @@ def baseline_command(
         accepted = from_findings(result.findings)
         _write(dumps(accepted), output, protect=_protected(result, *paths, *(rules or [])))
         if output != "-":
-            typer.echo(f"wrote {output}: {len(accepted.entries)} findings baselined", err=True)
+            typer.echo(f"wrote {output}: {counted(len(accepted.entries), 'finding')} baselined", err=True)
         _warn_notes(result)
 
     _run(action)
 
 
-@app.command("diff")
+@app.command("diff", cls=_Command, short_help="Compare two JSON reports: findings added, resolved, unchanged.")
 def diff_command(
-    old: Annotated[Path, typer.Argument(help="JSON report of the earlier run (--format json).")],
-    new: Annotated[Path, typer.Argument(help="JSON report of the later run.")],
-    output: Annotated[str, typer.Option("-o", "--output", help="Where to write the markdown; '-' for stdout.")] = "-",
-    fail_on: Annotated[Optional[FailOn], typer.Option("--fail-on", help="Exit 1 when an added finding is this severe or worse.")] = None,
+    old: Annotated[Path, typer.Argument(metavar="OLD", help="JSON report of the earlier run (--format json).")],
+    new: Annotated[Path, typer.Argument(metavar="NEW", help="JSON report of the later run.")],
+    output: Annotated[str, typer.Option("-o", "--output", metavar="FILE", show_default=False, help="Where to write the markdown; '-', the default, for stdout.")] = "-",
+    fail_on: Annotated[Optional[FailOn], typer.Option("--fail-on", metavar="[error|warning|info]", help="Exit 1 when an added finding is this severe or worse.")] = None,
 ) -> None:
     """Compare two JSON reports: findings added, resolved and unchanged, as markdown.
 
@@ -467,6 +544,7 @@ def diff_command(
 
     Example:
 
+    \b
       checker diff base.json head.json -o comment.md
     """
 
@@ -489,14 +567,14 @@ def diff_command(
 
 
 _RuleFolders = Annotated[
-    Optional[list[Path]], typer.Argument(help="Rule files or folders, besides the shipped claims/ (default: those alone).")
+    Optional[list[Path]], typer.Argument(metavar="PATHS", help="Rule files or folders, besides the shipped claims/ (default: those alone).")
 ]
 _NoBuiltin = Annotated[bool, typer.Option("--no-builtin", help="Leave out the shipped claims/ rules and ./claims/.")]
 
 
-@rules_app.command("list")
+@rules_app.command("list", cls=_Command, short_help="Print the built-in rules, the rule packs and the YAML rules.")
 def rules_list(
-    rules: Annotated[Optional[list[Path]], typer.Option("--rules", help="Extra YAML rule folder or file (repeatable).")] = None,
+    rules: Annotated[Optional[list[Path]], typer.Option("--rules", metavar="PATH", help="Extra YAML rule folder or file (repeatable).")] = None,
 ) -> None:
     """Print every rule: built-in rules (code, name, severity, on by default or preview,
     precision measured on real news, summary), the shipped packs (on by default or not),
@@ -507,6 +585,7 @@ def rules_list(
 
     Example:
 
+    \b
       checker rules list --rules my-rules/
     """
 
@@ -530,7 +609,7 @@ def rules_list(
     _run(action)
 
 
-@rules_app.command("validate")
+@rules_app.command("validate", cls=_Command, short_help="Check rule files without running them.")
 def rules_validate(paths: _RuleFolders = None, no_builtin: _NoBuiltin = False) -> None:
     """Check rule files without running them: YAML, keys, values, ids, regular expressions.
 
@@ -539,8 +618,8 @@ def rules_validate(paths: _RuleFolders = None, no_builtin: _NoBuiltin = False) -
 
     Examples:
 
+    \b
       checker rules validate
-
       checker rules validate my-rules/ --no-builtin
     """
 
@@ -551,16 +630,16 @@ def rules_validate(paths: _RuleFolders = None, no_builtin: _NoBuiltin = False) -
         for problem in problems:
             typer.echo(str(problem))
         if problems:
-            typer.echo(f"checker: {len(problems)} problem{'s' if len(problems) != 1 else ''} in rule files", err=True)
+            typer.echo(f"checker: {counted(len(problems), 'problem')} in rule files", err=True)
             return 2
         files = rule_files(rule_sources(tuple(paths or ()), builtin=not no_builtin, packs=None))
-        typer.echo(f"checker: {len(rules)} rules in {len(files)} files are valid", err=True)
+        typer.echo(f"checker: {counted(len(rules), 'rule')} in {counted(len(files), 'file')} {'is' if len(rules) == 1 else 'are'} valid", err=True)
         return 0
 
     _run(action)
 
 
-@rules_app.command("test")
+@rules_app.command("test", cls=_Command, short_help="Run the rules' examples.")
 def rules_test(paths: _RuleFolders = None, no_builtin: _NoBuiltin = False) -> None:
     """Run the rules' examples: `flag` examples must be flagged, `pass` examples must not.
 
@@ -570,8 +649,8 @@ def rules_test(paths: _RuleFolders = None, no_builtin: _NoBuiltin = False) -> No
 
     Examples:
 
+    \b
       checker rules test
-
       checker rules test my-rules/
     """
 
@@ -588,10 +667,10 @@ def rules_test(paths: _RuleFolders = None, no_builtin: _NoBuiltin = False) -> No
             rule = result.rule
             total = len(result.outcomes)
             if result.passed:
-                typer.echo(f"PASS  {rule.id:<28} {rule.kind:<8} {total} example{'s' if total != 1 else ''}  [{rule.source}]")
+                typer.echo(f"PASS  {rule.id:<28} {rule.kind:<8} {counted(total, 'example')}  [{rule.source}]")
                 continue
             failed += 1
-            typer.echo(f"FAIL  {rule.id:<28} {rule.kind:<8} {len(result.failures)} of {total} examples failed  [{rule.source}]")
+            typer.echo(f"FAIL  {rule.id:<28} {rule.kind:<8} {len(result.failures)} of {counted(total, 'example')} failed  [{rule.source}]")
             for outcome in result.failures:
                 typer.echo(f"      {outcome.example.where}: {outcome.problem}: {describe_example(outcome.example)}")
             for note in result.notes:
@@ -600,7 +679,7 @@ def rules_test(paths: _RuleFolders = None, no_builtin: _NoBuiltin = False) -> No
         for rule_id in untested:
             typer.echo(f"SKIP  {rule_id:<28} no examples")
         typer.echo(
-            f"checker: {len(results)} rules tested, {len(results) - failed} passed, {failed} failed"
+            f"checker: {counted(len(results), 'rule')} tested, {len(results) - failed} passed, {failed} failed"
             + (f"; {len(untested)} without examples" if untested else ""),
             err=True,
         )
@@ -609,9 +688,15 @@ def rules_test(paths: _RuleFolders = None, no_builtin: _NoBuiltin = False) -> No
     _run(action)
 
 
-@rules_app.command("docs")
+@rules_app.command("docs", cls=_Command, short_help="Print the rule language reference (docs/rules.md).")
 def rules_docs() -> None:
-    """Print the rule language reference (Markdown; docs/rules.md is this output)."""
+    """Print the rule language reference (Markdown; docs/rules.md is this output).
+
+    Example:
+
+    \b
+      checker rules docs > docs/rules.md
+    """
 
     def action() -> None:
         from .rules.language.schema import reference_markdown
@@ -621,7 +706,17 @@ def rules_docs() -> None:
     _run(action)
 
 
-eval_app = typer.Typer(help="Measure quality on labelled pairs and fixture stories.", no_args_is_help=True)
+eval_app = _typer(
+    """Measure quality on labelled pairs, fixture stories and real news judged by hand.
+
+    Examples:
+
+    \b
+      checker eval findings fixtures/*/
+      checker eval pairs ../shared/eval/claim_pairs_ecbplus.jsonl --task claim --sweep
+      checker eval judged
+    """
+)
 app.add_typer(eval_app, name="eval")
 
 
@@ -639,21 +734,21 @@ def _fmt(value: float | None) -> str:
     return "-" if value is None else f"{value:.3f}"
 
 
-@eval_app.command("pairs")
+@eval_app.command("pairs", cls=_Command, short_help="Precision, recall and F1 of a decision on labelled pairs.")
 def eval_pairs(
-    file: Annotated[Path, typer.Argument(help='JSONL of {"a", "b", "label"} (or "score" 0..5).')],
-    task: Annotated[Task, typer.Option("--task", help="claim: same-claim decision; name: name linking.")] = Task.claim,
-    threshold: Annotated[Optional[float], typer.Option("--threshold", help="Cut to use instead of the shipped one.")] = None,
+    file: Annotated[Path, typer.Argument(metavar="FILE", help='JSONL of {"a", "b", "label"} (or "score" 0..5).')],
+    task: Annotated[Task, typer.Option("--task", metavar="[claim|name]", help="claim: same-claim decision; name: name linking.")] = Task.claim,
+    threshold: Annotated[Optional[float], typer.Option("--threshold", metavar="NUMBER", help="Cut to use instead of the shipped one.")] = None,
     sweep: Annotated[bool, typer.Option("--sweep", help="Also find the best-F1 threshold.")] = False,
-    fmt: Annotated[EvalFormat, typer.Option("--format", help="text or json.")] = EvalFormat.text,
-    cache: Annotated[Path, typer.Option("--cache", help="Embedding cache (claim task).")] = Path(".checker/embeddings.sqlite"),
+    fmt: Annotated[EvalFormat, typer.Option("--format", metavar="[text|json]", help="text or json.")] = EvalFormat.text,
+    cache: Annotated[Path, typer.Option("--cache", metavar="FILE", help="Embedding cache (claim task).")] = Path(".checker/embeddings.sqlite"),
 ) -> None:
     """Precision, recall and F1 (or Spearman) of the pipeline's own decision on labelled pairs.
 
     Examples:
 
+    \b
       checker eval pairs ../shared/eval/claim_pairs_ecbplus.jsonl --task claim --sweep
-
       checker eval pairs names.jsonl --task name --format json
     """
 
@@ -684,10 +779,10 @@ def eval_pairs(
     _run(action)
 
 
-@eval_app.command("findings")
+@eval_app.command("findings", cls=_Command, short_help="Fixture stories against their expected.yaml.")
 def eval_findings(
-    folders: Annotated[list[Path], typer.Argument(help="Fixture story folders, each with an expected.yaml.")],
-    cache: Annotated[Path, typer.Option("--cache", help="Embedding cache (SQLite).")] = Path(".checker/embeddings.sqlite"),
+    folders: Annotated[list[Path], typer.Argument(metavar="FOLDERS", help="Fixture story folders, each with an expected.yaml.")],
+    cache: Annotated[Path, typer.Option("--cache", metavar="FILE", help="Embedding cache (SQLite).")] = Path(".checker/embeddings.sqlite"),
 ) -> None:
     """Run the pipeline on fixture stories and compare with their expected.yaml.
 
@@ -695,6 +790,7 @@ def eval_findings(
 
     Example:
 
+    \b
       checker eval findings fixtures/*/
     """
 
@@ -713,7 +809,7 @@ def eval_findings(
             result = check([folder], folder_settings(folder, Settings(cache=cache, preview=True)))
             score = score_fixture(folder.name, result, expected, traps)
             scores.append(score)
-            typer.echo(f"{folder}: {len(score.found)}/{len(expected)} expected found, {len(score.trap_hits)} traps hit, {len(score.unexpected)} unexpected")
+            typer.echo(f"{folder}: {len(score.found)}/{len(expected)} expected found, {counted(len(score.trap_hits), 'trap')} hit, {len(score.unexpected)} unexpected")
             for miss in score.missed:
                 typer.echo(f"  missed {miss.rule} {list(miss.contains)}" + (f" (known miss: {miss.known_miss})" if miss.known_miss else ""))
                 failed |= not miss.known_miss
@@ -731,10 +827,10 @@ def eval_findings(
     _run(action)
 
 
-@eval_app.command("conflicts")
+@eval_app.command("conflicts", cls=_Command, short_help="The number and date rules on hand-labelled sentence pairs.")
 def eval_conflicts(
-    labels: Annotated[Path, typer.Argument(help="Hand-labelled pairs (benchmarks/number_pairs/ecbplus.yaml).")] = Path("benchmarks/number_pairs/ecbplus.yaml"),
-    pairs: Annotated[Path, typer.Option("--pairs", help="The sentence pairs the labels point into (by line).")] = Path("../shared/eval/claim_pairs_ecbplus.jsonl"),
+    labels: Annotated[Path, typer.Argument(metavar="LABELS", help="Hand-labelled pairs (benchmarks/number_pairs/ecbplus.yaml).")] = Path("benchmarks/number_pairs/ecbplus.yaml"),
+    pairs: Annotated[Path, typer.Option("--pairs", metavar="FILE", help="The sentence pairs the labels point into (by line).")] = Path("../shared/eval/claim_pairs_ecbplus.jsonl"),
 ) -> None:
     """How the number and date rules judge real sentence pairs labelled by hand.
 
@@ -743,6 +839,7 @@ def eval_conflicts(
 
     Example:
 
+    \b
       checker eval conflicts benchmarks/number_pairs/ecbplus.yaml
     """
 
@@ -766,14 +863,14 @@ def eval_conflicts(
     _run(action)
 
 
-@eval_app.command("judged")
+@eval_app.command("judged", cls=_Command, short_help="Precision and recall on real news judged by hand.")
 def eval_judged(
-    stories: Annotated[Path, typer.Option("--stories", help="The real multi-outlet events (shared/eval/stories).")] = Path("../shared/eval/stories"),
-    judgements: Annotated[Path, typer.Option("--judgements", help="Folder of hand verdicts (YAML).")] = Path("benchmarks/judgements"),
-    work: Annotated[Path, typer.Option("--work", help="Where the per-event manifests are written (kept out of the repository).")] = Path(".checker/dev-stories"),
-    unjudged: Annotated[Optional[Path], typer.Option("--unjudged", help="Write the findings nobody has judged yet here (YAML), for a person to judge.")] = None,
+    stories: Annotated[Path, typer.Option("--stories", metavar="DIR", help="The real multi-outlet events (shared/eval/stories).")] = Path("../shared/eval/stories"),
+    judgements: Annotated[Path, typer.Option("--judgements", metavar="DIR", help="Folder of hand verdicts (YAML).")] = Path("benchmarks/judgements"),
+    work: Annotated[Path, typer.Option("--work", metavar="DIR", help="Where the per-event manifests are written (kept out of the repository).")] = Path(".checker/dev-stories"),
+    unjudged: Annotated[Optional[Path], typer.Option("--unjudged", metavar="FILE", help="Write the findings nobody has judged yet here (YAML), for a person to judge.")] = None,
     preview: Annotated[bool, typer.Option("--preview/--default-rules", help="Also run the rules that are off by default.")] = False,
-    cache: Annotated[Path, typer.Option("--cache", help="Embedding cache (SQLite).")] = Path(".checker/embeddings.sqlite"),
+    cache: Annotated[Path, typer.Option("--cache", metavar="FILE", help="Embedding cache (SQLite).")] = Path(".checker/embeddings.sqlite"),
 ) -> None:
     """Precision and recall on real news: run every dev event, join findings to hand
     verdicts and to the experts' annotations.
@@ -785,8 +882,8 @@ def eval_judged(
 
     Examples:
 
+    \b
       checker eval judged
-
       checker eval judged --preview --unjudged .checker/unjudged.yaml
     """
 
@@ -804,7 +901,7 @@ def eval_judged(
         if unjudged is not None:
             unjudged.parent.mkdir(parents=True, exist_ok=True)
             unjudged.write_text(yaml.safe_dump(unjudged_entries(report.unjudged), sort_keys=False, allow_unicode=True, width=120), encoding="utf-8")
-            typer.echo(f"wrote {len(report.unjudged)} unjudged findings to {unjudged}")
+            typer.echo(f"wrote {counted(len(report.unjudged), 'unjudged finding')} to {unjudged}")
 
     _run(action)
 

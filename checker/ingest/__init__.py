@@ -27,6 +27,7 @@ from checker.ingest.manifest import read_csv, read_jsonl
 from checker.ingest.metadata import RawArticle, finish_article, harmonise_outlet_spelling
 from checker.ingest.text import UnusableFile, decode, read_text
 from checker.models import Article
+from checker.plural import counted
 
 __all__ = ["KNOWN_SUFFIXES", "Inputs", "UnusableFile", "parse_inputs", "read_articles", "read_inputs"]
 
@@ -162,7 +163,7 @@ def _nothing_to_check(paths: Sequence[str | Path], notes: list[str]) -> InputErr
     named = ", ".join(str(p) for p in paths) or "(no paths given)"
     skipped = [note for note in notes if note.startswith("skipped ")]
     if skipped:
-        more = f" ({len(skipped) - 1} more files skipped)" if len(skipped) > 1 else ""
+        more = f" ({counted(len(skipped) - 1, 'more file')} skipped)" if len(skipped) > 1 else ""
         return InputError(f"no articles to check in {named}: {skipped[0]}{more}")
     return InputError(
         f"no articles found in {named}; give .txt/.md/.html files or a .jsonl/.csv manifest"

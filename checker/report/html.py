@@ -22,6 +22,7 @@ from importlib import resources
 
 from ..cluster import single_outlet_sentences
 from ..models import CheckResult, Evidence, Finding, Severity
+from ..plural import counted
 from .context import NO_CONTEXT, ReportContext, timestamp
 from .locations import where
 from .markdown import TOP_FINDINGS, _column_names, top_findings
@@ -150,8 +151,7 @@ def report_data(result: CheckResult) -> dict:
     }
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" + ("" if n == 1 else "s")
+_count = counted
 
 
 # Bar chart geometry (px): rule labels on the left, bars stacked by severity, the count after.

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 from ..cluster import single_outlet_sentences
 from ..models import Article, CheckResult, Claim, Finding, Severity, Story
+from ..plural import counted
 from .context import NO_CONTEXT, ReportContext, timestamp
 from .escape import escape_md, highlight
 from .locations import where
@@ -27,8 +28,7 @@ def _excerpt(text: str, limit: int = EXCERPT) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" + ("" if n == 1 else "s")
+_count = counted
 
 
 def _table(header: list[str], rows: Iterable[list[str]]) -> list[str]:
@@ -56,8 +56,8 @@ def _inputs(result: CheckResult) -> list[str]:
     lines = ["## Inputs", ""]
     outlets = sorted({a.outlet for a in result.articles})
     lines.append(
-        f"{len(result.articles)} articles from {len(outlets)} outlets ({escape_md(', '.join(outlets))}), "
-        f"{len(result.stories)} {'story' if len(result.stories) == 1 else 'stories'}; model `{result.model}`."
+        f"{_count(len(result.articles), 'article')} from {_count(len(outlets), 'outlet')} ({escape_md(', '.join(outlets))}), "
+        f"{_count(len(result.stories), 'story')}; model `{result.model}`."
     )
     lines.append("")
     lines.extend(_table(["article", "outlet", "published", "story"], rows))
@@ -288,7 +288,7 @@ def render_summary(result: CheckResult, ctx: ReportContext = NO_CONTEXT) -> str:
         "",
         (
             f"{_count(len(result.articles), 'article')} from {_count(len(outlets), 'outlet')}, "
-            f"{len(result.stories)} {'story' if len(result.stories) == 1 else 'stories'}, "
+            f"{_count(len(result.stories), 'story')}, "
             f"{_count(len(result.claims), 'shared claim')}."
         ),
     ]
