@@ -50,6 +50,8 @@ les ports de la côte est.
 Les négociations ont échoué dimanche soir après que l'autorité portuaire a rejeté la demande du \
 syndicat d'une hausse de salaire de 12 % sur trois ans et a proposé 6 %.
 """
+# A 72-character news brief in Chinese: too short for the function-word test, not for the script.
+CHINESE_BRIEF = "新华社北京12月6日电 外交部发言人周二表示，中方愿同东盟国家继续推进南海行为准则磋商，争取早日达成一致，共同维护南海地区的和平稳定与繁荣发展。\n"
 # A real 1x1 PNG image.
 PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
@@ -127,6 +129,7 @@ MAKERS: dict[str, Maker] = {
     "locked": lambda d: _unreadable(d, "locked.txt"),
     "french": lambda d: _write(d, "lemonde_greve.txt", FRENCH),
     "stated-fr": lambda d: _write(d, "lefigaro_greve.md", "---\noutlet: Le Figaro\nlanguage: fr\n---\n" + FRENCH),
+    "chinese": lambda d: _write(d, "xinhua_brief.txt", CHINESE_BRIEF),
 }
 
 
@@ -209,6 +212,7 @@ CASES: tuple[Case, ...] = (
     Case("fifo", "named pipe (unreadable, also as root)", ALONE, 2, "refused without blocking", "pipe.txt: is not a regular file (a pipe, socket or device); save the article as a file", MAKERS["fifo"]),
     Case("locked", "file without read permission", ALONE, 2, "refused", "locked.txt: cannot be read (Permission denied)", MAKERS["locked"], needs_non_root=True),
     Case("french", "article in French", ALONE, 2, "skipped, so nothing is left to check", "lemonde_greve.txt: it does not read as English (0% of its words are common English ones, 18% common French, German, Spanish, Italian, Portuguese or Dutch ones) and checker's model and rules read English only; if it is English, state 'language: en' in its front matter or manifest row", MAKERS["french"]),
+    Case("chinese", "news brief in Chinese, 72 characters", ALONE, 2, "skipped, so nothing is left to check", "xinhua_brief.txt: it does not read as English (100% of its letters are Chinese characters, not Latin)", MAKERS["chinese"]),
     Case("empty-folder", "folder with 0 articles", ALONE, 2, "refused", "no articles found in", _folder_of()),
     Case("front-matter-syntax", "malformed front matter (YAML syntax)", ALONE, 2, "refused, file and line named", "bad.md:3: malformed front matter (expected ',' or ']', but got ':'); write one 'key: value' per line", lambda d: _write(d, "bad.md", _front_matter("outlet: [Coast Wire", "published: 2024-10-02"))),
     Case("front-matter-date", "front matter date that does not exist", ALONE, 2, "refused, file and line named", "baddate.md:3: malformed front matter (day is out of range for month)", lambda d: _write(d, "baddate.md", _front_matter("outlet: Coast Wire", "published: 2024-02-30"))),
@@ -230,6 +234,7 @@ CASES: tuple[Case, ...] = (
     Case("fifo-beside", "named pipe", BESIDE, 0, "skipped with a note, without blocking; the others checked", "pipe.txt: is not a regular file (a pipe, socket or device)", MAKERS["fifo"], articles=2),
     Case("locked-beside", "file without read permission", BESIDE, 0, "skipped with a note; the others checked", "locked.txt: cannot be read (Permission denied)", MAKERS["locked"], articles=2, needs_non_root=True),
     Case("french-beside", "article in French", BESIDE, 0, "skipped with a note; the others checked", "lemonde_greve.txt: it does not read as English", MAKERS["french"], articles=2),
+    Case("chinese-beside", "news brief in Chinese, 72 characters", BESIDE, 0, "skipped with a note; the others checked", "xinhua_brief.txt: it does not read as English (100% of its letters are Chinese characters, not Latin)", MAKERS["chinese"], articles=2),
     Case("stated-fr-beside", "article whose front matter says `language: fr`", BESIDE, 0, "skipped with a note; the others checked", "lefigaro_greve.md: its language is 'fr' and checker's model and rules read English only", MAKERS["stated-fr"], articles=2),
     # Inputs that are fine, or odd in a way the tool handles.
     Case("one-article", "folder with 1 article", ALONE, 0, "checked; noted that there is nothing to compare it with", "has articles from one outlet only (Coast Wire); nothing to compare it with", _folder_of(("coastwire_a.txt", COAST_WIRE)), articles=1),
