@@ -28,7 +28,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import checker  # noqa: E402
-from checker import entities, similarity  # noqa: E402
+from checker import similarity  # noqa: E402
+from checker.text import names as entities  # noqa: E402
 from checker.cache import Cache  # noqa: E402
 from checker.config import folder_settings  # noqa: E402
 from checker.embed import SentenceTransformerEmbedder, embed_texts  # noqa: E402

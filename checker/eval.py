@@ -87,7 +87,7 @@ def read_pairs(path: str | Path) -> list[Pair]:
 def pair_scores(task: str, pairs: Sequence[Pair], embedder=None, cache=None) -> np.ndarray:
     """The score the pipeline's decision cuts, for every pair."""
     if task == "name":
-        from .entities import entity_score
+        from .text.names import entity_score
 
         return np.array([entity_score(p.a, p.b) for p in pairs])
     if task == "claim":
@@ -105,7 +105,7 @@ def pair_scores(task: str, pairs: Sequence[Pair], embedder=None, cache=None) -> 
 
 def default_threshold(task: str) -> float:
     if task == "name":
-        from .entities import DEFAULT_NAME_THRESHOLD
+        from .text.names import DEFAULT_NAME_THRESHOLD
 
         return DEFAULT_NAME_THRESHOLD
     from .similarity import CLAIM_THRESHOLD
@@ -191,9 +191,6 @@ class FixtureScore:
     trap_hits: tuple[tuple[Expectation, Finding], ...]
     unexpected: tuple[Finding, ...]  # findings no expected entry accounts for
     findings: tuple[Finding, ...]
-
-    def per_rule(self) -> list[RuleScore]:
-        return score_rules([self])
 
 
 def load_expectations(path: str | Path) -> tuple[list[Expectation], list[Expectation]]:

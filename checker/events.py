@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .models import Article, Sentence, Story
+from .text.calendar import MONTH_NUMBERS
 
 MAX_DAYS_APART = 4
 CENTROID_LINK = 0.80  # mean-embedding cosine that alone links two articles
@@ -39,18 +40,7 @@ GROUP_LINK = 0.65
 SENTENCE_LINK = 0.75  # a sentence pair this close counts as shared content ...
 SHARED_SENTENCES_LINK = 2  # ... and this many such pairs link two articles
 
-_MONTHS = {
-    m: i + 1
-    for i, names in enumerate(
-        [
-            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
-            ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
-            ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
-            ("december", "dec"),
-        ]
-    )
-    for m in names
-}
+_MONTHS = {name.lower(): number for name, number in MONTH_NUMBERS.items()}
 _MONTH_DAY = re.compile(
     r"\b(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?\s+(\d{1,2})\b(?:,\s*(\d{4}))?",
     re.IGNORECASE,
@@ -116,14 +106,6 @@ def event_date(article: Article) -> EventDate | None:
 def place_counts(article: Article) -> Counter[str]:
     """How often each place is named after "in"/"at" in one article (summed per story)."""
     return Counter(m.group(1) for m in _PLACE.finditer(article.text))
-
-
-def main_place(articles: Sequence[Article]) -> str | None:
-    """The place most often named after "in"/"at" across the articles, for the story id."""
-    counts: Counter[str] = Counter()
-    for article in articles:
-        counts.update(place_counts(article))
-    return _most_common(counts)
 
 
 def _most_common(counts: Mapping[str, int]) -> str | None:

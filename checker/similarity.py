@@ -40,6 +40,7 @@ import numpy as np
 from anyascii import anyascii
 
 from .models import Sentence
+from .text.calendar import CALENDAR_WORDS, MONTH_NUMBERS
 from .stop_words import ENGLISH_STOP_WORDS
 
 __all__ = [
@@ -91,13 +92,8 @@ _NUMBER_WORDS = {w: str(i) for i, w in enumerate((
 ))}
 # Calendar words name days, not people or places: a date is not a name ("June 29" and
 # "Wednesday" are the same day and share no word).
-_MONTHS = frozenset((
-    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-    "November", "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec",
-))
-_CALENDAR_WORDS = frozenset(
-    {m.lower() for m in _MONTHS} | {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
-)
+_MONTHS = frozenset(MONTH_NUMBERS)
+_CALENDAR_WORDS = CALENDAR_WORDS
 # fmt: on
 
 

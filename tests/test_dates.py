@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from checker.dates import DateMention, align_dates, dates_conflict, find_dates
+from checker.text.dates import DateMention, align_dates, dates_conflict, find_dates
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "fixtures" / "nato-2022"
@@ -243,7 +243,7 @@ def test_dates_discriminate_same_event_from_different_event_pairs() -> None:
 
 def _every_finder(text: str, reference: dt.date | None) -> tuple[DateMention, ...]:
     """``find_dates`` without its shortcuts: every finder, then the longest candidates."""
-    from checker import dates
+    from checker.text import dates
 
     candidates = [c for finder in dates._FINDERS for c in finder(text, reference)]
     candidates.sort(key=lambda c: (-(c.end - c.start), c.start))

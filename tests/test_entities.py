@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from checker import entities
-from checker.entities import (
+from checker.text import names as entities
+from checker.text.names import (
     DEFAULT_NAME_THRESHOLD,
     Entity,
     Mention,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from checker.quantities import Quantity, align_quantities, find_quantities, quantities_conflict
+from checker.text.quantities import Quantity, align_quantities, find_quantities, quantities_conflict
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "fixtures" / "nato-2022"

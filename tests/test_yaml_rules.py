@@ -11,7 +11,7 @@ from conftest import SEEDS
 from typer.testing import CliRunner
 
 from checker.cli import app
-from checker.entities import NameRelation
+from checker.text.names import NameRelation
 from checker.errors import RuleFileError
 from checker.models import Severity
 from checker.rules import RuleContext, Selection, run_rules

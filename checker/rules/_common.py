@@ -57,10 +57,6 @@ def stem(word: str) -> str:
     return w
 
 
-def content_stems(text: str) -> set[str]:
-    return {stem(w.text) for w in words(text) if w.lower not in STOPWORDS and not w.text.isdigit()}
-
-
 def pairs_across_outlets(claim: Claim, outlet_of) -> Iterator[tuple[Sentence, Sentence]]:
     """Every pair of sentences of ``claim`` from two different outlets, in a stable order."""
     for a, b in combinations(claim.sentences, 2):

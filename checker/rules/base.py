@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, ClassVar
 
-from ..entities import Entity, Mention, find_mentions, link_mentions
+from ..text.names import Entity, Mention, find_mentions, link_mentions
 from ..errors import CheckerError
 from ..models import Article, CheckResult, Claim, Evidence, Finding, Sentence, Severity, Story
 from ._common import normalise_text, pairs_across_outlets
@@ -134,13 +134,6 @@ class RuleContext:
         for s in self.result.sentences:
             out.setdefault(s.article, []).append(s)
         return {k: tuple(sorted(v, key=lambda s: s.index)) for k, v in out.items()}
-
-    @cached_property
-    def claims_by_story(self) -> dict[str, tuple[Claim, ...]]:
-        out: dict[str, list[Claim]] = {st.id: [] for st in self.result.stories}
-        for c in self.result.claims:
-            out[c.story].append(c)
-        return {k: tuple(v) for k, v in out.items()}
 
     @cached_property
     def _claim_index(self) -> dict[tuple[str, int], str]:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ...entities import Mention, name_key
+from ...text.names import Mention, name_key
 from ...models import Finding, Severity, Story
 from ..base import Rule, RuleContext, register
 

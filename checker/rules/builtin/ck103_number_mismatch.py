@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from ...models import Claim, Finding, Severity
-from ...quantities import Quantity, align_quantities, find_quantities, quantities_conflict
+from ...text.quantities import Quantity, align_quantities, find_quantities, quantities_conflict
 from ..base import Rule, RuleContext, register
 
 

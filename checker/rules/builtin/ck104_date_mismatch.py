@@ -22,7 +22,7 @@ import datetime as dt
 from collections.abc import Iterable
 from functools import cached_property, lru_cache
 
-from ...dates import DateMention, align_dates, dates_conflict, find_dates
+from ...text.dates import DateMention, align_dates, dates_conflict, find_dates
 from ...models import Claim, Finding, Severity
 from .._common import STOPWORDS, stem, words
 from ..base import Rule, RuleContext, register

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
-from ...entities import name_key
+from ...text.names import name_key
 from ...models import Article, Evidence, Finding, Sentence, Story
 from .._common import normalise_text
 from ..base import Rule, RuleContext

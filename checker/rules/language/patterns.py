@@ -16,7 +16,7 @@ from functools import lru_cache
 
 import re2
 
-from ...quantities import find_quantities
+from ...text.quantities import find_quantities
 
 TEMPLATE_GAP_WORDS = 3  # other words allowed between two words of a claim template
 

@@ -28,6 +28,8 @@ from functools import cached_property, lru_cache
 from itertools import pairwise
 
 import numpy as np
+
+from .calendar import MONTH_NUMBERS, WEEKDAY_NAMES
 from anyascii import anyascii
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -577,13 +579,8 @@ _DEMONYMS = _word_set(
 )
 # Compass words may join a nationality adjective ("South Korean").
 _DIRECTIONS = _word_set("north south east west northern southern eastern western central")
-_MONTHS = _word_set(
-    """
-    january february march april may june july august september october november december
-    jan feb mar apr jun jul aug sep sept oct nov dec
-    """
-)
-_WEEKDAYS = _word_set("monday tuesday wednesday thursday friday saturday sunday")
+_MONTHS = frozenset(m.lower() for m in MONTH_NUMBERS)
+_WEEKDAYS = frozenset(d.lower() for d in WEEKDAY_NAMES)
 # Ordinary words that start sentences: capitalised there, but not names.
 _SENTENCE_STARTERS = _word_set(
     """
