@@ -670,7 +670,7 @@ def rules_test(paths: _RuleFolders = None, no_builtin: _NoBuiltin = False) -> No
                 typer.echo(f"PASS  {rule.id:<28} {rule.kind:<8} {counted(total, 'example')}  [{rule.source}]")
                 continue
             failed += 1
-            typer.echo(f"FAIL  {rule.id:<28} {rule.kind:<8} {len(result.failures)} of {counted(total, 'example')} failed  [{rule.source}]")
+            typer.echo(f"FAIL  {rule.id:<28} {rule.kind:<8} {len(result.failures)} of {total} examples failed  [{rule.source}]")
             for outcome in result.failures:
                 typer.echo(f"      {outcome.example.where}: {outcome.problem}: {describe_example(outcome.example)}")
             for note in result.notes:

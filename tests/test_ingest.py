@@ -141,7 +141,7 @@ def test_malformed_front_matter_names_file_and_line(tmp_path: Path) -> None:
     bad.write_text("---\noutlet: Kyodo\ntitle: [unclosed\n---\nText.\n")
     with pytest.raises(ArticleError) as error:
         read_articles([bad], cwd=tmp_path)
-    assert str(error.value).startswith("bad.md:4: malformed front matter")
+    assert str(error.value).startswith("bad.md:3: malformed front matter")  # where the [ opens
 
     date = tmp_path / "date.md"
     date.write_text("---\noutlet: Kyodo\npublished: last Tuesday\n---\nText.\n")

@@ -14,6 +14,7 @@ import yaml
 
 from checker.errors import ArticleError
 from checker.ingest.metadata import FieldError, RawArticle, coerce_fields
+from checker.yaml_errors import syntax_problem
 
 _FRONT_MATTER_OPEN = re.compile(r"---[ \t]*\n")
 _FRONT_MATTER_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
@@ -125,10 +126,12 @@ def _load_front_matter(block: str, path: str) -> object:
     """
     try:
         return yaml.safe_load(block)
+    except yaml.MarkedYAMLError as exc:
+        start = syntax_problem(exc)  # where the mistake starts: an unclosed quote or [ opens
+        line = 2 + start.line
+        problem = exc.problem or str(exc).splitlines()[0]
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = 2 + (mark.line if mark is not None else 0)
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        line, problem = 2, str(exc).splitlines()[0]
     except RecursionError:
         line, problem = 2, "nested too deeply"
     except ValueError as exc:

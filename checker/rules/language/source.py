@@ -17,6 +17,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ...errors import RuleFileError
+from ...yaml_errors import syntax_problem
 
 MAX_FILE_BYTES = 1024 * 1024  # 1 MiB: a style book of thousands of rules fits easily
 MAX_DEPTH = 12  # the deepest schema path is rules > rule > examples > flag > item > articles > text
@@ -106,11 +107,12 @@ def read_rule_file(path: Path, display: str | None = None) -> Node | None:
     try:
         return loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
-        column = mark.column + 1 if mark else 1
-        problem = ", ".join(part for part in (exc.context, exc.problem) if part) or "syntax error"
-        raise RuleFileError(shown, line, f"invalid YAML: {problem} ({_syntax_hint(problem)})", column) from exc
+        # The line where the mistake starts (an unclosed quote: where it opens), not
+        # where PyYAML noticed it (the end of the file); see checker/yaml_errors.py.
+        start = syntax_problem(exc)
+        found = f" on line {start.found_line + 1}" if start.found_line is not None else ""
+        message = f"invalid YAML: {start.problem}{found} ({_syntax_hint(start.problem)})"
+        raise RuleFileError(shown, start.line + 1, message, start.column + 1) from exc
     except yaml.YAMLError as exc:  # pragma: no cover - every PyYAML parse error is marked
         raise RuleFileError(shown, 1, f"invalid YAML: {exc} (fix the syntax)") from exc
     finally:
