@@ -27,7 +27,7 @@ def spans(finding) -> list[str]:
 
 def test_registry_has_every_rule_once_with_docs() -> None:
     rules = builtin_rules()
-    assert [r.code for r in rules] == [f"CK10{i}" for i in range(1, 10)]
+    assert [r.code for r in rules] == [f"CK{i}" for i in range(101, 111)]
     assert len({r.name for r in rules}) == len(rules)
     for rule in rules:
         assert rule.__doc__ and rule.summary()
@@ -273,3 +273,21 @@ def test_a_spaced_apostrophe_is_typesetting_not_a_changed_quote() -> None:
     from checker.rules.builtin.ck105_quote_drift import quote_tokens
 
     assert quote_tokens("It ’s insane. It ’s ridiculous.") == quote_tokens("It's insane. It's ridiculous.")
+
+
+def test_house_style_of_a_name_is_its_own_lower_kind() -> None:
+    """Issue 18: "Kim Jong-un" / "Kim Jong Un" is found, as style (CK110, info), not as a
+    misspelling (CK101); a leading "The", "Inc." or a headline in capitals is not style."""
+    kim = story_of(
+        ("A", "North Korean leader Kim Jong-un met South Korean President Moon Jae-in at the border on Friday."),
+        ("B", "North Korean leader Kim Jong Un met South Korean President Moon Jae-in at the border on Friday."),
+    )
+    found, _ = run_rules(kim, RULES, Selection(select=("CK101", "CK110")))
+    assert [(f.rule, f.severity.value, f.message) for f in found] == [
+        ("CK110", "info", 'A writes "Kim Jong-un", B writes "Kim Jong Un" (house style: hyphenation and case)')
+    ]
+    caller = story_of(
+        ("A", "The report was first published by The Daily Caller on Tuesday, citing two officials."),
+        ("B", "The report was first published by Daily Caller on Tuesday, citing two officials."),
+    )
+    assert run_rules(caller, RULES, Selection(select=("CK110",)))[0] == ()

@@ -13,6 +13,7 @@ from .ck106_attribution import Attribution
 from .ck107_omission import Omission
 from .ck108_list_difference import ListDifference
 from .ck109_contradiction import Contradiction
+from .ck110_name_style import NameStyle
 
 BUILTIN_RULES: tuple[type[Rule], ...] = (
     NameVariant,
@@ -24,6 +25,7 @@ BUILTIN_RULES: tuple[type[Rule], ...] = (
     Omission,
     ListDifference,
     Contradiction,
+    NameStyle,
 )
 
 
