@@ -375,7 +375,7 @@ def test_claim_templates_agree_expect_and_publication_window() -> None:
     assert run(("A", "The club has 32 members.")) == ()
     agree_only = build_ruleset([dataclasses.replace(members, expect=())], builtin_classes=[])
     (split,) = run_rules(example_story(Example(articles=(("A", "NATO has 30 members."), ("B", "NATO has 31 members.")))), agree_only)[0]
-    assert split.message == "NATO had  members: outlets give different members (A: 30; B: 31)"
+    assert split.message == "NATO had  members: outlets give different numbers of members (A: 30; B: 31)"
     assert split.claim == "example/c01" and split.key == "members=30/31"
 
 

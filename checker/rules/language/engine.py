@@ -297,9 +297,15 @@ def _claim_findings(ctx: RuleContext, check: YamlCheck, spec: ClaimRule) -> Iter
                     story=story.id,
                     claim=ctx.claim_of(*(s.sentence for s in chosen)),
                     key=f"{slot}={'/'.join(sorted(shown_values))}",
-                    message=f"{format_message(spec.message, fields)}: outlets give different {slot} ({detail})",
+                    message=f"{format_message(spec.message, fields)}: outlets give different {_values_of(spec, slot)} ({detail})",
                     evidence=[evidence(s) for s in chosen],
                 )
+
+
+def _values_of(spec: ClaimRule, slot: str) -> str:
+    """What a slot's values are, for "outlets give different ...": "numbers of dead", not "dead"."""
+    name = slot.replace("_", " ")
+    return {"number": f"numbers of {name}", "name": f"names for {name}"}.get(spec.slot_type(slot), f"values for {name}")
 
 
 __all__ = ["FLAGGED_KINDS", "Statement", "YamlCheck"]
