@@ -291,3 +291,11 @@ def test_house_style_of_a_name_is_its_own_lower_kind() -> None:
         ("B", "The report was first published by Daily Caller on Tuesday, citing two officials."),
     )
     assert run_rules(caller, RULES, Selection(select=("CK110",)))[0] == ()
+
+
+def test_an_irregular_past_tense_in_a_quote_is_the_same_word() -> None:
+    """CK105 sets tense aside ("will"/"would", "attend"/"attended"); irregular verbs too."""
+    from checker.rules.builtin.ck105_quote_drift import _trivial
+
+    assert _trivial(["told", "them"], ["tell", "them"]) and _trivial(["brought"], ["bring"])
+    assert not _trivial(["told"], ["asked"])

@@ -133,7 +133,15 @@ _FILLERS = STOPWORDS | {
     "anything", "something", "nothing", "'s", "'re", "'ve", "'ll", "'d", "n't",
 }
 # Modal and auxiliary verbs ("will" / "would") are function words, dropped before this.
-_IRREGULAR = {"went": "go", "gone": "go", "made": "make"}
+_IRREGULAR = {
+    "went": "go", "gone": "go", "made": "make", "said": "say", "told": "tell", "thought": "think",
+    "knew": "know", "known": "know", "took": "take", "taken": "take", "came": "come", "gave": "give",
+    "given": "give", "got": "get", "gotten": "get", "left": "leave", "kept": "keep", "felt": "feel",
+    "saw": "see", "seen": "see", "found": "find", "brought": "bring", "bought": "buy", "meant": "mean",
+    "began": "begin", "begun": "begin", "wrote": "write", "written": "write", "spoke": "speak",
+    "spoken": "speak", "held": "hold", "stood": "stand", "ran": "run", "won": "win", "lost": "lose",
+    "paid": "pay", "sent": "send", "built": "build", "fought": "fight", "taught": "teach", "sold": "sell",
+}
 
 
 def _word_key(word: str) -> str:
