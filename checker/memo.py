@@ -74,6 +74,7 @@ def article_to_dict(a: Article) -> dict:
         "title": a.title, "url": a.url, "language": a.language, "story": a.story,
         "inferred": [[i.field, i.value, i.source] for i in a.inferred],
         "content_hash": a.content_hash, "line_offset": a.line_offset,
+        "source_map": base64.b64encode(a.source_map).decode("ascii"),
     }
 
 
@@ -84,6 +85,7 @@ def article_from_dict(d: dict) -> Article:
         title=d["title"], url=d["url"], language=d["language"], story=d["story"],
         inferred=tuple(Inferred(*i) for i in d["inferred"]),
         content_hash=d["content_hash"], line_offset=d["line_offset"],
+        source_map=base64.b64decode(d.get("source_map", "")),
     )
 
 

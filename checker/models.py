@@ -52,6 +52,7 @@ class Article:
     inferred: tuple[Inferred, ...] = ()
     content_hash: str = ""  # sha256 of the normalised text; identifies duplicates
     line_offset: int = 0  # lines before ``text`` in the file (front matter), for locations
+    source_map: bytes = b""  # where the text is in the file, when not line for line (HTML, manifests): checker/source_map.py
 
     @property
     def id(self) -> str:
@@ -124,6 +125,9 @@ class Evidence:
     line: int = 1  # 1-based line of ``start`` in the file, for CI annotations
     column: int = 1
     sentence_start: int = 0  # offset of ``sentence`` in the article, to place the span in it
+    end_line: int = 0  # line and column just after the span's last character; 0: count from ``text``
+    end_column: int = 0
+    line_in: str = "file"  # or "extracted text": line and column count in the text taken from an HTML page
 
 
 @dataclass(frozen=True)

@@ -53,6 +53,7 @@ class RawArticle:
     name_hint: str | None = None  # a file name to take the outlet from as a last resort
     page_hints: tuple[Inferred, ...] = ()  # HTML metadata: site name, author, date
     line_offset: int = 0
+    source_map: bytes = b""  # see checker/source_map.py
 
 
 class FieldError(ValueError):
@@ -147,6 +148,7 @@ def finish_article(raw: RawArticle) -> tuple[Article, list[str]]:
         inferred=tuple(inferred),
         content_hash=content_hash(raw.text),
         line_offset=raw.line_offset,
+        source_map=raw.source_map,
     )
     return article, notes
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from ..models import Severity
 from .escape import escape_md
+from .locations import describe
 
 _RANK = {s.value: s.rank for s in Severity}
 _HEX = re.compile(r"[0-9a-f]{1,64}")
@@ -58,12 +59,12 @@ def added_at_or_above(diff: ReportDiff, level: Severity) -> tuple[dict, ...]:
 
 
 def _where(finding: dict) -> str:
+    """Each evidence's place, written as the other formats write it (``report/locations.py``)."""
     places = []
     for e in finding.get("evidence") or []:
         if not isinstance(e, dict) or not isinstance(e.get("path"), str):
             continue
-        line = e.get("line")
-        places.append(escape_md(e["path"] + (f":{line}" if isinstance(line, int) else "")))
+        places.append(escape_md(describe(e["path"], e.get("line"), e.get("line_in", "file"))))
     return "<br>".join(places) or "-"
 
 

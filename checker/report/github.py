@@ -17,7 +17,7 @@ import re
 
 from ..models import CheckResult, Finding, Severity
 from .context import NO_CONTEXT, ReportContext
-from .locations import source_span
+from .locations import extracted_note, source_span
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 # Line breaks other than CR/LF (VT, FF, FS, GS, RS, NEL, LS, PS): not escapable, so spaced.
@@ -46,7 +46,7 @@ def _annotations(f: Finding) -> list[str]:
             props += [f"col={span.column}", f"endLine={span.end_line}", f"endColumn={span.end_column}"]
         title = f"{f.rule} {f.name}" + (f" ({number}/{len(f.evidence)})" if len(f.evidence) > 1 else "")
         props.append(f"title={escape_property(title)}")
-        message = f"{f.message} [{e.outlet}: \"{' '.join(e.text.split())}\"] (fingerprint {f.fingerprint})"
+        message = f"{f.message} [{e.outlet}: \"{' '.join(e.text.split())}\"{extracted_note(e)}] (fingerprint {f.fingerprint})"
         lines.append(f"::{COMMANDS[f.severity]} {','.join(props)}::{escape_data(message)}")
     return lines
 

@@ -167,7 +167,7 @@ def _finding(f: Finding) -> list[str]:
         "",
     ]
     rows = [
-        [escape_md(e.outlet), highlight(e.sentence, e.start - e.sentence_start, e.end - e.sentence_start), f"{escape_md(e.path)}:{e.line}"]
+        [escape_md(e.outlet), highlight(e.sentence, e.start - e.sentence_start, e.end - e.sentence_start), escape_md(where(e))]
         for e in f.evidence
     ]
     lines += ["  " + line for line in _table(["outlet", "wording", "where"], rows)]

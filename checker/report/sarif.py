@@ -19,7 +19,7 @@ from urllib.parse import quote
 from .. import __version__
 from ..models import CheckResult, Evidence, Finding, Severity
 from .context import NO_CONTEXT, ReportContext, timestamp
-from .locations import source_span
+from .locations import extracted_note, source_span
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 FINGERPRINT_KEY = "checkerFingerprint/v1"
@@ -71,7 +71,7 @@ def _location(e: Evidence, artifact_index: dict[str, int], location_id: int | No
             region.update(startColumn=span.column, endLine=span.end_line, endColumn=span.end_column)
             region["snippet"] = {"text": e.text}
         physical["region"] = region
-    location: dict = {"physicalLocation": physical, "message": {"text": f"{e.outlet}: {e.text}"}}
+    location: dict = {"physicalLocation": physical, "message": {"text": f"{e.outlet}: {e.text}{extracted_note(e)}"}}
     if location_id is not None:
         location["id"] = location_id
     return location

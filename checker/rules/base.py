@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from ..text.names import Entity, Mention, find_mentions, link_mentions
 from ..errors import CheckerError
+from .. import source_map
 from ..models import Article, CheckResult, Claim, Evidence, Finding, Sentence, Severity, Story
 from ._common import normalise_text, pairs_across_outlets
 from ._grouping import group_differences
@@ -83,11 +84,16 @@ def fingerprint(code: str, story: str, key: str, evidence: Sequence[Evidence]) -
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:20]
 
 
-def _line_col(article: Article, offset: int) -> tuple[int, int]:
-    before = article.text[:offset]
-    line = before.count("\n") + 1 + article.line_offset
-    column = offset - (before.rfind("\n") + 1) + 1
-    return line, column
+def _located(article: Article, start: int, end: int) -> dict[str, object]:
+    """The file position of ``article.text[start:end]`` (checker/source_map.py), as Evidence fields."""
+    first, after = source_map.span(article.text, start, end, source_map=article.source_map, line_offset=article.line_offset)
+    return {
+        "line": first.line,
+        "column": first.column,
+        "end_line": after.line,
+        "end_column": after.column,
+        "line_in": "file" if first.in_file else source_map.EXTRACTED,
+    }
 
 
 @dataclass
@@ -176,7 +182,6 @@ class RuleContext:
         article = self.articles[sentence.article]
         start = sentence.start if start is None else start
         end = sentence.end if end is None else end
-        line, column = _line_col(article, start)
         return Evidence(
             outlet=article.outlet,
             path=article.path,
@@ -184,9 +189,8 @@ class RuleContext:
             start=start,
             end=end,
             text=article.text[start:end],
-            line=line,
-            column=column,
             sentence_start=sentence.start,
+            **_located(article, start, end),
         )
 
     def finding(
