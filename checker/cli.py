@@ -765,7 +765,7 @@ def eval_pairs(
         if fmt is EvalFormat.json:
             typer.echo(json.dumps(asdict(result), indent=2, sort_keys=True))
             return
-        typer.echo(f"{result.path}: {result.pairs} pairs, task {result.task}")
+        typer.echo(f"{result.path}: {counted(result.pairs, 'pair')}, task {result.task}")
         if result.spearman is not None:
             typer.echo(f"Spearman {result.spearman:.3f}")
             return

@@ -305,7 +305,8 @@ def render_summary(result: CheckResult, ctx: ReportContext = NO_CONTEXT) -> str:
         ]
         lines += [""] + _table(["severity", "rule", "finding", "where", "fingerprint"], rows)
         if len(result.findings) > SUMMARY_ROWS:
-            lines += ["", f"{len(result.findings) - SUMMARY_ROWS} more findings are in the full report (`checker report`)."]
+            more = len(result.findings) - SUMMARY_ROWS
+            lines += ["", f"{_count(more, 'more finding')} {'is' if more == 1 else 'are'} in the full report (`checker report`)."]
     if result.notes:
         lines += ["", "Notes:", ""] + [f"- {escape_md(n)}" for n in result.notes]
     return "\n".join(lines) + "\n"
