@@ -117,9 +117,9 @@ def test_entities_tags_and_wrapped_lines_are_placed_character_by_character() -> 
     page = (
         "<html><body><article>\n<h1>Talks &amp; trade</h1>\n"
         "<p>He said &quot;no&quot; to <b>the</b>\n   plan, &#8220;twice&#8221;.</p>\n"
-        "<ul><li>First item of a list</li></ul>\n</article></body></html>\n"
+        "<ul><li>First item of a list</li></ul>\n<p>A &bogus; reference</p></article></body></html>\n"
     )
-    body = 'Talks & trade\nHe said "no" to the plan, “twice”.\n- First item of a list'
+    body = 'Talks & trade\nHe said "no" to the plan, “twice”.\n- First item of a list\nA &bogus; reference'
     packed = map_into_page(body, page)
     lines = page.split("\n")
 
@@ -133,6 +133,29 @@ def test_entities_tags_and_wrapped_lines_are_placed_character_by_character() -> 
     assert at("no") == (3, 18) and at("the") == (3, 33)
     assert at("plan") == (4, 4) and at("“") == (4, 10) and at("twice") == (4, 17)
     assert at("- First") == at("First") == (5, 9)
+    assert at("bogus") == (6, 7) and at("reference") == (6, 14)  # not a reference: as written
+
+
+def test_whatever_the_markup_a_placed_character_is_where_it_is_written() -> None:
+    """Random pages of tags, references (some bogus), comments and scripts, and texts made
+    of their words: every character placed in the page is that character, or the '&' of
+    the reference that writes it."""
+    import random
+
+    pieces = ["<p>", "</p>", "<b>", "</b>", "&amp;", "&quot;", "&#8220;", "&nbsp;", "\n", "  ", "word", "Alpha",
+              "<br>", "<script>x</script>", "<title>T</title>", "<li>", "&bogus;", "&#xZZ;", "<!-- c -->", "<", ">",
+              "&", "é", "中", "&#x41;"]
+    chance = random.Random(5)
+    for _ in range(500):
+        page = "".join(chance.choice(pieces) for _ in range(chance.randint(0, 60)))
+        words = page.replace("<", " <").split()
+        body = "\n".join(" ".join(chance.sample(words, min(len(words), 3))) for _ in range(3)).strip()
+        packed = map_into_page(body, page)
+        lines = page.split("\n")
+        for offset, char in enumerate(body):
+            at = source_map.position(body, offset, source_map=packed)
+            if not char.isspace() and at.in_file:
+                assert lines[at.line - 1][at.column - 1 :].startswith((char, "&")), (page, body, offset)
 
 
 def test_a_line_that_cannot_be_placed_is_labelled_as_extracted_text() -> None:

@@ -69,7 +69,7 @@ def _iso_date(value: object) -> str | None:
 # extracted text, and the reports say so.
 
 _INVISIBLE = frozenset({"head", "title", "script", "style", "template", "noscript"})
-_LIST_MARK = re.compile(r"[-*•>#]+\s+")
+_LIST_MARK = re.compile(r"[-*•]\s+")  # trafilatura writes a list item as "- item"
 _WORD = re.compile(r"\S+")
 
 
@@ -116,7 +116,11 @@ class _PageText(HTMLParser):
         if self._hidden:
             return
         line, column = self.getpos()
-        for char in html.unescape(raw):
+        decoded = html.unescape(raw)
+        if decoded == raw:  # not a reference after all ("&bogus;"): the characters as written
+            self._add(raw, line, column + 1, linear=True)
+            return
+        for char in decoded:
             if not char.isspace():
                 self._add(char, line, column + 1, linear=False)
 
