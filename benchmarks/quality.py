@@ -70,7 +70,7 @@ def claim_section(eval_dir: Path, embedder, cache) -> list[str]:
         f"`{path.name}`, {report.pairs} pairs (half positive; negatives are other events of the",
         "same kind). The decision is `similarity.same_claim` (`checker eval pairs --task claim`): the",
         "cut the pipeline applies to a sentence pair, which inside a story must also be a mutual best",
-        "match after the hubness correction (`cluster.py`) to join a claim, and score at least",
+        "match after the hubness correction (`claims.py`) to join a claim, and score at least",
         f"`similarity.CHAIN_FLOOR` ({similarity.CHAIN_FLOOR}) with every member of it from a compared article.",
         "",
         "| decision | threshold | precision | recall | F1 |",

@@ -104,7 +104,7 @@ class Recurrence:
     """A background claim that recurs in more than one story (context, not conflict).
 
     One per claim, with every occurrence: its texts are linked by a cosine of at least
-    ``cluster.RECURRENCE_THRESHOLD``, directly or through each other.
+    ``claims.RECURRENCE_THRESHOLD``, directly or through each other.
     """
 
     stories: tuple[str, ...]  # every story it occurs in, sorted (two or more)

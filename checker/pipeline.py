@@ -1,6 +1,6 @@
 """``check()``: the stages in order, and nothing else.
 
-ingest -> segment -> embed -> events -> cluster -> rules. Each stage lives in its own
+ingest -> segment -> embed -> stories -> claims -> rules. Each stage lives in its own
 module; this one wires them together, so a newcomer can read the whole flow on one screen.
 """
 
@@ -15,13 +15,15 @@ from pathlib import Path
 
 import numpy as np
 
-from . import cluster, collector, events, memo, similarity
+from . import collector, memo, similarity
+from .claims import PairScorer, close_texts, cluster_claims, find_recurrences, recurrence_texts
 from .cache import Cache
 from .duplicates import NearCopy, find_near_copies, without_collapsed
 from .embed import DEFAULT_MODEL, Embedder, embed_texts, make_embedder
 from .ingest import parse_inputs, read_inputs
 from .models import Article, CheckResult, Claim, Sentence, Story
 from .rules import RuleOutput, RuleSet, Selection, apply_rules, finish_rules, load_rules
+from .stories import group_stories
 from .segment import Block, Spans, language_of, layout, run_spans, segment, spans_from_layout, spans_key
 from .workers import Workers
 
@@ -48,8 +50,8 @@ class Settings:
     ignore: tuple[str, ...] = field(default=())  # never these
     preview: bool = False  # also run the rules that are off by default (measured precision < 0.5)
     # Input sizes up to which every pair is compared exactly; above them a blocked
-    # neighbour search proposes the pairs. None: the built-in sizes (events.EXACT_ARTICLES
-    # articles per run, cluster.EXACT_STORY_ARTICLES per story); 0 always searches.
+    # neighbour search proposes the pairs. None: the built-in sizes (stories.py: EXACT_ARTICLES
+    # articles per run, claims.py: EXACT_STORY_ARTICLES per story); 0 always searches.
     exact_up_to: int | None = None
     backend: str = "torch"  # "torch" (sentence-transformers fp32) or "onnx" (ONNX Runtime int8)
     # Processes that split sentences and analyse stories when there are many. Above 1 the
@@ -212,7 +214,7 @@ def analyse(
     model: str,
     notes: Sequence[str] = (),
     stories: Sequence[Story] | None = None,
-    scorer: cluster.PairScorer | None = None,
+    scorer: PairScorer | None = None,
     progress: ProgressFactory = _no_progress,
     workers: Workers | None = None,
 ) -> CheckResult:
@@ -233,15 +235,15 @@ def analyse(
             workers = Workers()
         elif workers is None:
             workers = stack.enter_context(Workers(settings.workers))
-        recurring = None  # cluster.close_texts, when a worker finds them early
+        recurring = None  # close_texts, when a worker finds them early
         context = None  # the scorer's similarity.ScoringContext, likewise
         if stories is None:
             if workers.parallel:  # neither needs stories: the workers find them meanwhile
-                recurring = workers.map(cluster.close_texts, *([part] for part in cluster.recurrence_texts(sentences, vectors)))
+                recurring = workers.map(close_texts, *([part] for part in recurrence_texts(sentences, vectors)))
                 if scorer is None:
                     context = workers.map(similarity.ScoringContext.from_texts, [sorted({s.text for s in claim_sentences})])
             advance = progress("stories", 1)
-            stories = events.group_stories(articles, sentences, vectors, **_exact(settings))
+            stories = group_stories(articles, sentences, vectors, **_exact(settings))
             advance(1)
         stories = tuple(stories)
         if scorer is None:
@@ -251,7 +253,7 @@ def analyse(
         advance = progress("claims and rules", len(stories))
         analysed = workers.map(partial(_analyse_stories, settings=settings, ruleset=ruleset, scorer=scorer), shards)
         # ``group_stories`` places every article, so the texts found early are the recurrences' texts.
-        recurrences = cluster.find_recurrences(stories, sentences, vectors, close=next(recurring) if recurring else None)
+        recurrences = find_recurrences(stories, sentences, vectors, close=next(recurring) if recurring else None)
         claims: list[Claim] = []
         outputs: list[tuple[RuleOutput, ...]] = []
         for shard, (shard_claims, shard_outputs) in zip(shards, analysed):
@@ -355,10 +357,10 @@ def _story_shards(
 
 
 def _analyse_stories(
-    shard: StoryShard, settings: Settings, ruleset: RuleSet, scorer: cluster.PairScorer
+    shard: StoryShard, settings: Settings, ruleset: RuleSet, scorer: PairScorer
 ) -> tuple[tuple[Claim, ...], tuple[RuleOutput, ...]]:
     """The claims of a shard's stories and what each rule finds in them (in a worker)."""
-    claims = cluster.cluster_claims(
+    claims = cluster_claims(
         shard.stories,
         shard.articles,
         shard.sentences,

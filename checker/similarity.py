@@ -71,7 +71,7 @@ CLAIM_THRESHOLD: float = 0.304
 #: such a pair (unrelated sentences joined through a third), on the fixtures none.
 CHAIN_FLOOR: float = 0.15
 #: Cut for a sentence next to a claim member whose best match in another member's article
-#: is that member (see ``cluster.cluster_claims``): the rest of a statement one outlet
+#: is that member (see ``claims.cluster_claims``): the rest of a statement one outlet
 #: split in two. Stricter than the pair cut: a lone neighbour (no mutual match) needs more
 #: evidence. On the seeds the true split ("This is also the first time a Japanese prime
 #: minister has attended the summit.") scores 0.58; wrong neighbours scored 0.31-0.45.
@@ -335,7 +335,7 @@ def same_claim(score: float) -> bool:
 
 
 class SentencePairScorer:
-    """A ``cluster.PairScorer`` whose context is built from all of the run's sentences.
+    """A ``claims.PairScorer`` whose context is built from all of the run's sentences.
 
     A class, not a closure, so that it can be sent to the worker processes that cluster
     stories. The memos below are not sent: a worker rebuilds them once, not once per

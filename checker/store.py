@@ -30,7 +30,8 @@ from pathlib import Path
 
 import numpy as np
 
-from . import events, similarity
+from . import similarity
+from . import stories as story_grouping
 from .cache import Cache
 from .embed import Embedder, embed_texts, text_key
 from .errors import CheckerError
@@ -314,7 +315,7 @@ class Store:
             _delete_articles(conn, ids)  # replaced articles: their old rows go first
             number = conn.execute("SELECT coalesce(max(batch), 0) + 1 FROM articles").fetchone()[0]
             for a in batch:
-                profile = events.ArticleProfile.of(a)
+                profile = story_grouping.ArticleProfile.of(a)
                 d = profile.date
                 ordinal = dt.date(d.year, d.month, d.day).toordinal() if d and d.year else None
                 conn.execute(
@@ -414,7 +415,7 @@ def _select(conn: sqlite3.Connection, sql: str, keys: Sequence[str], first: Sequ
     return rows
 
 
-def _day_of_year(d: events.EventDate | None) -> int | None:
+def _day_of_year(d: story_grouping.EventDate | None) -> int | None:
     if d is None:
         return None
     return dt.date(2001, d.month, min(d.day, 28 if d.month == 2 else d.day)).timetuple().tm_yday
@@ -434,14 +435,14 @@ def _delete_articles(conn: sqlite3.Connection, ids: Sequence[str]) -> None:
         _select(conn, f"DELETE FROM {table} WHERE {column} IN ({{marks}})", ids)
 
 
-def _profiles(conn: sqlite3.Connection, where: str = "", args: Sequence[object] = ()) -> list[events.ArticleProfile]:
+def _profiles(conn: sqlite3.Connection, where: str = "", args: Sequence[object] = ()) -> list[story_grouping.ArticleProfile]:
     rows = conn.execute(
         f"SELECT id, outlet, story_field, year, month, day, places, published FROM articles {where} ORDER BY id", args
     )
     return [
-        events.ArticleProfile(
+        story_grouping.ArticleProfile(
             id=i, outlet=outlet, story=story,
-            date=events.EventDate(month, day, year) if month is not None else None,
+            date=story_grouping.EventDate(month, day, year) if month is not None else None,
             places=tuple(tuple(p) for p in json.loads(places)),
             published=bool(published),
         )
@@ -450,16 +451,16 @@ def _profiles(conn: sqlite3.Connection, where: str = "", args: Sequence[object] 
 
 
 def _stories(conn: sqlite3.Connection) -> tuple[Story, ...]:
-    links = [events.StoryLink(*row) for row in conn.execute("SELECT first, second, strength, reason FROM links")]
-    return events.stories_from_links(_profiles(conn), links)
+    links = [story_grouping.StoryLink(*row) for row in conn.execute("SELECT first, second, strength, reason FROM links")]
+    return story_grouping.stories_from_links(_profiles(conn), links)
 
 
-def _window(conn: sqlite3.Connection, new: Sequence[events.ArticleProfile]) -> list[events.ArticleProfile]:
+def _window(conn: sqlite3.Connection, new: Sequence[story_grouping.ArticleProfile]) -> list[story_grouping.ArticleProfile]:
     """Stored articles that could share a story with one of ``new``: dates compatible,
     no explicit story, some claim sentence. Indexed range queries, not a corpus scan."""
-    gap = events.MAX_DAYS_APART
+    gap = story_grouping.MAX_DAYS_APART
     base = "WHERE story_field IS NULL AND claim_sentences > 0 AND "
-    found: dict[str, events.ArticleProfile] = {}
+    found: dict[str, story_grouping.ArticleProfile] = {}
     dates = {p.date for p in new if not p.story}
     if None in dates:
         return [p for p in _profiles(conn, base + "1")]
@@ -478,7 +479,7 @@ def _window(conn: sqlite3.Connection, new: Sequence[events.ArticleProfile]) -> l
     return list(found.values())
 
 
-def _links_for(conn: sqlite3.Connection, ids: Sequence[str], model: str, exact_up_to: int | None) -> list[events.StoryLink]:
+def _links_for(conn: sqlite3.Connection, ids: Sequence[str], model: str, exact_up_to: int | None) -> list[story_grouping.StoryLink]:
     """Links between the just-written articles ``ids`` and every stored article."""
     new = _profiles(conn, f"WHERE id IN ({','.join('?' * len(ids))})", ids)
     window = {p.id: p for p in _window(conn, new)}
@@ -488,11 +489,11 @@ def _links_for(conn: sqlite3.Connection, ids: Sequence[str], model: str, exact_u
     new_ids = set(ids)
     queries = [i for i, p in enumerate(profiles) if p.id in new_ids]
     options = {} if exact_up_to is None else {"exact_up_to": exact_up_to}
-    return events.find_links(profiles, mats, queries, **options)
+    return story_grouping.find_links(profiles, mats, queries, **options)
 
 
 def _article_vectors(conn: sqlite3.Connection, ids: Sequence[str], model: str) -> dict[str, np.ndarray]:
-    """Each article's claim-sentence vectors in sentence order (as ``events.article_matrices``)."""
+    """Each article's claim-sentence vectors in sentence order (as ``story_grouping.article_matrices``)."""
     rows: dict[str, list[np.ndarray]] = {}
     sql = (
         "SELECT s.article, s.idx, e.vector FROM sentences s JOIN embeddings e "

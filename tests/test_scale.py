@@ -14,7 +14,8 @@ import pytest
 from corpus import write_manifest
 
 import checker
-from checker import cluster, events
+from checker import claims as cluster
+from checker import stories as events
 from checker.cache import Cache
 from checker.embed import embed_texts, make_embedder
 from checker.ingest import read_articles
@@ -58,7 +59,7 @@ def test_a_big_corpus_whose_articles_all_name_their_story_is_grouped_by_those_na
     articles, where the search replaces comparing every pair)."""
     from dataclasses import replace
 
-    from checker import events
+    from checker import stories as events
 
     articles, sentences, vectors = corpus
     labelled = [replace(a, story=f"label-{n % 7}") for n, a in enumerate(sorted(articles, key=lambda a: a.id))]

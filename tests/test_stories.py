@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from checker import events
-from checker.events import ArticleProfile, EventDate, StoryLink, stories_from_links
+from checker import stories as events
+from checker.stories import ArticleProfile, EventDate, StoryLink, stories_from_links
 from checker.models import Article
 
 

@@ -20,7 +20,7 @@ from functools import cache
 from html import escape
 from importlib import resources
 
-from ..cluster import single_outlet_sentences
+from ..claims import single_outlet_sentences
 from ..models import CheckResult, Evidence, Finding, Severity
 from ..plural import counted
 from .context import NO_CONTEXT, ReportContext, timestamp

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-from ..cluster import single_outlet_sentences
+from ..claims import single_outlet_sentences
 from ..models import Article, CheckResult, Claim, Finding, Severity, Story
 from ..plural import counted
 from .context import NO_CONTEXT, ReportContext, timestamp

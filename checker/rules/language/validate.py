@@ -38,8 +38,13 @@ _INVALID = object()
 
 
 def did_you_mean(word: str, choices) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"did you mean '{close[0]}'?" if close else "one of " + ", ".join(sorted(choices))
+    close = difflib.get_close_matches(word, list(choices), n=3, cutoff=0.6)
+    if not close:
+        return "one of " + ", ".join(sorted(choices))
+    # Among equally close choices, the one with fewest letters changed in place: "CK1O1"
+    # (a letter O) is CK101, not CK110.
+    best = min(close, key=lambda c: (len(c) != len(word), sum(x != y for x, y in zip(c, word)), close.index(c)))
+    return f"did you mean '{best}'?"
 
 
 @dataclass
