@@ -12,14 +12,13 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from ..text.calendar import month_number
+
+# Month names as datelines print them (the numbers: text/calendar.py).
 _MONTH = (
     r"(?:Jan(?:uary|\.)?|Feb(?:ruary|\.)?|Mar(?:ch|\.)?|Apr(?:il|\.)?|May|June?|July?"
     r"|Aug(?:ust|\.)?|Sep(?:tember|t\.|\.)?|Oct(?:ober|\.)?|Nov(?:ember|\.)?|Dec(?:ember|\.)?)"
 )
-_MONTH_NUMBERS = {
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
-    "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
-}  # fmt: skip
 
 # An agency or credit name as printed: capitalised words, acronyms, "AP", "Getty Images".
 _NAME = r"[A-Z][\w&.'’-]*(?: [A-Z][\w&.'’-]*){0,3}"
@@ -80,7 +79,7 @@ class Credit:
 def parse_month_day(month: str, day: str, year: int) -> dt.date | None:
     """The date for a printed month name and day, or None if there is no such day."""
     try:
-        return dt.date(year, _MONTH_NUMBERS[month[:3].lower()], int(day))
+        return dt.date(year, month_number(month[:3]), int(day))
     except (KeyError, ValueError):
         return None
 
