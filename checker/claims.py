@@ -312,19 +312,6 @@ def _attach_neighbours(
         group.sort()
 
 
-def single_outlet_sentences(
-    stories: Sequence[Story], claims: Sequence[Claim], sentences: Sequence[Sentence]
-) -> dict[str, tuple[Sentence, ...]]:
-    """Per story, the claim sentences no other outlet matches (sorted by article, index)."""
-    shared = {_key(s) for c in claims for s in c.sentences}
-    story_of = {a: st.id for st in stories for a in st.articles}
-    out: dict[str, list[Sentence]] = {st.id: [] for st in stories}
-    for s in sorted(sentences, key=_key):
-        if s.is_claim and _key(s) not in shared and s.article in story_of:
-            out[story_of[s.article]].append(s)
-    return {k: tuple(v) for k, v in out.items()}
-
-
 #: Distinct sentences compared per block when looking for recurrences (bounds memory).
 _RECURRENCE_BLOCK = 2048
 

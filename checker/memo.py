@@ -30,12 +30,13 @@ from .models import (
     Finding,
     Inferred,
     Recurrence,
+    RuleInfo,
     Sentence,
     Severity,
     Story,
 )
 
-FORMAT = 4  # bump when the JSON layout below changes
+FORMAT = 5  # bump when the JSON layout below changes
 
 
 @cache
@@ -168,6 +169,7 @@ def result_to_json(result: CheckResult) -> str:
             "strings": strings.table,
             "notes": list(result.notes),
             "model": result.model,
+            "rules": [[r.code, r.name, r.severity.value, r.summary, r.help, r.builtin] for r in result.rules],
         },
         sort_keys=True,
     )
@@ -208,6 +210,7 @@ def result_from_json(text: str) -> CheckResult:
         recurrences=_recurrences_from_json(d["recurrences"], sentences, stories),
         notes=tuple(d["notes"]),
         model=d["model"],
+        rules=tuple(RuleInfo(code, name, Severity(sev), summary, help_, builtin) for code, name, sev, summary, help_, builtin in d["rules"]),
     )
 
 

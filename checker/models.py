@@ -147,6 +147,18 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class RuleInfo:
+    """What a report says about a rule that ran: built-in and YAML rules alike."""
+
+    code: str
+    name: str
+    severity: Severity
+    summary: str  # one line
+    help: str = ""  # the rule's documentation, markdown
+    builtin: bool = False  # a CKnnn rule (reports list every one), not a YAML rule
+
+
+@dataclass(frozen=True)
 class CheckResult:
     """Everything one run produced; every output format renders from this alone."""
 
@@ -158,6 +170,19 @@ class CheckResult:
     recurrences: tuple[Recurrence, ...] = ()
     notes: tuple[str, ...] = ()  # warnings worth showing in the report (skipped files, ...)
     model: str = ""
+    rules: tuple[RuleInfo, ...] = ()  # the rules of the run, by code: what reports say of them
+
+    @cached_property
+    def single_outlet_sentences(self) -> dict[str, tuple[Sentence, ...]]:
+        """Per story, the claim sentences no other outlet matches (by article, index)."""
+        key = lambda s: (s.article, s.index)  # noqa: E731
+        shared = {key(s) for c in self.claims for s in c.sentences}
+        story_of = {a: st.id for st in self.stories for a in st.articles}
+        out: dict[str, list[Sentence]] = {st.id: [] for st in self.stories}
+        for s in sorted(self.sentences, key=key):
+            if s.is_claim and key(s) not in shared and s.article in story_of:
+                out[story_of[s.article]].append(s)
+        return {k: tuple(v) for k, v in out.items()}
 
     def article(self, article_id: str) -> Article:
         """The article with this id; raises KeyError if there is none."""

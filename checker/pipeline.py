@@ -272,6 +272,7 @@ def analyse(
         recurrences=recurrences,
         notes=tuple(notes) + rule_notes,
         model=model,
+        rules=tuple(sorted((rule.info() for rule in ruleset.rules), key=lambda r: r.code)),
     )
 
 

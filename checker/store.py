@@ -402,7 +402,7 @@ class Store:
         findings = tuple(f for f in result.findings if _involves(f, focus, result))
         return CheckResult(
             articles=result.articles, sentences=result.sentences, stories=result.stories, claims=result.claims,
-            findings=findings, recurrences=result.recurrences, notes=result.notes, model=result.model,
+            findings=findings, recurrences=result.recurrences, notes=result.notes, model=result.model, rules=result.rules,
         )
 
 

@@ -20,7 +20,6 @@ from functools import cache
 from html import escape
 from importlib import resources
 
-from ..claims import single_outlet_sentences
 from ..models import CheckResult, Evidence, Finding, Severity
 from ..plural import counted
 from .context import NO_CONTEXT, ReportContext, timestamp
@@ -85,7 +84,7 @@ def report_data(result: CheckResult) -> dict:
     claim_index = {c.id: i for i, c in enumerate(result.claims)}
     rules = _rules(result.findings)
     rule_index = {r: i for i, r in enumerate(rules)}
-    singles = single_outlet_sentences(result.stories, result.claims, result.sentences)
+    singles = result.single_outlet_sentences
 
     claims_of: dict[str, list[int]] = {}
     for i, c in enumerate(result.claims):

@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-from ..claims import single_outlet_sentences
 from ..models import Article, CheckResult, Claim, Finding, Severity, Story
 from ..plural import counted
 from .context import NO_CONTEXT, ReportContext, timestamp
@@ -239,7 +238,7 @@ def _recurrences(result: CheckResult) -> list[str]:
 
 
 def render(result: CheckResult, ctx: ReportContext = NO_CONTEXT) -> str:
-    singles = single_outlet_sentences(result.stories, result.claims, result.sentences)
+    singles = result.single_outlet_sentences
     lines = ["# Claim consistency report", ""]
     if ctx.generated_at:
         lines += [f"Generated {timestamp(ctx.generated_at)}.", ""]

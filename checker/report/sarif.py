@@ -11,13 +11,11 @@ the tests against the official OASIS schema.
 
 from __future__ import annotations
 
-import inspect
 import json
-import sys
 from urllib.parse import quote
 
 from .. import __version__
-from ..models import CheckResult, Evidence, Finding, Severity
+from ..models import CheckResult, Evidence, Finding, RuleInfo, Severity
 from .context import NO_CONTEXT, ReportContext, timestamp
 from .locations import extracted_note, source_span
 
@@ -36,28 +34,34 @@ def _unwrap(text: str) -> str:
     return "\n\n".join(" ".join(p.split()) for p in text.split("\n\n"))
 
 
-def _descriptors(findings: list[Finding]) -> list[dict]:
-    """Every built-in rule, then any other rule a finding names (e.g. YAML rules)."""
-    from ..rules import builtin_rules
-
+def _descriptors(result: CheckResult, findings: list[Finding]) -> list[dict]:
+    """Every built-in rule of the run, then any other rule a finding names (YAML rules),
+    described by what the result says of them."""
+    known = {r.code: r for r in result.rules}
     rules: dict[str, dict] = {}
-    for cls in builtin_rules():
-        module_doc = inspect.cleandoc(sys.modules[cls.__module__].__doc__ or cls.summary())
-        rules[cls.code] = {
-            "id": cls.code,
-            "name": cls.name,
-            "shortDescription": {"text": cls.summary()},
-            "fullDescription": {"text": _unwrap(module_doc.split("\n\n", 1)[-1])},
-            "help": {"text": module_doc, "markdown": module_doc},
-            "defaultConfiguration": {"level": LEVELS[cls.severity]},
-        }
+    for info in result.rules:
+        if info.builtin:
+            rules[info.code] = _descriptor(info)
     for f in findings:
-        rules.setdefault(
-            f.rule,
-            {"id": f.rule, "name": f.name, "shortDescription": {"text": f.name},
-             "defaultConfiguration": {"level": LEVELS[f.severity]}},
-        )
+        if f.rule not in rules:
+            info = known.get(f.rule)
+            rules[f.rule] = _descriptor(info) if info else {
+                "id": f.rule, "name": f.name, "shortDescription": {"text": f.name},
+                "defaultConfiguration": {"level": LEVELS[f.severity]},
+            }
     return [rules[code] for code in sorted(rules)]
+
+
+def _descriptor(info: RuleInfo) -> dict:
+    return {
+        "id": info.code,
+        "name": info.name,
+        "shortDescription": {"text": info.summary},
+        # A built-in rule's help opens with its title line; a YAML rule's with its description.
+        "fullDescription": {"text": _unwrap(info.help.split("\n\n", 1)[-1] if info.builtin else info.help)},
+        "help": {"text": info.help, "markdown": info.help},
+        "defaultConfiguration": {"level": LEVELS[info.severity]},
+    }
 
 
 def _location(e: Evidence, artifact_index: dict[str, int], location_id: int | None = None) -> dict:
@@ -103,7 +107,7 @@ def _result(f: Finding, rule_index: dict[str, int], artifact_index: dict[str, in
 
 def to_dict(result: CheckResult, ctx: ReportContext = NO_CONTEXT) -> dict:
     everything = list(result.findings) + list(ctx.baselined)
-    rules = _descriptors(everything)
+    rules = _descriptors(result, everything)
     rule_index = {r["id"]: i for i, r in enumerate(rules)}
     files = sorted({a.path.partition("#")[0] for a in result.articles})
     artifact_index = {f: i for i, f in enumerate(files)}

@@ -10,7 +10,9 @@ rule becomes an internal-error note for that rule and the other rules still run.
 from __future__ import annotations
 
 import hashlib
+import inspect
 import re
+import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -19,7 +21,7 @@ from typing import TYPE_CHECKING, ClassVar
 from ..text.names import Entity, Mention, find_mentions, link_mentions
 from ..errors import CheckerError
 from .. import source_map
-from ..models import Article, CheckResult, Claim, Evidence, Finding, Sentence, Severity, Story
+from ..models import Article, CheckResult, Claim, Evidence, Finding, RuleInfo, Sentence, Severity, Story
 from ._common import normalise_text, pairs_across_outlets
 from ._grouping import group_differences
 
@@ -49,6 +51,11 @@ class Rule:
     @classmethod
     def summary(cls) -> str:
         return (cls.__doc__ or "").strip().splitlines()[0]
+
+    def info(self) -> RuleInfo:
+        """What reports say of the rule: its summary and, as help, its module's docstring."""
+        doc = inspect.cleandoc(sys.modules[type(self).__module__].__doc__ or self.summary())
+        return RuleInfo(self.code, self.name, self.severity, self.summary(), doc, builtin=True)
 
 
 REGISTRY: dict[str, type[Rule]] = {}

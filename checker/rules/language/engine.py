@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from ...text.names import name_key
-from ...models import Article, Evidence, Finding, Sentence, Story
+from ...models import Article, Evidence, Finding, RuleInfo, Sentence, Story
 from .._common import normalise_text
 from ..base import Rule, RuleContext
 from .patterns import compile_regex, format_message, format_number, names_any, parse_number, phrase_pattern, template_regex, words_gate
@@ -37,6 +37,11 @@ class YamlCheck(Rule):
 
     def summary(self) -> str:  # type: ignore[override]
         return self.spec.summary()
+
+    def info(self) -> RuleInfo:
+        spec = self.spec
+        text = " ".join((spec.description or spec.message).split())
+        return RuleInfo(spec.code, spec.name, spec.severity, spec.summary(), f"{text}\n\nDefined in {spec.path}.")
 
     def __repr__(self) -> str:
         return f"YamlCheck({self.spec.kind} {self.spec.id!r} from {self.spec.source})"
