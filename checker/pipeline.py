@@ -1,16 +1,16 @@
-"""``check()``: the stages in order, and nothing else.
+"""``check()``: the stages in order.
 
-ingest -> segment -> embed -> stories -> claims -> rules. Each stage lives in its own
-module; this one wires them together, so a newcomer can read the whole flow on one screen.
+ingest -> near-copies -> segment -> embed -> stories -> claims -> rules. Each stage lives
+in its own module; this one wires them together. Whether a stage's work goes to worker
+processes, and in what batches, is ``executor.py``'s business.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from functools import partial
-from itertools import chain
 from pathlib import Path
 
 import numpy as np
@@ -18,13 +18,14 @@ import numpy as np
 from . import collector, memo, similarity
 from .claims import PairScorer, close_texts, cluster_claims, find_recurrences, recurrence_texts
 from .cache import Cache
-from .duplicates import NearCopy, find_near_copies, without_collapsed
+from .duplicates import without_collapsed
 from .embed import DEFAULT_MODEL, Embedder, embed_texts, make_embedder
+from .executor import PARALLEL_INPUT_BYTES, PARALLEL_STORIES, StoryShard, near_copies_aside, split_texts, story_shards
 from .ingest import parse_inputs, read_inputs
 from .models import Article, CheckResult, Claim, Sentence, Story
 from .rules import RuleOutput, RuleSet, Selection, apply_rules, finish_rules, load_rules
+from .segment import language_of, segment, spans_key
 from .stories import group_stories
-from .segment import Block, Spans, language_of, layout, run_spans, segment, spans_from_layout, spans_key
 from .workers import Workers
 
 DEFAULT_CACHE = Path(".checker") / "embeddings.sqlite"
@@ -76,7 +77,7 @@ def _segment_all(
     known = cache.get_spans(sorted(set(keys.values()))) if cache else {}
     todo = {keys[a.id]: (a.text, language_of(a)) for a in articles if keys[a.id] not in known}
     advance(len(articles) - len(todo))
-    fresh = _split_all(todo, advance, workers)
+    fresh = split_texts(todo, advance, workers)
     sentences: list[Sentence] = []
     for article in articles:
         key = keys[article.id]
@@ -84,68 +85,6 @@ def _segment_all(
     if cache and fresh:
         cache.put_spans(fresh)
     return sentences
-
-
-#: Bytes of input from which a run starts a worker process while it reads the articles
-#: (about what ``PARALLEL_SEGMENTING`` articles take).
-PARALLEL_INPUT_BYTES = 1_000_000
-
-#: Texts to split before a second process pays for its start (pysbd is pure Python, about
-#: 1 ms a paragraph: 10,000 articles take seconds on one core).
-PARALLEL_SEGMENTING = 500
-SEGMENTING_WAVE = 1000  # articles laid out before their runs go to the workers
-
-
-def _split_all(todo: Mapping[str, tuple[str, str]], advance: Callable[[int], None], workers: Workers) -> dict[str, Spans]:
-    """Sentence spans of (text, language) by key.
-
-    Each distinct run of text is split once (wire copy repeats whole paragraphs across
-    articles), in the worker processes when there are many. Articles are put together
-    here, in order, as soon as their runs are back.
-    """
-    items = sorted(todo.items())
-    if len(items) < PARALLEL_SEGMENTING:
-        workers = Workers()
-    layouts: list[list[Block]] = []
-    runs: dict[tuple[str, str], int] = {}
-    last_run = []  # per article, the position of its last run in ``runs``
-    waves = []  # per wave, the spans of the runs it added to ``runs``, as they come back
-    # Laid out a wave at a time, so the workers split the first runs meanwhile.
-    for begin in range(0, len(items), SEGMENTING_WAVE):
-        first_new = len(runs)
-        for _, (text, language) in items[begin : begin + SEGMENTING_WAVE]:
-            blocks = layout(text)
-            layouts.append(blocks)
-            positions = [runs.setdefault((text[s:e], language), len(runs)) for s, e, _, is_run in blocks if is_run]
-            last_run.append(max(positions, default=-1))
-        new = list(runs)[first_new:]
-        waves.append(workers.map(run_spans, [run for run, _ in new], [language for _, language in new], chunksize=64))
-    split: list[tuple[tuple[int, int], ...]] = []
-    spans: dict[str, Spans] = {}
-
-    def put_together_ready() -> None:
-        for n in range(len(spans), len(items)):
-            if last_run[n] >= len(split):
-                return
-            key, (text, language) = items[n]
-            spans[key] = spans_from_layout(text, layouts[n], lambda run: split[runs[(run, language)]])
-            advance(1)
-
-    put_together_ready()
-    for found in chain.from_iterable(waves):
-        split.append(found)
-        put_together_ready()
-    return spans
-
-
-def _near_copies_aside(articles: Sequence[Article], workers: Workers) -> Iterator[list[NearCopy]]:
-    """``find_near_copies(articles)``, in a worker when there are enough articles to split
-    sentences in workers too: it is this process's work otherwise, before splitting can
-    start (1.5 s of 10,000 articles). Read the result with ``next``; in this process it
-    runs then."""
-    if len(articles) < PARALLEL_SEGMENTING:
-        workers = Workers()
-    return workers.map(find_near_copies, [articles])
 
 
 def _no_progress(stage: str, total: int) -> Callable[[int], None]:
@@ -182,7 +121,7 @@ def check(
         if inputs.size >= PARALLEL_INPUT_BYTES:  # it will be split in workers: one starts meanwhile
             workers.start_one()
         articles, notes = parse_inputs(inputs, story_from_folders=settings.story_from_folders, near_copies=False)
-        near_copies = _near_copies_aside(articles, workers)
+        near_copies = near_copies_aside(articles, workers)
         sentences = _segment_all(articles, cache, progress("segmenting", len(articles)), workers)
         copies = next(near_copies)
         notes += [copy.note() for copy in copies]
@@ -249,7 +188,7 @@ def analyse(
         if scorer is None:
             scorer = similarity.SentencePairScorer(next(context)) if context else similarity.sentence_pair_scorer(claim_sentences)
         # Several shards a worker, as stories differ in size; a progress step each.
-        shards = _story_shards(stories, articles, sentences, vectors, 4 * max(2, workers.count) if big else 1)
+        shards = story_shards(stories, articles, sentences, vectors, 4 * max(2, workers.count) if big else 1)
         advance = progress("claims and rules", len(stories))
         analysed = workers.map(partial(_analyse_stories, settings=settings, ruleset=ruleset, scorer=scorer), shards)
         # ``group_stories`` places every article, so the texts found early are the recurrences' texts.
@@ -291,70 +230,6 @@ def _single_outlet_notes(stories: Sequence[Story], articles: Sequence[Article]) 
         f"{len(alone)} stories have articles from one outlet only, so nothing to compare them with "
         f"({named} and {len(alone) - 3} more; each story's section says so)"
     ]
-
-
-#: Claim sentences in a run before its stories are shared out among worker processes
-#: (each costs a second or two to start, and the stories must be sent to it).
-PARALLEL_STORIES = 5000
-
-
-@dataclass(frozen=True)
-class StoryShard:
-    """Some consecutive stories of a run, with all that claims and rules read of them."""
-
-    stories: tuple[Story, ...]
-    articles: tuple[Article, ...]
-    sentences: tuple[Sentence, ...]
-    vectors: Mapping[tuple[str, int], np.ndarray]  # of their claim sentences
-
-    def __reduce__(self) -> tuple:
-        # Sent to a worker as one matrix: a dict of rows pickles three times slower.
-        keys = tuple(self.vectors)
-        matrix = np.vstack([self.vectors[k] for k in keys]) if keys else np.zeros((0, 0), dtype=np.float32)
-        return (_unpickle_shard, (self.stories, self.articles, self.sentences, keys, matrix))
-
-
-def _unpickle_shard(stories, articles, sentences, keys, matrix) -> StoryShard:
-    return StoryShard(stories, articles, sentences, dict(zip(keys, matrix)))
-
-
-def _story_shards(
-    stories: Sequence[Story],
-    articles: Sequence[Article],
-    sentences: Sequence[Sentence],
-    vectors: Mapping[tuple[str, int], np.ndarray],
-    count: int,
-) -> list[StoryShard]:
-    """``stories`` cut into at most ``count`` runs of consecutive stories of about equal
-    work (claim sentences); consecutive, so that their findings merge in story order."""
-    if count <= 1:
-        return [StoryShard(tuple(stories), tuple(articles), tuple(sentences), vectors)]
-    story_of = {a: i for i, story in enumerate(stories) for a in story.articles}
-    by_story: list[list[Sentence]] = [[] for _ in stories]
-    for s in sentences:
-        if s.article in story_of:
-            by_story[story_of[s.article]].append(s)
-    weights = [sum(s.is_claim for s in part) + 1 for part in by_story]
-    target = sum(weights) / count
-    bounds, done = [0], 0.0
-    for i, weight in enumerate(weights):
-        done += weight
-        if done >= target * len(bounds) and i + 1 < len(stories):
-            bounds.append(i + 1)
-    bounds.append(len(stories))
-    article_by_id = {a.id: a for a in articles}
-    shards = []
-    for begin, end in zip(bounds, bounds[1:]):
-        part = tuple(s for chunk in by_story[begin:end] for s in chunk)
-        shards.append(
-            StoryShard(
-                stories=tuple(stories[begin:end]),
-                articles=tuple(article_by_id[a] for st in stories[begin:end] for a in st.articles),
-                sentences=part,
-                vectors={k: v for s in part if (v := vectors.get(k := (s.article, s.index))) is not None},
-            )
-        )
-    return shards
 
 
 def _analyse_stories(

@@ -264,11 +264,11 @@ def test_a_warm_rerun_returns_the_stored_result_until_something_changes(tmp_path
 def test_sentence_splitting_of_many_articles_gives_each_article_its_own_sentences(tmp_path) -> None:
     """A big run splits each distinct run of text once, in worker processes, and puts
     the articles together again: each must get what splitting it alone gives."""
-    from checker import pipeline
+    from checker import executor, pipeline
     from checker.segment import layout, segment
 
     articles, _ = read_articles([write_manifest(tmp_path / "many.jsonl", stories=200)])
-    assert len(articles) >= pipeline.PARALLEL_SEGMENTING
+    assert len(articles) >= executor.PARALLEL_SEGMENTING
     runs = [a.text[s:e] for a in articles for s, e, _, is_run in layout(a.text) if is_run]
     assert len(set(runs)) < len(runs) / 2  # wire copy: most runs recur
     alone = [s for a in articles for s in segment(a)]
@@ -284,7 +284,7 @@ def test_a_big_run_finds_wire_copy_in_a_worker_and_gets_what_one_process_gets(tm
     import json
     import shutil
 
-    from checker import pipeline
+    from checker import executor, pipeline
     from checker.duplicates import find_near_copies
 
     manifest = write_manifest(tmp_path / "many.jsonl", stories=200)
@@ -300,10 +300,10 @@ def test_a_big_run_finds_wire_copy_in_a_worker_and_gets_what_one_process_gets(tm
             copy = "\n\n".join(paragraphs[:-1])
         rows.append({**row, "outlet": "Syndicate Wire", "text": copy})
     manifest.write_text("".join(json.dumps(r, sort_keys=True) + "\n" for r in rows), encoding="utf-8")
-    assert len(rows) >= pipeline.PARALLEL_SEGMENTING
+    assert len(rows) >= executor.PARALLEL_SEGMENTING
     articles, _ = read_articles([manifest])
     with Workers(2) as workers:  # the worker's answer, sent back, is this process's
-        assert next(pipeline._near_copies_aside(articles, workers)) == find_near_copies(articles)
+        assert next(executor.near_copies_aside(articles, workers)) == find_near_copies(articles)
     monkeypatch.setattr(pipeline, "PARALLEL_INPUT_BYTES", 0)  # a worker starts while reading, too
 
     cache = tmp_path / "cache.sqlite"
@@ -336,13 +336,13 @@ def analysed(corpus):
 def test_stories_analysed_in_worker_processes_give_the_serial_result(corpus, analysed, monkeypatch) -> None:
     """Claims and rules read one story at a time, so sharing the stories out among
     processes must change nothing, down to which of two equal findings is kept."""
-    from checker import pipeline
+    from checker import executor, pipeline
     from checker.rules import load_rules
 
     articles, sentences, vectors = corpus
     ruleset = load_rules(())
     serial = analysed
-    shards = pipeline._story_shards(serial.stories, articles, sentences, vectors, 8)
+    shards = executor.story_shards(serial.stories, articles, sentences, vectors, 8)
     assert len(shards) == 8 and tuple(st for shard in shards for st in shard.stories) == serial.stories
     assert sum(len(shard.vectors) for shard in shards) == len(vectors)
     monkeypatch.setattr(pipeline, "PARALLEL_STORIES", 0)  # this corpus is far below it
