@@ -26,6 +26,7 @@ import yaml
 
 from .errors import InputError
 from .models import CheckResult, Finding
+from .plural import counted
 from .recall import RecallReport, basil_targets, format_recall, newswcl50_targets, recall
 from .rules._common import normalise_text
 
@@ -264,7 +265,7 @@ def format_report(report: PrecisionReport) -> str:
             f"range {counts[0]}-{counts[-1]}, total {sum(counts)}"
         )
     split = Counter(report.stories_per_event.values())
-    lines.append("- stories per event: " + ", ".join(f"{n} stor{'y' if n == 1 else 'ies'}: {k} events" for n, k in sorted(split.items())))
+    lines.append("- stories per event: " + ", ".join(f"{counted(n, 'story')}: {counted(k, 'event')}" for n, k in sorted(split.items())))
     lines.append(f"- unjudged findings: {len(report.unjudged)}")
     return "\n".join(lines)
 
@@ -282,8 +283,8 @@ class StoryGrouping:
 
 def story_grouping(events: Sequence[Event], result: CheckResult) -> StoryGrouping:
     """Score ``result`` (a run over all ``events``' manifests) against the events."""
-    manifests = {str(e.manifest): e.id for e in events}
-    event_of = {a.id: manifests[a.path.partition("#")[0]] for a in result.articles}
+    manifests = {e.manifest.resolve(): e.id for e in events}  # article paths are relative to the working folder
+    event_of = {a.id: manifests[Path(a.path.partition("#")[0]).resolve()] for a in result.articles}
     story_of = {a: st.id for st in result.stories for a in st.articles}
     ids = sorted(event_of)
     same_story = same_event = both = 0
@@ -301,8 +302,8 @@ def story_grouping(events: Sequence[Event], result: CheckResult) -> StoryGroupin
 def format_grouping(grouping: StoryGrouping) -> str:
     return (
         f"Story grouping, all dev events in one run: pairwise precision {grouping.precision:.3f}, "
-        f"recall {grouping.recall:.3f}; {len(grouping.split)} events split ({', '.join(grouping.split) or 'none'}), "
-        f"{grouping.mixed} stories mixing events"
+        f"recall {grouping.recall:.3f}; {counted(len(grouping.split), 'event')} split ({', '.join(grouping.split) or 'none'}), "
+        f"{counted(grouping.mixed, 'story')} mixing events"
     )
 
 
