@@ -299,3 +299,12 @@ def test_an_irregular_past_tense_in_a_quote_is_the_same_word() -> None:
 
     assert _trivial(["wrote", "letter"], ["write", "letter"]) and _trivial(["brought"], ["bring"])
     assert not _trivial(["brought"], ["sent"])
+
+
+def test_the_kinds_of_house_style_a_name_can_differ_in() -> None:
+    from checker.rules.builtin.ck110_name_style import _style_difference
+
+    assert _style_difference("Raul Labrador", "Raúl Labrador") == "accents"
+    assert _style_difference("Mitch McConnell", "Mitch Mcconnell") == "case"
+    assert _style_difference("Kim Jong-un", "Kim Jong Un") == "hyphenation and case"
+    assert _style_difference("Kim Jong Un", "Kim Jong Un") is None

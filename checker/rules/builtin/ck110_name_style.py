@@ -34,7 +34,7 @@ class NameStyle(Rule):
     name = "name-style"
     severity = Severity.INFO
     preview = True  # house style: true, but rarely what an editor is looking for
-    measured_precision = "not measured"
+    measured_precision = "0.00 (0/1)"  # real / judged on the dev stories (the one judged: trivial)
     confidence = 0.3
 
     def check(self, ctx: RuleContext) -> Iterable[Finding]:
@@ -86,7 +86,7 @@ def _style_difference(a: str, b: str) -> str | None:
         kind
         for kind, differs in (
             ("hyphenation", a.count("-") != b.count("-")),
-            ("accents", plain(a) != plain(b) and (plain(a) != a or plain(b) != b)),
+            ("accents", unhyphenated(a).casefold() != unhyphenated(b).casefold()),
             ("case", plain(unhyphenated(a)) != plain(unhyphenated(b))),
         )
         if differs
