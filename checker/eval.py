@@ -261,11 +261,14 @@ def _rule_name(rule: str, findings: Sequence[Finding]) -> str:
 TOPIC_OUTLETS = ("Coast Wire", "Daily Ledger", "Harbor Times", "Valley Herald", "Meridian Wire")
 
 
-def write_topic_stories(pairs_path: str | Path, out_path: Path, seed: int = 11) -> Path:
+def write_topic_stories(pairs_path: str | Path, out_path: Path, seed: int = 11, *, blind: bool = False) -> Path:
     """A JSONL manifest with one story per ``topic`` of a labelled pair file (ECB+ has
     them): three outlets tell a third each of the topic's sentences, which report several
     events of one kind (two celebrities in rehab, two earthquakes). Paraphrases, never
-    copies: the case where claims could chain sentences about different events."""
+    copies: the case where claims could chain sentences about different events.
+
+    ``blind``: no story field and one publication date for all, so that story grouping
+    must tell the topics apart from the text alone (``topic_grouping``)."""
     import datetime as dt
     import random
 
@@ -284,10 +287,13 @@ def write_topic_stories(pairs_path: str | Path, out_path: Path, seed: int = 11) 
             continue
         rng.shuffle(told)
         for k, outlet in enumerate(rng.sample(TOPIC_OUTLETS, 3)):  # each outlet its own sentences
-            rows.append({
+            row = {
                 "outlet": outlet, "story": f"topic-{topic}", "text": "\n\n".join(told[k::3]),
-                "published": (dt.date(2021, 1, 4) + dt.timedelta(days=n)).isoformat(),
-            })
+                "published": (dt.date(2021, 1, 4) + dt.timedelta(days=0 if blind else n)).isoformat(),
+            }
+            if blind:
+                row["topic"] = row.pop("story")  # kept for scoring; ingest reads no such field
+            rows.append(row)
     out_path.write_text("".join(json.dumps(r, sort_keys=True) + "\n" for r in rows), encoding="utf-8")
     return out_path
 
@@ -375,3 +381,34 @@ def conflict_pairs(labels_path: str | Path, pairs_path: str | Path) -> list[Conf
         flagged += [f"{x.text} / {y.text}" for x, y in date_conflicts(a, None, b, None)]
         out.append(ConflictPair(label["line"], label["verdict"], label["kind"], label["thing"], str(label["a"]), str(label["b"]), tuple(flagged)))
     return out
+
+
+@dataclass(frozen=True)
+class TopicGrouping:
+    """Story grouping of ECB+ topics told by three outlets each on one day, no story field:
+    pairwise precision and recall of "same story" against "same topic"."""
+
+    articles: int
+    topics: int
+    precision: float
+    recall: float
+
+
+def topic_grouping(pairs_path: str | Path, work: Path, settings, embedder) -> TopicGrouping:
+    """Group the blind topic manifest of ``pairs_path`` and score it against the topics."""
+    from .pipeline import check
+
+    manifest = write_topic_stories(pairs_path, work / "ecb-topics-blind.jsonl", blind=True)
+    topics = [json.loads(line)["topic"] for line in manifest.read_text(encoding="utf-8").splitlines()]
+    result = check([manifest], settings, embedder=embedder)
+    topic_of = {a.id: topics[int(a.path.rpartition("#")[2]) - 1] for a in result.articles}
+    story_of = {a: st.id for st in result.stories for a in st.articles}
+    ids = sorted(topic_of)
+    both = same_story = same_topic = 0
+    for n, a in enumerate(ids):
+        for b in ids[n + 1 :]:
+            s, t = story_of[a] == story_of[b], topic_of[a] == topic_of[b]
+            same_story += s
+            same_topic += t
+            both += s and t
+    return TopicGrouping(len(ids), len(set(topics)), both / same_story if same_story else 1.0, both / same_topic if same_topic else 1.0)

@@ -71,3 +71,18 @@ def test_eval_findings_fails_on_a_missed_expectation(tmp_path: Path, cache_path:
     result = runner.invoke(app, ["eval", "findings", str(story), "--cache", str(cache_path)])
     assert result.exit_code == 1
     assert "missed contradiction ['no such words']" in result.stdout
+
+
+def test_blind_topic_stories_carry_no_story_field_and_one_date(tmp_path) -> None:
+    import json
+
+    from checker.eval import write_topic_stories
+    from checker.ingest import read_articles
+
+    sample = Path(__file__).resolve().parent / "data" / "claim_pairs_ecbplus_sample.jsonl"
+    manifest = write_topic_stories(sample, tmp_path / "blind.jsonl", blind=True)
+    rows = [json.loads(line) for line in manifest.read_text().splitlines()]
+    assert rows and all("story" not in r and r["topic"] for r in rows)
+    assert len({r["published"] for r in rows}) == 1
+    articles, _ = read_articles([manifest])
+    assert all(a.story is None for a in articles)
