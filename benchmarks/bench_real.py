@@ -350,7 +350,7 @@ def report(args: argparse.Namespace, source: dict, colds: list[dict], embeds: li
                            f"{preview['seconds']:.1f}", f"{preview['seconds'] / yard:.2f}"))
         stage_rows.append(("  its " + " / ".join(preview["stages"]),
                            " / ".join(f"{v:.1f}" for v in preview["stages"].values()), ""))
-    lines += _table(("stage (cold run)", "seconds", f"/ embed alone"), stage_rows)
+    lines += _table(("stage (cold run)", "seconds", "/ embed alone"), stage_rows)
     mem_rows = [
         ("cold run", f"{cold['own_mb']:.0f}", f"{cold['worker_mb']:.0f}", f"{cold['peak_mb']:.0f}"),
         ("embed alone", f"{embed['own_mb']:.0f}", "-", f"{embed['own_mb']:.0f}"),
