@@ -396,6 +396,7 @@ class TopicGrouping:
 
 def topic_grouping(pairs_path: str | Path, work: Path, settings, embedder) -> TopicGrouping:
     """Group the blind topic manifest of ``pairs_path`` and score it against the topics."""
+    from .judged import pairwise_agreement
     from .pipeline import check
 
     manifest = write_topic_stories(pairs_path, work / "ecb-topics-blind.jsonl", blind=True)
@@ -403,12 +404,5 @@ def topic_grouping(pairs_path: str | Path, work: Path, settings, embedder) -> To
     result = check([manifest], settings, embedder=embedder)
     topic_of = {a.id: topics[int(a.path.rpartition("#")[2]) - 1] for a in result.articles}
     story_of = {a: st.id for st in result.stories for a in st.articles}
-    ids = sorted(topic_of)
-    both = same_story = same_topic = 0
-    for n, a in enumerate(ids):
-        for b in ids[n + 1 :]:
-            s, t = story_of[a] == story_of[b], topic_of[a] == topic_of[b]
-            same_story += s
-            same_topic += t
-            both += s and t
-    return TopicGrouping(len(ids), len(set(topics)), both / same_story if same_story else 1.0, both / same_topic if same_topic else 1.0)
+    precision, recall = pairwise_agreement(story_of, topic_of)
+    return TopicGrouping(len(topic_of), len(set(topics)), precision, recall)

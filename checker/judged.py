@@ -286,17 +286,25 @@ def story_grouping(events: Sequence[Event], result: CheckResult) -> StoryGroupin
     manifests = {e.manifest.resolve(): e.id for e in events}  # article paths are relative to the working folder
     event_of = {a.id: manifests[Path(a.path.partition("#")[0]).resolve()] for a in result.articles}
     story_of = {a: st.id for st in result.stories for a in st.articles}
+    precision, recall = pairwise_agreement(story_of, event_of)
     ids = sorted(event_of)
-    same_story = same_event = both = 0
-    for n, a in enumerate(ids):
-        for b in ids[n + 1 :]:
-            s, e = story_of[a] == story_of[b], event_of[a] == event_of[b]
-            same_story += s
-            same_event += e
-            both += s and e
     split = tuple(sorted(e for e in set(event_of.values()) if len({story_of[a] for a in ids if event_of[a] == e}) > 1))
     mixed = sum(1 for st in result.stories if len({event_of[a] for a in st.articles}) > 1)
-    return StoryGrouping(both / same_story if same_story else 1.0, both / same_event if same_event else 1.0, split, mixed)
+    return StoryGrouping(precision, recall, split, mixed)
+
+
+def pairwise_agreement(predicted: Mapping[str, str], gold: Mapping[str, str]) -> tuple[float, float]:
+    """Pairwise precision and recall of "same group": over every pair of the items of
+    ``gold``, how many the prediction puts together that belong together, and the reverse."""
+    ids = sorted(gold)
+    together = belong = both = 0
+    for n, a in enumerate(ids):
+        for b in ids[n + 1 :]:
+            p, g = predicted[a] == predicted[b], gold[a] == gold[b]
+            together += p
+            belong += g
+            both += p and g
+    return (both / together if together else 1.0), (both / belong if belong else 1.0)
 
 
 def format_grouping(grouping: StoryGrouping) -> str:

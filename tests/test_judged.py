@@ -90,3 +90,14 @@ def test_distancing_takes_the_phrase_up_to_its_first_function_word() -> None:
 def test_loaded_words_come_from_the_vader_lexicon() -> None:
     assert is_loaded("riots") and is_loaded("crisis") and is_loaded("smugglers")
     assert not is_loaded("leader") and not is_loaded("chairman") and not is_loaded("Mr.")
+
+
+def test_pairwise_agreement_counts_pairs_put_together_and_belonging_together() -> None:
+    from checker.judged import pairwise_agreement
+
+    # Stories {a, b, c}, {d}; events {a, b}, {c, d}: 3 pairs put together, 1 of them right;
+    # 2 pairs belong together, 1 of them found.
+    predicted = {"a": "s1", "b": "s1", "c": "s1", "d": "s2"}
+    gold = {"a": "e1", "b": "e1", "c": "e2", "d": "e2"}
+    assert pairwise_agreement(predicted, gold) == (1 / 3, 1 / 2)
+    assert pairwise_agreement({"a": "s"}, {"a": "e"}) == (1.0, 1.0)  # no pairs: nothing wrong
