@@ -522,3 +522,41 @@ def test_the_plain_edit_distance_is_the_weighted_one_when_no_cheap_swap_helps(me
             assert entities._edit_distance(x, y) == plain, (x, y)
             met += 1
     assert met > 5_000  # a fifth of the pairs take the shortcut
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "slip"),
+    [
+        # Judged real on a held-out archive (AllSides, 2012): one name misspelled.
+        ("fehrnstrom", "fehrstrom", True), ("henneberg", "hennenberg", True), ("krueger", "kruger", True),
+        ("emanuel", "emmanuel", True),
+        # Romanisations.
+        ("gadhafi", "gaddafi", True), ("qaddafi", "gadhafi", True), ("zelensky", "zelenskyy", True),
+        ("hussein", "hussain", True),
+        # Judged wrong there: two politicians with alike surnames.
+        ("mcconnell", "mcdonnell", False), ("carter", "cantor", False), ("baker", "bauer", False),
+        ("schumer", "shuler", False), ("carey", "carney", False), ("mccain", "mckinnon", False),
+    ],
+)
+def test_a_surname_slip_is_one_letter_or_a_romanisation(a: str, b: str, slip: bool) -> None:
+    assert entities.surname_slip(a, b) is slip
+
+
+def test_formal_and_familiar_given_names_are_one_name() -> None:
+    assert entities.familiar_forms("Joe Biden", "Joseph Biden")
+    assert entities.familiar_forms("Bill Clinton", "William Clinton")
+    assert not entities.familiar_forms("Mario Rubio", "Marco Rubio")  # CNN's slip: a finding
+    assert not entities.familiar_forms("Joe Biden", "Joe Bidden")
+
+
+def test_a_role_keeps_its_complement() -> None:
+    """ "White House Chief of Staff Jacob Lew": the name is "Jacob Lew", not "of Staff Jacob Lew"."""
+    text = "On Sunday, White House Chief of Staff Jacob Lew said governors would answer. He met the Secretary of State."
+    found = find_mentions([Sentence("a", 0, 0, len(text), text)], text)
+    assert [(m.text, m.role) for m in found] == [("Jacob Lew", "White House Chief of Staff")]
+
+
+def test_an_adviser_is_a_role() -> None:
+    text = "Senior White House Adviser David Plouffe said the jobs report was good."
+    found = find_mentions([Sentence("a", 0, 0, len(text), text)], text)
+    assert [(m.text, m.role) for m in found] == [("David Plouffe", "Senior White House Adviser")]

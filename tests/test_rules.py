@@ -308,3 +308,86 @@ def test_the_kinds_of_house_style_a_name_can_differ_in() -> None:
     assert _style_difference("Mitch McConnell", "Mitch Mcconnell") == "case"
     assert _style_difference("Kim Jong-un", "Kim Jong Un") == "hyphenation and case"
     assert _style_difference("Kim Jong Un", "Kim Jong Un") is None
+
+
+# --- Held-out patterns (AllSides, 2012): each judged on real news, benchmarks/held_out/ ---
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        # A contraction written out: how a transcriber hears it (judged trivial).
+        ('"The greatest threat to Medicare is Obamacare, and we are going to stop it," he said.',
+         '"The greatest threat to Medicare is ObamaCare, and we’re going to stop it," he said.'),
+        # "11%" / "11 percent", hyphens and spacing, "Gov." / "Governor", "3 1/2" / "three and a half".
+        ('"Is the America of 11% Hispanic unemployment the America of our dreams?" he asked.',
+         '"Is the America of 11 percent Hispanic unemployment the America of our dreams?" he asked.'),
+        ('"After four years of getting the runaround, America needs a turnaround," he said.',
+         '"After four years of getting the run-around, America needs a turnaround," he said.'),
+        ('"And the man for the job is Gov. Mitt Romney," she said.',
+         '"And the man for the job is Governor Mitt Romney," she said.'),
+        ('"After 3 1/2 years of putting every issue before immigration," he said.',
+         '"After three and a half years of putting every issue before immigration," he said.'),
+        # "you've got to" / "you got to": the auxiliary carries no meaning here.
+        ('"When somebody does the job, you\'ve got to keep them there," he said.',
+         '"When somebody does the job, you got to keep them there," he said.'),
+    ],
+)
+def test_quote_drift_skips_house_style_seen_on_a_real_archive(a: str, b: str) -> None:
+    assert findings(story_of(("A", a), ("B", b)), "quote-drift") == ()
+
+
+def test_a_rebuttal_mirroring_a_quote_is_not_drift() -> None:
+    """A "not" only one side has: on real news, a rebuttal quoting the words it answers."""
+    a = '"Mr. President, take it from me, the private sector is not doing well," Romney said.'
+    b = '"The private sector is doing fine," Obama said on Friday.'
+    assert findings(story_of(("A", a), ("B", b)), "quote-drift") == ()
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "message"),
+    [
+        # Judged real: "I'd love" (a wish) is not "I love"; a negation is never filler.
+        ('"We\'ve been looking at that. And I\'d love that option as well," Ann responded.',
+         '"We\'ve been looking at that, and I love that option as well," Ann responded.',
+         'A quotes "i\'d" where B quotes "i"'),
+        ('"If you felt that excitement when you voted for him, shouldn\'t you feel that way now?" she asked.',
+         '"If you felt that excitement when you voted for him, should you feel that way now?" she asked.',
+         'A quotes "shouldn\'t" where B quotes "should"'),
+    ],
+)
+def test_quote_drift_keeps_a_changed_modality_or_negation(a: str, b: str, message: str) -> None:
+    (f,) = findings(story_of(("A", a), ("B", b)), "quote-drift")
+    assert f.message == message
+
+
+def test_name_variant_is_a_slip_of_one_surname_not_two_alike_surnames() -> None:
+    """Held out: "Rahm Emanuel" / "Rahm Emmanuel" is one man misspelled; "Mr. McConnell" /
+    "Mr. McDonnell" and "Mr. Carter" / "Mr. Cantor" were two politicians each; "Joe" /
+    "Joseph Biden" is house style."""
+    emanuel = story_of(
+        ("Townhall", "Chicago Mayor Rahm Emmanuel, Obama's former chief of staff, was more succinct."),
+        ("Washington Times", "Chicago Mayor Rahm Emanuel, Mr. Obama's former chief of staff, urged Mr. Romney to stop."),
+    )
+    (f,) = findings(emanuel, "name-variant")
+    assert f.key == "rahm emanuel / rahm emmanuel"
+    for a, b in (("McConnell", "McDonnell"), ("Carter", "Cantor"), ("Baker", "Bauer"), ("Carey", "Carney")):
+        two = story_of(
+            ("A", f"Mr. {a} said the policies of this president are hurting jobs."),
+            ("B", f"Mr. {b} said the policies of this president are hurting jobs."),
+        )
+        assert findings(two, "name-variant") == (), (a, b)
+    biden = story_of(
+        ("CNN", "Voters see Ryan in a more favorable light than they do Vice President Joseph Biden."),
+        ("Townhall", "Voters see Ryan in a more favorable light than they do Vice President Joe Biden."),
+    )
+    assert findings(biden, "name-variant") == ()
+
+
+def test_american_and_british_spellings_of_a_name_are_house_style() -> None:
+    from checker.rules.builtin.ck101_name_variant import _spelled_differently
+
+    assert not _spelled_differently("New Amsterdam Theatre", "New Amsterdam Theater")
+    assert not _spelled_differently("Labor Party", "Labour Party")
+    assert _spelled_differently("Rahm Emanuel", "Rahm Emmanuel")
+    assert not _spelled_differently("African-Americans", "African-American Democrats")
