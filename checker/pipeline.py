@@ -1,7 +1,7 @@
 """``check()``: the stages in order.
 
-ingest -> near-copies -> segment -> embed -> stories -> claims -> rules. Each stage lives
-in its own module; this one wires them together. Whether a stage's work goes to worker
+ingest -> near-copies -> segment -> boilerplate -> embed -> stories -> claims -> rules.
+Each stage lives in its own module; this one wires them together. Whether a stage's work goes to worker
 processes, and in what batches, is ``executor.py``'s business.
 """
 
@@ -20,6 +20,7 @@ from .claims import PairScorer, close_texts, cluster_claims, find_recurrences, r
 from .cache import Cache
 from .duplicates import without_collapsed
 from .embed import DEFAULT_MODEL, Embedder, embed_texts, make_embedder
+from .boilerplate import mark_boilerplate
 from .executor import PARALLEL_INPUT_BYTES, PARALLEL_STORIES, StoryShard, near_copies_aside, split_texts, story_shards
 from .ingest import parse_inputs, read_inputs
 from .models import Article, CheckResult, Claim, Sentence, Story
@@ -127,7 +128,7 @@ def check(
         notes += [copy.note() for copy in copies]
         articles = without_collapsed(articles, copies)
         kept = {a.id for a in articles}
-        sentences = [s for s in sentences if s.article in kept]
+        sentences = mark_boilerplate(articles, [s for s in sentences if s.article in kept])
         claim_sentences = [s for s in sentences if s.is_claim]
         advance = progress("embedding", len({s.text for s in claim_sentences}))
         matrix = embed_texts([s.text for s in claim_sentences], embedder, cache, advance)
