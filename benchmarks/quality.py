@@ -286,7 +286,7 @@ def main() -> None:
         "",
         "How the thresholds were chosen: the claim-score weights and cut come from 5-fold",
         "cross-validation on the ECB+ claim pairs (`benchmarks/tune_claim_matching.py` prints the table);",
-        "the name threshold from cross-validation on the nomenklatura dev pairs (see `checker/entities.py`).",
+        "the name threshold from cross-validation on the nomenklatura dev pairs (see `checker/text/names.py`).",
         "What else was tried for claim matching (learned heads on the vectors, token alignment, more",
         "lexical evidence; none reaches F1 0.80 under topic-grouped CV) is in `benchmarks/RESULTS.md`.",
         "",

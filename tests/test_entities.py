@@ -8,15 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from checker.text import names as entities
+from checker.text import entities, names
+from checker.text.entities import Entity, link_mentions
+from checker.text.mentions import Mention, find_mentions
 from checker.text.names import (
     DEFAULT_NAME_THRESHOLD,
-    Entity,
-    Mention,
     NameRelation,
     compare_names,
-    find_mentions,
-    link_mentions,
     name_similarity,
     name_tokens,
     same_entity,
@@ -459,15 +457,15 @@ def test_linkable_pairs_keep_every_pair_that_can_link(mentions: dict[str, list[M
     it would skip anyway: not SAME, ACRONYM or VARIANT, and not DIFFERENT with most parts
     agreeing. Checked on every pair of groups of real names (over 50,000 pairs)."""
     checked = kept = 0
-    for names in _real_name_groups(mentions):
-        linkable = set(entities._linkable_pairs(names))
-        for i, j in combinations(range(len(names)), 2):
-            relation = compare_names(names[i], names[j])
+    for group in _real_name_groups(mentions):
+        linkable = set(entities._linkable_pairs(group))
+        for i, j in combinations(range(len(group)), 2):
+            relation = compare_names(group[i], group[j])
             matters = relation in (NameRelation.SAME, NameRelation.ACRONYM, NameRelation.VARIANT) or (
                 relation is NameRelation.DIFFERENT
-                and entities._most_parts_agree(name_tokens(names[i]), name_tokens(names[j]))
+                and entities._most_parts_agree(name_tokens(group[i]), name_tokens(group[j]))
             )
-            assert (i, j) in linkable or not matters, (names[i], names[j], relation)
+            assert (i, j) in linkable or not matters, (group[i], group[j], relation)
             checked += 1
             kept += (i, j) in linkable
     assert checked > 50_000 and kept < checked / 5  # and it does leave most pairs out
@@ -481,7 +479,7 @@ def test_close_parts_are_exactly_the_parts_with_similarity_one_half(mentions: di
     sample = sorted(set(parts[::4][:400]) | {"j", "k", "s", "m", "north", "south", "new", "san", "jon", "kim"})
     close = entities._close_parts(sample)
     expected = [
-        {j for j, other in enumerate(sample) if entities._token_similarity(*sorted((part, other))) >= entities._CLOSE_PARTS}
+        {j for j, other in enumerate(sample) if names._token_similarity(*sorted((part, other))) >= entities._CLOSE_PARTS}
         for part in sample
     ]
     assert close == expected
@@ -516,10 +514,10 @@ def test_the_plain_edit_distance_is_the_weighted_one_when_no_cheap_swap_helps(me
     met = 0
     for x, y in combinations(parts[::3][:300], 2):
         plain = OSA.distance(x, y)
-        grouped = entities._grouped_distance(x, y)
-        assert (grouped + plain) / 2 <= entities._edit_distance(x, y) <= plain, (x, y)
+        grouped = names._grouped_distance(x, y)
+        assert (grouped + plain) / 2 <= names._edit_distance(x, y) <= plain, (x, y)
         if grouped == plain:
-            assert entities._edit_distance(x, y) == plain, (x, y)
+            assert names._edit_distance(x, y) == plain, (x, y)
             met += 1
     assert met > 5_000  # a fifth of the pairs take the shortcut
 
@@ -539,14 +537,14 @@ def test_the_plain_edit_distance_is_the_weighted_one_when_no_cheap_swap_helps(me
     ],
 )
 def test_a_surname_slip_is_one_letter_or_a_romanisation(a: str, b: str, slip: bool) -> None:
-    assert entities.surname_slip(a, b) is slip
+    assert names.surname_slip(a, b) is slip
 
 
 def test_formal_and_familiar_given_names_are_one_name() -> None:
-    assert entities.familiar_forms("Joe Biden", "Joseph Biden")
-    assert entities.familiar_forms("Bill Clinton", "William Clinton")
-    assert not entities.familiar_forms("Mario Rubio", "Marco Rubio")  # CNN's slip: a finding
-    assert not entities.familiar_forms("Joe Biden", "Joe Bidden")
+    assert names.familiar_forms("Joe Biden", "Joseph Biden")
+    assert names.familiar_forms("Bill Clinton", "William Clinton")
+    assert not names.familiar_forms("Mario Rubio", "Marco Rubio")  # CNN's slip: a finding
+    assert not names.familiar_forms("Joe Biden", "Joe Bidden")
 
 
 def test_a_role_keeps_its_complement() -> None:

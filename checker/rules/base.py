@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, ClassVar
 
-from ..text.names import Entity, Mention, find_mentions, link_mentions
+from ..text.entities import Entity, link_mentions
+from ..text.mentions import Mention, find_mentions
 from ..errors import CheckerError
 from .. import source_map
 from ..models import Article, CheckResult, Claim, Evidence, Finding, RuleInfo, Sentence, Severity, Story

@@ -25,7 +25,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ...text.names import Mention, familiar_forms, name_key
+from ...text.mentions import Mention
+from ...text.names import familiar_forms, name_key
 from ...models import Finding, Severity, Story
 from ..base import Rule, RuleContext, register
 
@@ -84,6 +85,8 @@ def _spelled_differently(a: str, b: str) -> bool:
         # "Kim Jong-un" / "Kim Jong Un" stays a variant; "African-Americans" /
         # "African-American Democrats" is another phrase.
         return ("-" in a or "-" in b) and _letters(a) == _letters(b)
+    if any(x != y and _is_acronym(x) and _is_acronym(y) for x, y in zip(wa, wb)):
+        return False  # "NBC News" / "ABC News": another acronym is another organisation
     changed = [(x.casefold(), y.casefold()) for x, y in zip(wa, wb) if x.casefold() != y.casefold()]
     if any(x.startswith(y) or y.startswith(x) for x, y in changed):
         return False
@@ -101,6 +104,11 @@ def _spelling_convention(x: str, y: str) -> bool:
         or y[: -len(us)] == x[: -len(uk)] and y.endswith(us) and x.endswith(uk)
         for us, uk in _CONVENTIONS
     )
+
+
+def _is_acronym(word: str) -> bool:
+    letters = word.replace(".", "")
+    return 2 <= len(letters) <= 5 and letters.isalpha() and letters.isupper()
 
 
 def _letters(name: str) -> str:
