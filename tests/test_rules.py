@@ -328,6 +328,11 @@ def test_the_kinds_of_house_style_a_name_can_differ_in() -> None:
          '"And the man for the job is Governor Mitt Romney," she said.'),
         ('"After 3 1/2 years of putting every issue before immigration," he said.',
          '"After three and a half years of putting every issue before immigration," he said.'),
+        # "2nd" / "Second" Amendment; "overbroad" / "over-broad" with a filler cut.
+        ('"It is an attack on the Second Amendment rights of every citizen," he said.',
+         '"It is an attack on the 2nd Amendment rights of every citizen," he said.'),
+        ('"The law is overbroad and will be struck down in court," she said.',
+         '"The law is over-broad and will be struck down in the court," she said.'),
         # "you've got to" / "you got to": the auxiliary carries no meaning here.
         ('"When somebody does the job, you\'ve got to keep them there," he said.',
          '"When somebody does the job, you got to keep them there," he said.'),
@@ -391,3 +396,4 @@ def test_american_and_british_spellings_of_a_name_are_house_style() -> None:
     assert not _spelled_differently("Labor Party", "Labour Party")
     assert _spelled_differently("Rahm Emanuel", "Rahm Emmanuel")
     assert not _spelled_differently("African-Americans", "African-American Democrats")
+    assert not _spelled_differently("NBC News", "ABC News")  # judged wrong: two networks' polls

@@ -145,6 +145,9 @@ def _gap_positions(tokens: Sequence[str]) -> set[int]:
 
 
 _NUMBER_WORDS = {w: str(n) for n, w in enumerate("zero one two three four five six seven eight nine ten".split())}
+_ORDINAL_WORDS = "first second third fourth fifth sixth seventh eighth ninth tenth".split()
+_NUMBER_WORDS |= {w: f"{n}th" for n, w in enumerate(_ORDINAL_WORDS, 1)}  # "Second" / "2nd" Amendment
+_NUMBER_WORDS |= {f"{n}{end}": f"{n}th" for n in range(1, 32) for end in ("st", "nd", "rd")}
 # A negation is never filler: "is not" / "is" is the drift that matters most.
 _NEGATIONS = frozenset({"not", "no", "never", "n't"})
 _FILLERS = (STOPWORDS - _NEGATIONS) | {
@@ -204,6 +207,17 @@ def _written_out(words: Sequence[str]) -> str:
     return "".join(_NUMBER_WORDS.get(p, p) for p in parts)
 
 
+def _joined_forms(words: Sequence[str]) -> set[str]:
+    """The words written out and joined, with any of their filler words left out (a diff
+    has at most ``MAX_CHANGED`` words on a side, so at most 16 forms)."""
+    fillers = [i for i, w in enumerate(words) if w in _FILLERS]
+    forms = set()
+    for mask in range(1 << len(fillers)):
+        dropped = {i for k, i in enumerate(fillers) if mask >> k & 1}
+        forms.add(_written_out([w for i, w in enumerate(words) if i not in dropped]))
+    return forms - {""}
+
+
 def _trivial(diff_a: Sequence[str], diff_b: Sequence[str]) -> bool:
     """Nothing but function words, contractions, spacing or hyphens, or the same words in
     another tense, number or spelling ("will"/"would", "duty"/"duties", "gonna"/"going
@@ -215,6 +229,8 @@ def _trivial(diff_a: Sequence[str], diff_b: Sequence[str]) -> bool:
     split_b = [p for w in diff_b for p in _split_contraction(w) if p not in _LIGHT_ENDINGS]
     content_a = [w for w in split_a if w not in _FILLERS]
     content_b = [w for w in split_b if w not in _FILLERS]
+    if _joined_forms(split_a) & _joined_forms(split_b):
+        return True  # "overbroad" / "over-broad the": one word written apart, a filler cut
     if not content_a and not content_b:
         return True
     keys_a, keys_b = sorted(map(_word_key, content_a)), sorted(map(_word_key, content_b))
