@@ -149,10 +149,11 @@ def test_quote_drift_names_the_words_that_differ() -> None:
     )
     (f,) = findings(wording, "quote-drift")
     assert f.message == 'A quotes "demonstrate will" where B quotes "show"'
-    # A real case (NewsWCL50 event 3): one outlet quoted the tweet with another first name.
+    # A real case (NewsWCL50 event 3): Trump's tweet named "Wendy" Wasserman Schultz, and one
+    # outlet corrected the name inside the quotation.
     name = story_of(
-        ("Fox News", '"Crooked Hillary and Debbie Wasserman Schultz rigged the primaries," he tweeted.'),
-        ("HuffPost", '"Crooked Hillary and Wendy Wasserman Schultz rigged the primaries," he tweeted.'),
+        ("Fox News", '"we will now counter for the DNC Server that they refused to give to the FBI, the Debbie Wasserman Schultz Servers," Trump wrote.'),
+        ("HuffPost", '"we will now counter for the DNC Server that they refused to give to the FBI, the Wendy Wasserman Schultz Servers," Trump wrote.'),
     )
     (g,) = findings(name, "quote-drift")
     assert g.message == 'Fox News quotes "debbie" where HuffPost quotes "wendy"'
@@ -340,6 +341,13 @@ def test_the_kinds_of_house_style_a_name_can_differ_in() -> None:
 )
 def test_quote_drift_skips_house_style_seen_on_a_real_archive(a: str, b: str) -> None:
     assert findings(story_of(("A", a), ("B", b)), "quote-drift") == ()
+
+
+def test_a_short_phrase_alike_but_for_a_word_is_not_drift() -> None:
+    """Held out: an outlet's own phrase set against a speaker's line; two short remarks."""
+    own = 'The "worst recovery since the Great Depression" continues.'
+    line = '"And it all culminated in the worst financial crisis since the Great Depression," he said.'
+    assert findings(story_of(("A", own), ("B", line)), "quote-drift") == ()
 
 
 def test_a_rebuttal_mirroring_a_quote_is_not_drift() -> None:

@@ -47,6 +47,12 @@ from ..base import Rule, RuleContext, register
 from .._common import STOPWORDS, quotes, stem
 
 MIN_WORDS = 4
+# Words the shorter of two quotations has, at least, for its differences to be drift. A
+# shorter one is a phrase ("worst recovery since the Great Depression"), and two phrases
+# alike but for a word were, on real news, an outlet's own words set against a quote, or
+# one speaker's two remarks on two days (held-out AllSides sample; every real drift
+# judged there had 10 words or more).
+MIN_DRIFT_WORDS = 10
 SAME_ALIGNED = 0.8  # of the shorter quotation's words, aligned with the other: the same quotation
 SPELLING = 75  # rapidfuzz ratio from which two words are one word spelled two ways
 MAX_CHANGED = 4  # words changed on either side, at most: more is a paraphrase or another remark
@@ -102,7 +108,7 @@ def quote_drift(ta: Sequence[str], tb: Sequence[str]) -> Drift | None:
     wa = [t for t in ta if t != GAP]
     wb = [t for t in tb if t != GAP]
     shorter = min(len(wa), len(wb))
-    if shorter < MIN_WORDS or _common_words(tuple(wa), tuple(wb)) < SAME_ALIGNED * shorter:
+    if shorter < MIN_DRIFT_WORDS or _common_words(tuple(wa), tuple(wb)) < SAME_ALIGNED * shorter:
         return None  # aligned words are common words: most pairs of quotes stop here, cheaply
     blocks = [b for b in SequenceMatcher(None, wa, wb, autojunk=False).get_matching_blocks() if b.size]
     matched = sum(b.size for b in blocks)
