@@ -159,3 +159,40 @@ def test_settings_are_found_from_the_working_folder_upward(tmp_path: Path, cache
     (project / "checker.toml").write_text("select = CK101\n")
     broken = runner.invoke(app, ["report", "..", "-o", "-"])
     assert broken.exit_code == 2 and broken.stderr.startswith(f"checker: error: {project / 'checker.toml'}: not valid TOML")
+
+
+def _stderr_on_a_terminal(args: list[str]) -> str:
+    """Run ``checker ARGS`` with stderr on a pseudo-terminal (as a person at a terminal sees
+    it) and return what it drew there."""
+    import fcntl
+    import os
+    import pty
+    import struct
+    import subprocess
+    import sys
+    import termios
+
+    main, child = pty.openpty()
+    fcntl.ioctl(child, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))  # a terminal 100 wide
+    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    done = subprocess.run([sys.executable, "-m", "checker.cli", *args], stderr=child, stdout=subprocess.DEVNULL, env=env, check=False)
+    os.close(child)
+    drawn = b""
+    while True:
+        try:
+            chunk = os.read(main, 65536)
+        except OSError:  # the terminal's other end is closed: all read
+            break
+        if not chunk:
+            break
+        drawn += chunk
+    os.close(main)
+    assert done.returncode == 0, drawn
+    return drawn.decode(errors="replace")
+
+
+def test_progress_bars_on_a_terminal_and_quiet_hides_them(tmp_path: Path) -> None:
+    # No cache: a cached result has no stages to show.
+    report = ["report", "fixtures/nato-2022", *SEED_CONFIG, "-o", str(tmp_path / "r.md"), "--no-cache"]
+    assert "segmenting" in _stderr_on_a_terminal(report)
+    assert "segmenting" not in _stderr_on_a_terminal(["--quiet", *report])
