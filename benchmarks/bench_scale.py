@@ -52,7 +52,6 @@ def _embedder(backend: str):
 def phase(name: str, args: argparse.Namespace) -> dict:
     """One measured step, in this process; returns its figures."""
     import checker
-    from checker.cache import Cache
 
     embedder = _embedder(args.backend)
     settings = checker.Settings(cache=args.cache, backend=args.backend, workers=WORKERS)
@@ -103,7 +102,7 @@ def phase(name: str, args: argparse.Namespace) -> dict:
         from checker.store import Store
 
         start = time.perf_counter()
-        added = Store(args.store).add([args.corpus], embedder, cache=Cache(args.cache))
+        added = checker.add([args.corpus], Store(args.store), checker.Settings(cache=args.cache), embedder=embedder)
         return {"seconds": time.perf_counter() - start, "added": len(added.added), "peak_mb": _peak_mb()}
     if name == "store-new":
         from checker.rules import load_rules
@@ -111,7 +110,7 @@ def phase(name: str, args: argparse.Namespace) -> dict:
 
         ruleset = load_rules(())
         start = time.perf_counter()
-        result = Store(args.store).report(sorted(Path(args.new).glob("*.txt")), embedder, settings, ruleset)
+        result = checker.check(sorted(Path(args.new).glob("*.txt")), settings, embedder=embedder, rules=ruleset, store=Store(args.store))
         return {
             "seconds": time.perf_counter() - start, "peak_mb": _peak_mb(), "stories": len(result.stories),
             "articles": len(result.articles), "findings": len(result.findings),

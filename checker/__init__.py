@@ -1,7 +1,8 @@
 """checker: find where news outlets reporting one event disagree.
 
 Library first: ``check(paths, settings)`` does the whole job and returns a
-:class:`CheckResult`; it raises :class:`CheckerError` subclasses and never prints or exits.
+:class:`CheckResult` (``store=`` checks new articles against a corpus store; ``add``
+stores articles without a report); it raises :class:`CheckerError` subclasses and never prints or exits.
 The ``checker`` command is a thin layer over it.
 """
 
@@ -14,8 +15,8 @@ from .models import Article, CheckResult, Claim, Evidence, Finding, Sentence, Se
 
 
 def __getattr__(name: str):
-    # check() and Settings pull in the whole pipeline; load them on first use only.
-    if name in ("check", "Settings"):
+    # check(), add() and Settings pull in the whole pipeline; load them on first use only.
+    if name in ("check", "add", "Settings"):
         from . import pipeline
 
         return getattr(pipeline, name)
@@ -37,6 +38,7 @@ __all__ = [
     "Severity",
     "Settings",
     "Story",
+    "add",
     "check",
     "__version__",
 ]

@@ -272,16 +272,11 @@ def _run_pipeline(paths, opts: _RunOptions):
 
 def _run_store_report(store: Path, paths, opts: _RunOptions):
     """Check ``paths`` (added first) against the store; with no paths, the whole store."""
-    from .embed import make_embedder
-    from .rules import load_rules
+    from .pipeline import check
     from .store import Store
 
-    settings = _settings(opts)
-    ruleset = load_rules(settings.rule_paths, builtin=settings.builtin_rules, selection=settings.selection)
     with ExitStack() as stack:
-        return Store(store).report(
-            paths, make_embedder(settings.model, settings.backend), settings, ruleset, progress=_progress_factory(stack)
-        )
+        return check(paths, _settings(opts), store=Store(store), progress=_progress_factory(stack))
 
 
 def _review(result, baseline: Path | None, accepted, fail_on: FailOn | None, stamp: bool):
@@ -418,18 +413,13 @@ def add_command(
     """
 
     def action() -> None:
-        from .cache import Cache
-        from .embed import make_embedder
+        from .pipeline import Settings, add
         from .store import Store
 
+        settings = Settings(model=model, backend=backend.value, story_from_folders=stories is StoryMode.folders,
+                            cache=None if no_cache else cache)
         with ExitStack() as stack:
-            result = Store(store).add(
-                paths,
-                make_embedder(model, backend.value),
-                story_from_folders=stories is StoryMode.folders,
-                cache=None if no_cache else Cache(cache),
-                progress=_progress_factory(stack),
-            )
+            result = add(paths, Store(store), settings, progress=_progress_factory(stack))
         typer.echo(
             f"{store}: {len(result.added)} added, {len(result.replaced)} replaced, "
             f"{len(result.unchanged)} already stored",

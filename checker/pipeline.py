@@ -9,23 +9,25 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
 import numpy as np
 
 from . import collector, memo, similarity
+from . import store as corpus_store
 from .claims import PairScorer, close_texts, cluster_claims, find_recurrences, recurrence_texts
 from .cache import Cache
 from .duplicates import without_collapsed
-from .embed import DEFAULT_MODEL, Embedder, embed_texts, make_embedder
+from .embed import DEFAULT_MODEL, Embedder, embed_texts, make_embedder, text_key
 from .boilerplate import mark_boilerplate
 from .executor import PARALLEL_INPUT_BYTES, PARALLEL_STORIES, StoryShard, near_copies_aside, split_texts, story_shards
-from .ingest import parse_inputs, read_inputs
-from .models import Article, CheckResult, Claim, Sentence, Story
+from .ingest import parse_inputs, read_articles, read_inputs
+from .models import Article, CheckResult, Claim, Finding, Sentence, Story
 from .rules import RuleOutput, RuleSet, Selection, apply_rules, finish_rules, load_rules
 from .segment import language_of, segment, spans_key
+from .store import AddResult, Store
 from .stories import group_stories
 from .workers import Workers
 
@@ -99,13 +101,20 @@ def check(
     embedder: Embedder | None = None,
     rules: RuleSet | None = None,
     progress: ProgressFactory = _no_progress,
+    store: Store | None = None,
 ) -> CheckResult:
     """Read the articles under ``paths`` and return every claim and finding.
+
+    With a ``store``, the articles are added to it first and checked against everything
+    stored: the result holds the stories they belong to and the findings that involve
+    them (no ``paths``: every stored story and finding).
 
     Raises a :class:`checker.errors.CheckerError` for anything the user must fix; never
     prints or exits. Rule files are loaded and validated before any article is read.
     """
     ruleset = rules if rules is not None else load_rules(settings.rule_paths, builtin=settings.builtin_rules, selection=settings.selection)
+    if store is not None:
+        return _check_against(store, paths, settings, embedder or make_embedder(settings.model, settings.backend), ruleset, progress)
     inputs = read_inputs(paths)
 
     cache = Cache(settings.cache) if settings.cache else None
@@ -143,6 +152,74 @@ def check(
     return result
 
 
+def add(
+    paths: Sequence[str | Path],
+    store: Store,
+    settings: Settings = Settings(),
+    *,
+    embedder: Embedder | None = None,
+    progress: ProgressFactory = _no_progress,
+) -> AddResult:
+    """Store the articles under ``paths`` that ``store`` does not hold yet: ingest ->
+    segment -> embed, written a batch per transaction (a killed run keeps the batches it
+    committed). Site furniture is not marked here: per batch, a store would depend on
+    the batch size (docs/architecture.md)."""
+    embedder = embedder or make_embedder(settings.model, settings.backend)
+    cache = Cache(settings.cache) if settings.cache else None
+    articles, notes = read_articles(paths, story_from_folders=settings.story_from_folders)
+    fresh, outcome = store.triage(articles, embedder.model_id)
+    advance = progress("adding", len(fresh))
+    size = corpus_store.BATCH_ARTICLES
+    for begin in range(0, len(fresh), size):
+        batch = fresh[begin : begin + size]
+        sentences: dict[str, list[Sentence]] = {a.id: [] for a in batch}
+        for sentence in _segment_all(batch, cache):
+            sentences[sentence.article].append(sentence)
+        texts = sorted({s.text for ss in sentences.values() for s in ss if s.is_claim})
+        known = store.embedded([text_key(t) for t in texts], embedder.model_id)
+        missing = [t for t in texts if text_key(t) not in known]
+        vectors = dict(zip(map(text_key, missing), embed_texts(missing, embedder, cache))) if missing else {}
+        store.write(batch, sentences, vectors, embedder.model_id, settings.exact_up_to)
+        advance(len(batch))
+    return replace(outcome, notes=tuple(notes) + outcome.notes)
+
+
+def _check_against(
+    store: Store, paths: Sequence[str | Path], settings: Settings, embedder: Embedder, ruleset: RuleSet, progress: ProgressFactory
+) -> CheckResult:
+    """``check`` with a store: add the articles, analyse the stored stories they touch
+    with the whole store as the claim scorer's corpus, keep the claims, and return the
+    findings that involve the new articles."""
+    notes: tuple[str, ...] = ()
+    focus: set[str] | None = None
+    if paths:
+        added = add(paths, store, settings, embedder=embedder, progress=progress)
+        notes, focus = added.notes, set(added.given)
+    stored = store.stored_stories(focus, embedder.model_id)
+    scorer = similarity.sentence_pair_scorer([Sentence("", i, 0, 0, t) for i, t in enumerate(stored.texts)])
+    result = analyse(
+        stored.articles, stored.sentences, stored.vectors, settings, ruleset, model=embedder.model_id,
+        notes=notes, stories=stored.stories, scorer=scorer, progress=progress,
+    )
+    store.save_claims(result.claims, [s.id for s in stored.stories])
+    if focus is None:
+        return result
+    return replace(result, findings=tuple(f for f in result.findings if _involves(f, focus, result)))
+
+
+def _involves(finding: Finding, focus: set[str], result: CheckResult) -> bool:
+    """A finding involves a new article when it quotes it, or (an omission) when the new
+    article's outlet is the one that leaves the claim out."""
+    if any(e.path in focus for e in finding.evidence):
+        return True
+    if finding.name != "omission":
+        return False
+    story = next((s for s in result.stories if s.id == finding.story), None)
+    quoted = {e.outlet for e in finding.evidence}
+    outlets = {a.id: a.outlet for a in result.articles}
+    return story is not None and any(a in focus and outlets[a] not in quoted for a in story.articles)
+
+
 @collector.paused()
 def analyse(
     articles: Sequence[Article],
@@ -160,8 +237,8 @@ def analyse(
 ) -> CheckResult:
     """Everything after embedding: stories (unless given), claims, recurrences, findings.
 
-    ``check`` runs it on the articles it read; the corpus store (``store.py``) on the
-    stories that new articles touch, with the stories and the scorer of the whole store.
+    ``check`` runs it on the articles it read, or on the stored stories that new
+    articles touch, with the stories and the scorer of the whole store.
     Claims and rules read one story at a time, so big runs share the stories out among
     ``workers`` while this process finds the recurrences, which span stories (workers
     find which texts recur, and the claim scorer's context, while this process groups

@@ -3,8 +3,10 @@
 One SQLite file (``.checker/store.sqlite`` by default) holds the articles (text and
 metadata), their sentences, the claim sentences' embeddings (keyed by model id and text
 hash), the story links between articles, each article's story, and the claims of the
-stories last reported. ``Store.add`` ingests articles; ``Store.report`` checks new
-articles against everything stored and returns the findings that involve them.
+stories last reported. It is persistence, not a pipeline: ``pipeline.add`` runs the
+stages on new articles and writes what they made here (``triage``, ``write``), and
+``pipeline.check(..., store=)`` reads the stories new articles touch (``stored_stories``)
+and writes their claims back (``save_claims``).
 
 Why it scales: adding an article compares it only with the stored articles whose dates
 could put them in one story (an indexed query), and stories are recomputed from the
@@ -23,22 +25,18 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from . import similarity
 from . import stories as story_grouping
-from .cache import Cache
-from .embed import Embedder, embed_texts, text_key
+from .embed import text_key
 from .errors import CheckerError
-from .ingest import read_articles
 from .memo import article_from_dict, article_to_dict
-from .models import Article, CheckResult, Finding, Sentence, Story
-from .segment import language_of, segment, sentence_spans
+from .models import Article, Claim, Sentence, Story
 
 DEFAULT_STORE = Path(".checker") / "store.sqlite"
 SCHEMA_VERSION = 2
@@ -113,13 +111,6 @@ class AddResult:
     def given(self) -> tuple[str, ...]:
         """Every article named by the input, whatever happened to it."""
         return tuple(sorted(self.added + self.replaced + self.unchanged))
-
-
-Progress = Callable[[str, int], Callable[[int], None]]
-
-
-def _no_progress(stage: str, total: int) -> Callable[[int], None]:
-    return lambda n: None
 
 
 class Store:
@@ -258,31 +249,18 @@ class Store:
                     problems.append("stored stories differ from the stories of the stored links")
         return problems
 
-    # --- adding -------------------------------------------------------------------------
-    def add(
-        self,
-        paths: Sequence[str | Path],
-        embedder: Embedder,
-        *,
-        story_from_folders: bool = False,
-        cache=None,
-        exact_up_to: int | None = None,
-        progress: Progress = _no_progress,
-    ) -> AddResult:
-        """Read the articles under ``paths`` and store the new ones, a batch per transaction.
-
-        ``cache`` (a :class:`checker.cache.Cache`) is consulted for vectors before the
-        embedder. Raises :class:`StoreError` when the store holds another model's vectors.
-        """
-        articles, notes = read_articles(paths, story_from_folders=story_from_folders)
+    # --- writing: what the stages made, a batch per transaction ---------------------------
+    def triage(self, articles: Sequence[Article], model_id: str) -> tuple[list[Article], AddResult]:
+        """Which of ``articles`` to store (new, or a stored path with new text), and what
+        an add of them does. Refuses a store of another model's vectors before any work."""
         with self._read() as conn:
-            self._model(conn, embedder.model_id, claim=False)
+            self._model(conn, model_id, claim=False)
             by_hash = dict(
                 _select(conn, "SELECT content_hash, id FROM articles WHERE content_hash IN ({marks})",
                         [a.content_hash for a in articles])
             )
             by_id = dict(_select(conn, "SELECT id, content_hash FROM articles WHERE id IN ({marks})", [a.id for a in articles]))
-        unchanged, fresh = [], []
+        unchanged, fresh, notes = [], [], []
         for a in articles:
             if a.content_hash in by_hash:
                 unchanged.append(a.id)
@@ -290,27 +268,29 @@ class Store:
                     notes.append(f"{a.id} has the same text as stored {by_hash[a.content_hash]}; not added again")
             else:
                 fresh.append(a)
-        replaced = [a.id for a in fresh if a.id in by_id]
-        advance = progress("adding", len(fresh))
-        for begin in range(0, len(fresh), BATCH_ARTICLES):
-            batch = fresh[begin : begin + BATCH_ARTICLES]
-            self._add_batch(batch, embedder, cache, exact_up_to)
-            advance(len(batch))
+        replaced = sorted(a.id for a in fresh if a.id in by_id)
         added = sorted(a.id for a in fresh if a.id not in by_id)
-        return AddResult(tuple(added), tuple(sorted(replaced)), tuple(sorted(unchanged)), tuple(notes))
+        return fresh, AddResult(tuple(added), tuple(replaced), tuple(sorted(unchanged)), tuple(notes))
 
-    def _add_batch(self, batch: Sequence[Article], embedder: Embedder, cache, exact_up_to: int | None) -> None:
-        sentences = {a.id: segment(a, sentence_spans(a.text, language_of(a))) for a in batch}
-        claim_texts = sorted({s.text for ss in sentences.values() for s in ss if s.is_claim})
+    def embedded(self, keys: Sequence[str], model_id: str) -> set[str]:
+        """Which text keys (``embed.text_key``) already have a vector of ``model_id``."""
         with self._read() as conn:
-            known = {k for k, in _select(
-                conn, "SELECT key FROM embeddings WHERE model = ? AND key IN ({marks})",
-                [text_key(t) for t in claim_texts], first=[embedder.model_id])}
-        missing = [t for t in claim_texts if text_key(t) not in known]
-        vectors = dict(zip((text_key(t) for t in missing), embed_texts(missing, embedder, cache))) if missing else {}
+            return {k for k, in _select(
+                conn, "SELECT key FROM embeddings WHERE model = ? AND key IN ({marks})", list(keys), first=[model_id])}
 
+    def write(
+        self,
+        batch: Sequence[Article],
+        sentences: Mapping[str, Sequence[Sentence]],
+        vectors: Mapping[str, np.ndarray],
+        model_id: str,
+        exact_up_to: int | None = None,
+    ) -> None:
+        """Store ``batch`` (its sentences by article id, the new vectors by text key) in one
+        transaction, link it to the stored articles and regroup the stories."""
+        claim_texts = sorted({s.text for ss in sentences.values() for s in ss if s.is_claim})
         with self._write() as conn:
-            self._model(conn, embedder.model_id, claim=True)
+            self._model(conn, model_id, claim=True)
             ids = [a.id for a in batch]
             _delete_articles(conn, ids)  # replaced articles: their old rows go first
             number = conn.execute("SELECT coalesce(max(batch), 0) + 1 FROM articles").fetchone()[0]
@@ -333,9 +313,9 @@ class Store:
             conn.executemany("INSERT OR IGNORE INTO texts VALUES (?, ?)", [(text_key(t), t) for t in claim_texts])
             conn.executemany(
                 "INSERT OR IGNORE INTO embeddings VALUES (?, ?, ?)",
-                [(embedder.model_id, k, v.astype(np.float32).tobytes()) for k, v in sorted(vectors.items())],
+                [(model_id, k, v.astype(np.float32).tobytes()) for k, v in sorted(vectors.items())],
             )
-            links = _links_for(conn, ids, embedder.model_id, exact_up_to)
+            links = _links_for(conn, ids, model_id, exact_up_to)
             conn.executemany(
                 "INSERT OR REPLACE INTO links VALUES (?, ?, ?, ?)",
                 [(lk.first, lk.second, lk.strength, lk.reason) for lk in links],
@@ -345,65 +325,43 @@ class Store:
                 "INSERT INTO stories VALUES (?, ?)", [(a, s.id) for s in _stories(conn) for a in s.articles]
             )
 
-    # --- reporting ----------------------------------------------------------------------
-    def report(
-        self,
-        new_paths: Sequence[str | Path],
-        embedder: Embedder,
-        settings,
-        ruleset,
-        *,
-        progress: Progress = _no_progress,
-    ) -> CheckResult:
-        """Add ``new_paths`` (if any), then check the stories they belong to against the
-        whole store; return the findings that involve them. With no paths: every story.
-
-        ``settings`` is a :class:`checker.pipeline.Settings`; the story grouping, the claim
-        scorer's corpus context and the story ids are those of the whole store, so an
-        article's findings are those a batch run over the same articles would give.
-        """
-        from .pipeline import analyse
-
-        notes: list[str] = []
-        focus: set[str] | None = None
-        if new_paths:
-            result = self.add(
-                new_paths, embedder, story_from_folders=settings.story_from_folders,
-                cache=Cache(settings.cache) if settings.cache else None,
-                exact_up_to=settings.exact_up_to, progress=progress,
-            )
-            notes += result.notes
-            focus = set(result.given)
+    # --- reading for a report -------------------------------------------------------------
+    def stored_stories(self, focus: set[str] | None, model_id: str) -> StoredStories:
+        """The stories that hold an article of ``focus`` (None: every story), with their
+        articles, sentences and vectors, and every claim text of the store (the claim
+        scorer's corpus context is the whole store, as in a batch run over it)."""
         with self._read() as conn:
-            self._model(conn, embedder.model_id, claim=False)
+            self._model(conn, model_id, claim=False)
             every = _stories(conn)
             chosen = tuple(s for s in every if focus is None or focus & set(s.articles))
             members = sorted({a for s in chosen for a in s.articles})
             articles = _load_articles(conn, members)
             sentences = _load_sentences(conn, articles)
-            vectors = _load_vectors(conn, sentences, embedder.model_id)
-            texts = [t for t, in conn.execute("SELECT text FROM texts ORDER BY key")]
-        scorer = similarity.sentence_pair_scorer([Sentence("", i, 0, 0, t) for i, t in enumerate(texts)])
-        result = analyse(
-            articles, sentences, vectors, settings, ruleset, model=embedder.model_id, notes=notes,
-            stories=chosen, scorer=scorer, progress=progress,
-        )
+            vectors = _load_vectors(conn, sentences, model_id)
+            texts = tuple(t for t, in conn.execute("SELECT text FROM texts ORDER BY key"))
+        return StoredStories(chosen, tuple(articles), tuple(sentences), vectors, texts)
+
+    def save_claims(self, claims: Sequence[Claim], story_ids: Sequence[str]) -> None:
+        """Replace the stored claims of ``story_ids`` with ``claims``."""
         with self._write() as conn:
-            story_ids = [s.id for s in chosen]
             for begin in range(0, len(story_ids), _CHUNK):
-                part = story_ids[begin : begin + _CHUNK]
+                part = list(story_ids[begin : begin + _CHUNK])
                 conn.execute(f"DELETE FROM claims WHERE story IN ({','.join('?' * len(part))})", part)
             conn.executemany(
                 "INSERT INTO claims VALUES (?, ?, ?, ?, ?)",
-                [(c.id, c.story, s.article, s.index, c.similarity) for c in result.claims for s in c.sentences],
+                [(c.id, c.story, s.article, s.index, c.similarity) for c in claims for s in c.sentences],
             )
-        if focus is None:
-            return result
-        findings = tuple(f for f in result.findings if _involves(f, focus, result))
-        return CheckResult(
-            articles=result.articles, sentences=result.sentences, stories=result.stories, claims=result.claims,
-            findings=findings, recurrences=result.recurrences, notes=result.notes, model=result.model, rules=result.rules,
-        )
+
+
+@dataclass(frozen=True)
+class StoredStories:
+    """What a report over stored stories reads: ``Store.stored_stories``."""
+
+    stories: tuple[Story, ...]
+    articles: tuple[Article, ...]
+    sentences: tuple[Sentence, ...]
+    vectors: Mapping[tuple[str, int], np.ndarray]
+    texts: tuple[str, ...]  # every claim text of the store
 
 
 # --- helpers ----------------------------------------------------------------------------
@@ -527,16 +485,3 @@ def _load_vectors(
         for s in sentences
         if s.is_claim and (k := text_key(s.text)) in blobs
     }
-
-
-def _involves(finding: Finding, focus: set[str], result: CheckResult) -> bool:
-    """A finding involves a new article when it quotes it, or (an omission) when the new
-    article's outlet is the one that leaves the claim out."""
-    if any(e.path in focus for e in finding.evidence):
-        return True
-    if finding.name != "omission":
-        return False
-    story = next((s for s in result.stories if s.id == finding.story), None)
-    quoted = {e.outlet for e in finding.evidence}
-    outlets = {a.id: a.outlet for a in result.articles}
-    return story is not None and any(a in focus and outlets[a] not in quoted for a in story.articles)

@@ -16,7 +16,6 @@ from corpus import write_manifest
 from typer.testing import CliRunner
 
 import checker
-from checker.cache import Cache
 from checker.cli import app
 from checker.rules import load_rules
 from checker.store import BATCH_ARTICLES, SCHEMA_VERSION, Store, StoreError
@@ -36,21 +35,22 @@ def batch(embedder, cache_path):
 
 def test_whole_store_report_equals_a_batch_run(tmp_path, embedder, cache_path, batch) -> None:
     store = Store(tmp_path / "s.sqlite")
-    first = store.add(["fixtures/port-strike-2024"], embedder, cache=Cache(cache_path))
+    first = checker.add(["fixtures/port-strike-2024"], store, checker.Settings(cache=cache_path), embedder=embedder)
     assert len(first.added) == 3
-    second = store.add([FIXTURES], embedder, cache=Cache(cache_path))
+    second = checker.add([FIXTURES], store, checker.Settings(cache=cache_path), embedder=embedder)
     assert len(second.added) == 7 and len(second.unchanged) == 3
     assert store.integrity_problems() == []
-    report = store.report([], embedder, checker.Settings(cache=cache_path), load_rules(()))
+    report = checker.check([], checker.Settings(cache=cache_path), embedder=embedder, rules=load_rules(()), store=store)
     assert _outcome(report) == _outcome(batch)
 
 
 def test_new_articles_are_checked_against_the_stored_ones(tmp_path, embedder, cache_path, batch) -> None:
     store = Store(tmp_path / "s.sqlite")
-    store.add(["fixtures/nato-2022", "fixtures/port-strike-2024"], embedder, cache=Cache(cache_path))
+    checker.add(["fixtures/nato-2022", "fixtures/port-strike-2024"], store, checker.Settings(cache=cache_path), embedder=embedder)
     # The Kyodo summit article joins the stored KUNA and zh-translation articles' story.
-    nato = store.report(
-        ["fixtures/nato-2022/kyodo_kishida-nato-summit.txt"], embedder, checker.Settings(cache=cache_path), load_rules(())
+    nato = checker.check(
+        ["fixtures/nato-2022/kyodo_kishida-nato-summit.txt"], checker.Settings(cache=cache_path), embedder=embedder,
+        rules=load_rules(()), store=store,
     )
     # What a batch run over the same articles as the store says (the claim scorer's corpus
     # context is the whole corpus, so the comparison must hold the same articles).
@@ -64,7 +64,9 @@ def test_new_articles_are_checked_against_the_stored_ones(tmp_path, embedder, ca
     assert nato.findings == tuple(involved) and involved
     assert len(nato.findings) < len(expected)  # findings between the other two are left out
 
-    flood = store.report(["fixtures/flood-relief-2023"], embedder, checker.Settings(cache=cache_path), load_rules(()))
+    flood = checker.check(
+        ["fixtures/flood-relief-2023"], checker.Settings(cache=cache_path), embedder=embedder, rules=load_rules(()), store=store
+    )
     assert [s.id for s in flood.stories] == ["2023-05-17-ellisford"]
     assert flood.findings == tuple(f for f in batch.findings if f.story == "2023-05-17-ellisford")
     assert store.integrity_problems() == []
@@ -75,19 +77,19 @@ def test_re_adding_is_a_no_op_and_changed_text_replaces(tmp_path, embedder, cach
     original = Path("fixtures/nato-2022/kyodo_kishida-nato-summit.txt").read_text(encoding="utf-8")
     article.write_text(original, encoding="utf-8")
     store = Store(tmp_path / "s.sqlite")
-    assert store.add([article], embedder, cache=Cache(cache_path)).added
+    assert checker.add([article], store, checker.Settings(cache=cache_path), embedder=embedder).added
     before = (tmp_path / "s.sqlite").read_bytes()
-    again = store.add([article], embedder, cache=Cache(cache_path))
+    again = checker.add([article], store, checker.Settings(cache=cache_path), embedder=embedder)
     assert (again.added, again.replaced, len(again.unchanged)) == ((), (), 1)
     copy = tmp_path / "copy.txt"
     copy.write_text(original, encoding="utf-8")
-    duplicate = store.add([copy], embedder, cache=Cache(cache_path))
+    duplicate = checker.add([copy], store, checker.Settings(cache=cache_path), embedder=embedder)
     assert not duplicate.added and "same text as stored" in duplicate.notes[-1]
     with sqlite3.connect(tmp_path / "s.sqlite") as conn:
         assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 1
     assert before  # the store was written before; the no-op re-add changed no article
     article.write_text(original.replace("two-day summit", "three-day summit"), encoding="utf-8")
-    changed = store.add([article], embedder, cache=Cache(cache_path))
+    changed = checker.add([article], store, checker.Settings(cache=cache_path), embedder=embedder)
     assert len(changed.replaced) == 1 and not changed.added
     assert store.integrity_problems() == []
     with sqlite3.connect(tmp_path / "s.sqlite") as conn:
@@ -122,19 +124,19 @@ def test_a_store_of_another_model_is_refused(tmp_path, embedder, cache_path) -> 
             raise AssertionError("must not embed")
 
     store = Store(tmp_path / "s.sqlite")
-    store.add(["fixtures/port-strike-2024"], embedder, cache=Cache(cache_path))
+    checker.add(["fixtures/port-strike-2024"], store, checker.Settings(cache=cache_path), embedder=embedder)
     with pytest.raises(StoreError, match="embeddings are from model"):
-        store.add(["fixtures/nato-2022"], OtherModel())
+        checker.add(["fixtures/nato-2022"], store, embedder=OtherModel())
 
 
 _WRITER = """
 import sys
 import checker.store as store
-from checker.cache import Cache
 from checker.embed import make_embedder
+from checker.pipeline import Settings, add
 store.BATCH_ARTICLES = 4
 print("ready", flush=True)
-store.Store(sys.argv[1]).add([sys.argv[2]], make_embedder(), cache=Cache(sys.argv[3]))
+add([sys.argv[2]], store.Store(sys.argv[1]), Settings(cache=sys.argv[3]), embedder=make_embedder())
 """
 
 
@@ -143,7 +145,7 @@ def test_sigkill_at_any_moment_leaves_a_consistent_store(tmp_path, embedder, cac
     every snapshot is consistent, committed batches survive, and resuming completes it."""
     manifest = write_manifest(tmp_path / "articles.jsonl", stories=30)
     reference = Store(tmp_path / "reference.sqlite")
-    total = len(reference.add([manifest], embedder, cache=Cache(cache_path)).added)  # warms the cache too
+    total = len(checker.add([manifest], reference, checker.Settings(cache=cache_path), embedder=embedder).added)  # warms the cache too
     assert total > 60 and BATCH_ARTICLES > 4
 
     path = tmp_path / "killed.sqlite"
