@@ -334,6 +334,13 @@ def test_the_kinds_of_house_style_a_name_can_differ_in() -> None:
          '"It is an attack on the 2nd Amendment rights of every citizen," he said.'),
         ('"The law is overbroad and will be struck down in court," she said.',
          '"The law is over-broad and will be struck down in the court," she said.'),
+        # A speaker's repetition kept by one outlet, tidied by the other; "30th" / "30".
+        ('"We honor the sacrifice -- the sacrifices of our troops who served so bravely," he said.',
+         '"We honor the sacrifice of our troops who served so bravely," he said.'),
+        ('"I don\'t want to raise taxes, I don\'t want to cut benefits for the people who need them," he said.',
+         '"I don\'t want to raise taxes or cut benefits for the people who need them," he said.'),
+        ('"The deadline for people to sign up is the 30th of this month, and no later," she said.',
+         '"The deadline for people to sign up is the 30 of this month, and no later," she said.'),
         # "you've got to" / "you got to": the auxiliary carries no meaning here.
         ('"When somebody does the job, you\'ve got to keep them there," he said.',
          '"When somebody does the job, you got to keep them there," he said.'),
@@ -348,6 +355,19 @@ def test_a_short_phrase_alike_but_for_a_word_is_not_drift() -> None:
     own = 'The "worst recovery since the Great Depression" continues.'
     line = '"And it all culminated in the worst financial crisis since the Great Depression," he said.'
     assert findings(story_of(("A", own), ("B", line)), "quote-drift") == ()
+
+
+def test_a_line_quoted_three_ways_is_a_pledge_said_many_times_not_a_misquote() -> None:
+    """Held out: "If you like your plan, you can keep it" in many versions, each the
+    speaker's own on another occasion; two wordings (one outlet against the rest) stay."""
+    versions = (
+        '"If you like your health care plan, you will be able to keep your health care plan, period," he said.',
+        '"If you like your private insurance plan, you will be able to keep your health care plan, period," he said.',
+        '"If you like your doctor, you will be able to keep your health care plan, period," he said.',
+    )
+    assert findings(story_of(*zip("ABC", versions)), "quote-drift") == ()
+    (one,) = findings(story_of(("A", versions[0]), ("B", versions[0]), ("C", versions[1])), "quote-drift")
+    assert one.message.startswith('A quotes "health care" where C quotes "private insurance". In all: A and B write')
 
 
 def test_a_rebuttal_mirroring_a_quote_is_not_drift() -> None:
@@ -405,3 +425,5 @@ def test_american_and_british_spellings_of_a_name_are_house_style() -> None:
     assert _spelled_differently("Rahm Emanuel", "Rahm Emmanuel")
     assert not _spelled_differently("African-Americans", "African-American Democrats")
     assert not _spelled_differently("NBC News", "ABC News")  # judged wrong: two networks' polls
+    assert not _spelled_differently("Fourth Amendment", "First Amendment")  # numbers tell things apart
+    assert not _spelled_differently("Forty-six", "Fifty-six")

@@ -117,6 +117,15 @@ _ONE_PRONOUN_BEFORE = frozenset((
 ))
 # fmt: on
 
+
+def is_number_word(word: str) -> bool:
+    """A number or an ordinal written as a word ("forty-six", "Fourth", "hundred"): in a
+    name it tells things apart ("First" / "Fourth Amendment") and is never a slip."""
+    parts = word.casefold().split("-")
+    return all(p in _SMALL_NUMBERS or p in _TENS or p in _SCALES or p in _ORDINAL_WORDS or p == "hundred" for p in parts)
+
+
+
 _NUMBER_WORD = "|".join(sorted([*_SMALL_NUMBERS, *_TENS, "hundred", *_SCALES, "dozen"], key=len, reverse=True))
 _SCALE_WORD = "hundred|thousand|million|billion|trillion|dozen"
 _WORD_RUN = re.compile(

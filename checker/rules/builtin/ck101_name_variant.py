@@ -27,6 +27,7 @@ from collections.abc import Iterable
 
 from ...text.mentions import Mention
 from ...text.names import familiar_forms, name_key
+from ...text.quantities import is_number_word
 from ...models import Finding, Severity, Story
 from ..base import Rule, RuleContext, register
 
@@ -87,6 +88,8 @@ def _spelled_differently(a: str, b: str) -> bool:
         return ("-" in a or "-" in b) and _letters(a) == _letters(b)
     if any(x != y and _is_acronym(x) and _is_acronym(y) for x, y in zip(wa, wb)):
         return False  # "NBC News" / "ABC News": another acronym is another organisation
+    if any(x.casefold() != y.casefold() and (is_number_word(x) or is_number_word(y)) for x, y in zip(wa, wb)):
+        return False  # "Forty-six" / "Fifty-six", "First" / "Fourth Amendment": other numbers
     changed = [(x.casefold(), y.casefold()) for x, y in zip(wa, wb) if x.casefold() != y.casefold()]
     if any(x.startswith(y) or y.startswith(x) for x, y in changed):
         return False
