@@ -329,8 +329,8 @@ MANY_WORDINGS = 3
 
 
 def _said_many_ways(drifts: Sequence[tuple[Quotation, Quotation, Drift]]) -> set[str]:
-    """The wordings (``Quotation.norm``) of lines that a story's outlets quote in
-    ``MANY_WORDINGS`` or more ways. A misquote is one outlet's wording against the
+    """The wordings (``Quotation.norm``) of lines whose changed words a story's outlets
+    write in ``MANY_WORDINGS`` or more ways. A misquote is one outlet's wording against the
     others'; a line in three wordings is a pledge or a slogan said on many occasions ("If
     you like your plan, you can keep it": four of the seven wrong CK105 findings of a
     held-out sample), whose versions differ because the speaker's did."""
@@ -343,10 +343,12 @@ def _said_many_ways(drifts: Sequence[tuple[Quotation, Quotation, Drift]]) -> set
 
     for qa, qb, _ in drifts:
         parent[find(qa.norm)] = find(qb.norm)
-    groups: dict[str, set[str]] = {}
-    for norm in list(parent):
-        groups.setdefault(find(norm), set()).add(norm)
-    return {norm for group in groups.values() if len(group) >= MANY_WORDINGS for norm in group}
+    # Count the versions of the words that differ, not whole quotations: two outlets that
+    # quote more or less of one line are one wording of it.
+    versions: dict[str, set[tuple[str, ...]]] = {}
+    for qa, _, drift in drifts:
+        versions.setdefault(find(qa.norm), set()).update((drift.a, drift.b))
+    return {norm for norm in list(parent) if len(versions[find(norm)]) >= MANY_WORDINGS}
 
 
 def _words(words: Sequence[str]) -> str:
