@@ -286,8 +286,11 @@ class QuoteDrift(Rule):
 
     code = "CK105"
     name = "quote-drift"
-    severity = Severity.WARNING
-    measured_precision = "0.80 (4/5)"  # real / judged on the dev stories, docs/quality.md
+    # Real / judged, this code: the dev stories (4/5) and a fresh held-out archive sample
+    # (7/15, benchmarks/held_out/allsides-9000-final.yaml): 0.55, under the 0.60 a warning
+    # needs and over the 0.50 that keeps a rule on by default (docs/precision.md).
+    severity = Severity.INFO
+    measured_precision = "0.55 (11/20)"
 
     def check(self, ctx: RuleContext) -> Iterable[Finding]:
         for story in ctx.result.stories:
