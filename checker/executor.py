@@ -10,14 +10,17 @@ results back together in the order one pass in this process would give.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from itertools import chain
 
 import numpy as np
 
+from .claims import close_texts, recurrence_texts
 from .duplicates import NearCopy, find_near_copies
 from .models import Article, Sentence, Story
 from .segment import Block, Spans, layout, run_spans, spans_from_layout
+from .similarity import ScoringContext
 from .workers import Workers
 
 
@@ -86,6 +89,36 @@ def near_copies_aside(articles: Sequence[Article], workers: Workers) -> Iterator
 #: Claim sentences in a run before its stories are shared out among worker processes
 #: (each costs a second or two to start, and the stories must be sent to it).
 PARALLEL_STORIES = 5000
+
+
+@contextmanager
+def story_workers(claim_sentences: int, given: Workers | None, count: int) -> Iterator[tuple[Workers, int]]:
+    """The workers that claims and rules run on, and how many shards to cut the stories
+    into: this process and one shard for a small run; else ``given`` workers (or ``count``
+    new ones, closed after) and several shards a worker, as stories differ in size."""
+    if claim_sentences < PARALLEL_STORIES:
+        yield Workers(), 1
+        return
+    with ExitStack() as stack:
+        workers = given if given is not None else stack.enter_context(Workers(count))
+        yield workers, 4 * max(2, workers.count)
+
+
+def early_story_tasks(
+    workers: Workers,
+    sentences: Sequence[Sentence],
+    vectors: Mapping[tuple[str, int], np.ndarray],
+    claim_texts: Sequence[str] | None,
+) -> tuple[Iterator | None, Iterator | None]:
+    """Work that needs no stories, started in workers while this process groups them:
+    which texts recur across the run (``claims.close_texts``) and, when ``claim_texts``
+    are given, the claim scorer's corpus context. Read each with ``next``; (None, None)
+    without workers (the caller computes them itself, when it needs them)."""
+    if not workers.parallel:
+        return None, None
+    recurring = workers.map(close_texts, *([part] for part in recurrence_texts(sentences, vectors)))
+    context = workers.map(ScoringContext.from_texts, [claim_texts]) if claim_texts is not None else None
+    return recurring, context
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,6 @@ processes, and in what batches, is ``executor.py``'s business.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -17,12 +16,20 @@ import numpy as np
 
 from . import collector, memo, similarity
 from . import store as corpus_store
-from .claims import PairScorer, close_texts, cluster_claims, find_recurrences, recurrence_texts
+from .claims import PairScorer, cluster_claims, find_recurrences
 from .cache import Cache
 from .duplicates import without_collapsed
 from .embed import DEFAULT_MODEL, Embedder, embed_texts, make_embedder, text_key
 from .boilerplate import mark_boilerplate
-from .executor import PARALLEL_INPUT_BYTES, PARALLEL_STORIES, StoryShard, near_copies_aside, split_texts, story_shards
+from .executor import (
+    PARALLEL_INPUT_BYTES,
+    StoryShard,
+    early_story_tasks,
+    near_copies_aside,
+    split_texts,
+    story_shards,
+    story_workers,
+)
 from .ingest import parse_inputs, read_articles, read_inputs
 from .models import Article, CheckResult, Claim, Finding, Sentence, Story
 from .rules import RuleOutput, RuleSet, Selection, apply_rules, finish_rules, load_rules
@@ -239,34 +246,24 @@ def analyse(
 
     ``check`` runs it on the articles it read, or on the stored stories that new
     articles touch, with the stories and the scorer of the whole store.
-    Claims and rules read one story at a time, so big runs share the stories out among
-    ``workers`` while this process finds the recurrences, which span stories (workers
-    find which texts recur, and the claim scorer's context, while this process groups
-    the stories).
+    Claims and rules read one story at a time; whether they run in ``workers``, and what
+    the workers start early, is ``executor.py``'s business.
     """
     notes = list(notes)
     claim_sentences = [s for s in sentences if s.is_claim]
-    big = len(claim_sentences) >= PARALLEL_STORIES
-    with ExitStack() as stack:
-        if not big:
-            workers = Workers()
-        elif workers is None:
-            workers = stack.enter_context(Workers(settings.workers))
-        recurring = None  # close_texts, when a worker finds them early
-        context = None  # the scorer's similarity.ScoringContext, likewise
+    with story_workers(len(claim_sentences), workers, settings.workers) as (workers, shard_count):
+        recurring = context = None
         if stories is None:
-            if workers.parallel:  # neither needs stories: the workers find them meanwhile
-                recurring = workers.map(close_texts, *([part] for part in recurrence_texts(sentences, vectors)))
-                if scorer is None:
-                    context = workers.map(similarity.ScoringContext.from_texts, [sorted({s.text for s in claim_sentences})])
+            recurring, context = early_story_tasks(
+                workers, sentences, vectors, None if scorer else sorted({s.text for s in claim_sentences})
+            )
             advance = progress("stories", 1)
             stories = group_stories(articles, sentences, vectors, **_exact(settings))
             advance(1)
         stories = tuple(stories)
         if scorer is None:
             scorer = similarity.SentencePairScorer(next(context)) if context else similarity.sentence_pair_scorer(claim_sentences)
-        # Several shards a worker, as stories differ in size; a progress step each.
-        shards = story_shards(stories, articles, sentences, vectors, 4 * max(2, workers.count) if big else 1)
+        shards = story_shards(stories, articles, sentences, vectors, shard_count)
         advance = progress("claims and rules", len(stories))
         analysed = workers.map(partial(_analyse_stories, settings=settings, ruleset=ruleset, scorer=scorer), shards)
         # ``group_stories`` places every article, so the texts found early are the recurrences' texts.

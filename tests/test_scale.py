@@ -345,7 +345,7 @@ def test_stories_analysed_in_worker_processes_give_the_serial_result(corpus, ana
     shards = executor.story_shards(serial.stories, articles, sentences, vectors, 8)
     assert len(shards) == 8 and tuple(st for shard in shards for st in shard.stories) == serial.stories
     assert sum(len(shard.vectors) for shard in shards) == len(vectors)
-    monkeypatch.setattr(pipeline, "PARALLEL_STORIES", 0)  # this corpus is far below it
+    monkeypatch.setattr(executor, "PARALLEL_STORIES", 0)  # this corpus is far below it
     with Workers(2) as workers:
         parallel = pipeline.analyse(articles, sentences, vectors, checker.Settings(preview=True), ruleset, model="m", workers=workers)
     assert len({f.rule for f in serial.findings}) >= 5 and len(serial.claims) > 100
