@@ -3,6 +3,9 @@
 Exit codes: 0 success, 1 findings at or above ``--fail-on`` (``check``), 2 usage, input
 or rule-file errors. Errors are one line on stderr naming the file and what to do; a
 traceback only with ``--debug``.
+
+Long (900 lines) because each command carries its own help, examples and options, which
+``tests/test_cli_docs.py`` checks against the docs; the work is in the library.
 """
 
 from __future__ import annotations

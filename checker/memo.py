@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .rules.ruleset import SHIPPED_RULES
 from .models import (
     Article,
     CheckResult,
@@ -42,8 +43,6 @@ FORMAT = 5  # bump when the JSON layout below changes
 @cache
 def code_fingerprint() -> str:
     """Hash of this package's source and shipped rule files: a code change is a new key."""
-    from .rules.ruleset import SHIPPED_RULES
-
     package = Path(__file__).resolve().parent
     digest = hashlib.sha256()
     files = sorted(package.rglob("*.py")) + sorted(p for p in SHIPPED_RULES.rglob("*") if p.suffix in (".yaml", ".yml", ".toml"))

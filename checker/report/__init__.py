@@ -13,6 +13,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from ..ingest import KNOWN_SUFFIXES, SIDECAR_SUFFIXES  # an input a report must not overwrite
 from ..errors import InputError
 from ..models import CheckResult
 from . import github, html, json_format, markdown, sarif
@@ -80,8 +81,6 @@ def _input_overwritten(target: Path, protect: tuple[str, ...]) -> str | None:
     (also those skipped as duplicates, which are in no result) and rule files. Other
     files in it (checker.sarif, a JSON report) are not inputs and may be replaced.
     """
-    from ..ingest import KNOWN_SUFFIXES, SIDECAR_SUFFIXES
-
     resolved = target.resolve()
     read_suffixes = (*KNOWN_SUFFIXES, *SIDECAR_SUFFIXES)
     for given in protect:

@@ -23,6 +23,9 @@ at the stated value (a stated bound is a bound: "up to $180 million" excludes $1
 million). Two quantities conflict when their intervals do not meet, and two lower (or two
 upper) bounds of one count conflict when they differ by more than the tolerance: "at least
 14 killed" and "at least 41 killed" are two claims about what is confirmed, not a range.
+
+Over 600 lines because reading a number, its bound and what it counts is one grammar: the
+word tables, the patterns and the readers that use them are kept together.
 """
 
 from __future__ import annotations
