@@ -16,6 +16,7 @@ from itertools import chain
 
 import numpy as np
 
+from . import collector
 from .claims import close_texts, recurrence_texts
 from .duplicates import NearCopy, find_near_copies
 from .models import Article, Sentence, Story
@@ -76,6 +77,18 @@ def split_texts(todo: Mapping[str, tuple[str, str]], advance: Callable[[int], No
     return spans
 
 
+@contextmanager
+def run_workers(count: int, input_bytes: int) -> Iterator[Workers]:
+    """The worker processes of one run, with the cycle collector paused for it (its
+    articles, sentences and vectors live until it ends and hold no cycles: no rescans of
+    them while they are made). A run big enough to be split in workers starts one at once,
+    while this process reads the articles."""
+    with collector.paused(), Workers(count) as workers:
+        if input_bytes >= PARALLEL_INPUT_BYTES:
+            workers.start_one()
+        yield workers
+
+
 def near_copies_aside(articles: Sequence[Article], workers: Workers) -> Iterator[list[NearCopy]]:
     """``find_near_copies(articles)``, in a worker when there are enough articles to split
     sentences in workers too: it is this process's work otherwise, before splitting can
@@ -96,12 +109,13 @@ def story_workers(claim_sentences: int, given: Workers | None, count: int) -> It
     """The workers that claims and rules run on, and how many shards to cut the stories
     into: this process and one shard for a small run; else ``given`` workers (or ``count``
     new ones, closed after) and several shards a worker, as stories differ in size."""
-    if claim_sentences < PARALLEL_STORIES:
-        yield Workers(), 1
-        return
-    with ExitStack() as stack:
-        workers = given if given is not None else stack.enter_context(Workers(count))
-        yield workers, 4 * max(2, workers.count)
+    with collector.paused():  # as in ``run_workers``: claims are many objects without cycles
+        if claim_sentences < PARALLEL_STORIES:
+            yield Workers(), 1
+            return
+        with ExitStack() as stack:
+            workers = given if given is not None else stack.enter_context(Workers(count))
+            yield workers, 4 * max(2, workers.count)
 
 
 def early_story_tasks(

@@ -22,10 +22,10 @@ from .duplicates import without_collapsed
 from .embed import DEFAULT_MODEL, Embedder, embed_texts, make_embedder, text_key
 from .boilerplate import mark_boilerplate
 from .executor import (
-    PARALLEL_INPUT_BYTES,
     StoryShard,
     early_story_tasks,
     near_copies_aside,
+    run_workers,
     split_texts,
     story_shards,
     story_workers,
@@ -132,11 +132,7 @@ def check(
         with collector.paused():  # a million objects that hold no cycles, as below
             return memo.result_from_json(known)
 
-    # The run's articles, sentences and vectors live until it ends and hold no cycles:
-    # no collector rescans of them while they are made (see ``analyse``).
-    with collector.paused(), Workers(settings.workers) as workers:
-        if inputs.size >= PARALLEL_INPUT_BYTES:  # it will be split in workers: one starts meanwhile
-            workers.start_one()
+    with run_workers(settings.workers, inputs.size) as workers:
         articles, notes = parse_inputs(inputs, story_from_folders=settings.story_from_folders, near_copies=False)
         near_copies = near_copies_aside(articles, workers)
         sentences = _segment_all(articles, cache, progress("segmenting", len(articles)), workers)
@@ -227,7 +223,6 @@ def _involves(finding: Finding, focus: set[str], result: CheckResult) -> bool:
     return story is not None and any(a in focus and outlets[a] not in quoted for a in story.articles)
 
 
-@collector.paused()
 def analyse(
     articles: Sequence[Article],
     sentences: Sequence[Sentence],

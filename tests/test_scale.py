@@ -284,7 +284,7 @@ def test_a_big_run_finds_wire_copy_in_a_worker_and_gets_what_one_process_gets(tm
     import json
     import shutil
 
-    from checker import executor, pipeline
+    from checker import executor
     from checker.duplicates import find_near_copies
 
     manifest = write_manifest(tmp_path / "many.jsonl", stories=200)
@@ -304,7 +304,7 @@ def test_a_big_run_finds_wire_copy_in_a_worker_and_gets_what_one_process_gets(tm
     articles, _ = read_articles([manifest])
     with Workers(2) as workers:  # the worker's answer, sent back, is this process's
         assert next(executor.near_copies_aside(articles, workers)) == find_near_copies(articles)
-    monkeypatch.setattr(pipeline, "PARALLEL_INPUT_BYTES", 0)  # a worker starts while reading, too
+    monkeypatch.setattr(executor, "PARALLEL_INPUT_BYTES", 0)  # a worker starts while reading, too
 
     cache = tmp_path / "cache.sqlite"
     results = []
