@@ -270,6 +270,35 @@ def real_news_section(eval_dir: Path, embedder) -> list[str]:
     return lines + [""]
 
 
+def held_out_section() -> list[str]:
+    """The hand verdicts on real archive text nobody tuned on (benchmarks/held_out/), as
+    judged: a summary of the files, not a re-run (``benchmarks/held_out.py`` re-runs)."""
+    import yaml
+
+    lines = [
+        "## Real news, held out: AllSides archive samples",
+        "",
+        "Default findings on AllSides articles the rules were not built on, drawn at random and",
+        "judged blind by the same verdict rules (`benchmarks/held_out/`; how each sample was drawn",
+        "and with which code is in its file's header, the story in docs/precision.md). `before` /",
+        "`after`: the code before this round's precision work and after it, in one pooled sample.",
+        "",
+        "| sample | code | rule | judged | real | trivial | wrong | precision |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for path in sorted((ROOT / "benchmarks" / "held_out").glob("*.yaml")):
+        items = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        for run in sorted({r for item in items for r in item["runs"]}, key=["old", "new"].index):
+            # An item drawn twice (one difference in two stories) counts twice.
+            drawn = [item for item in items for r in item["runs"] if r == run]
+            for rule in [*sorted({item["rule"] for item in drawn}), "all"]:
+                chosen = [item for item in drawn if rule in ("all", item["rule"])]
+                counts = [sum(item["verdict"] == v for item in chosen) for v in ("real", "trivial", "wrong")]
+                label = {"old": "before", "new": "after"}[run]
+                lines.append(f"| {path.stem} | {label} | {rule} | {len(chosen)} | {counts[0]} | {counts[1]} | {counts[2]} | {counts[0] / len(chosen):.2f} |")
+    return lines + [""]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--eval-dir", type=Path, default=ROOT.parent / "shared" / "eval")
@@ -297,6 +326,7 @@ def main() -> None:
     lines += fixture_section(embedder)
     lines += topic_grouping_section(args.eval_dir, embedder)
     lines += real_news_section(args.eval_dir, embedder)
+    lines += held_out_section()
     DOC.parent.mkdir(exist_ok=True)
     DOC.write_text("\n".join(lines).rstrip() + "\n", encoding="utf-8")
     print(DOC.read_text())
