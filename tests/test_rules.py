@@ -427,3 +427,14 @@ def test_american_and_british_spellings_of_a_name_are_house_style() -> None:
     assert not _spelled_differently("NBC News", "ABC News")  # judged wrong: two networks' polls
     assert not _spelled_differently("Fourth Amendment", "First Amendment")  # numbers tell things apart
     assert not _spelled_differently("Forty-six", "Fifty-six")
+
+
+def test_a_quotation_dated_to_two_days_is_two_remarks() -> None:
+    """Held out: a spokesman's Monday statement and his Tuesday update, alike but for a
+    word, are two remarks; "Fox News Sunday" is a show, not a day."""
+    monday = '"We are still assessing the results of the operation against the militants," Kirby said Monday.'
+    tuesday = '"We are still assessing the outcome of the operation against the militants," Kirby said Tuesday.'
+    assert findings(story_of(("A", monday), ("B", tuesday)), "quote-drift") == ()
+    show = '"We are still assessing the outcome of the operation against the militants," Kirby said on "Fox News Sunday."'
+    (f,) = findings(story_of(("A", monday), ("B", show)), "quote-drift")
+    assert f.message == 'A quotes "results" where B quotes "outcome"'
