@@ -135,9 +135,26 @@ def segment(article: Article, spans: Sequence[tuple[int, int, str]] | None = Non
     if spans is None:
         spans = sentence_spans(text, language_of(article))
     return tuple(
-        Sentence(article.id, index, start, end, text[start:end], kind)  # type: ignore[arg-type]
+        Sentence(article.id, index, start, end, text[start:end], _fragment_aside(text[start:end], kind))  # type: ignore[arg-type]
         for index, (start, end, kind) in enumerate(spans)
     )
+
+
+_WORDS = re.compile(r"[^\W\d_]{2,}|[^\W\d_](?=\W*$)")
+
+
+def _fragment_aside(text: str, kind: SentenceKind) -> SentenceKind:
+    """A body "sentence" of one word states nothing: a splitter's fragment ("m." of a
+    tokenised "7 p. m."), a lone "Photo" or "Advertisement". As a claim it is worse than
+    nothing: two articles that both hold "m." shared a "near-identical sentence", which
+    chained 11 ECB+ topics into one story. It is kept, as boilerplate."""
+    if kind == "body" and len(_WORDS.findall(text)) < 2 and not _UNSPACED_SCRIPT.search(text):
+        return "boilerplate"
+    return kind
+
+
+# Scripts written without spaces between words (CJK, Thai): a sentence there is one "word".
+_UNSPACED_SCRIPT = re.compile(r"[\u0E00-\u0E7F\u2E80-\u9FFF\uAC00-\uD7AF\uF900-\uFAFF]")
 
 
 #: One block of an article's layout: (start, end, kind, is_run). A run is body or caption

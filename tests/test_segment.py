@@ -262,3 +262,17 @@ def test_splitting_is_pysbds_own_on_generated_text(pieces: list[str]) -> None:
     splitter = _segmenter("en")
     text = "".join(pieces)
     assert _pysbd_split(splitter, text) == tuple(splitter.segment(text))
+
+
+def test_a_one_word_fragment_is_not_a_claim() -> None:
+    """ECB+ texts are tokenised ("7 p. m."): the splitter leaves "m." as a sentence, and two
+    articles holding one each shared a "near-identical sentence" (11 topics chained into
+    one story). A one-word body sentence is set aside; short claims and unspaced scripts stay."""
+    from checker.models import Article
+    from checker.segment import segment
+
+    text = "The woman was struck around 7 p. m.\n\nPolice arrived at the scene. He resigned.\n\n他辞职了。"
+    article = Article(path="a.txt", text=text, outlet="A")
+    claims = [s.text for s in segment(article) if s.is_claim]
+    assert "m." not in claims
+    assert "He resigned." in claims and "他辞职了。" in claims
