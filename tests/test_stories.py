@@ -24,7 +24,7 @@ def test_weaker_links_merge_only_groups_whose_every_pair_is_close() -> None:
     triangle = stories_from_links(profiles, [weak("a", "b"), weak("b", "c"), weak("a", "c")])
     assert sorted(s.articles for s in triangle) == [("a", "b", "c"), ("d",)]
     # A strong link needs no more than itself.
-    strong = stories_from_links(profiles, [StoryLink("a", "b", 2.0, "share 2"), StoryLink("b", "c", 0.85, "0.85")])
+    strong = stories_from_links(profiles, [StoryLink("a", "b", 2.0, "share 2"), StoryLink("b", "c", 0.92, "0.92")])
     assert sorted(s.articles for s in strong) == [("a", "b", "c"), ("d",)]
 
 
