@@ -289,11 +289,13 @@ class QuoteDrift(Rule):
 
     code = "CK105"
     name = "quote-drift"
-    # Real / judged, this code: the dev stories (4/5) and a fresh held-out archive sample
-    # (7/15, benchmarks/held_out/allsides-9000-final.yaml): 0.55, under the 0.60 a warning
-    # needs and over the 0.50 that keeps a rule on by default (docs/precision.md).
+    # Real / judged, this code: the dev stories (4/5) and two fresh held-out archive samples
+    # (7/15 and 5/13, benchmarks/held_out/allsides-9000-final.yaml, -11000-final.yaml):
+    # 0.48, under the 0.50 that keeps a rule on by default (docs/precision.md). House style
+    # inside quotes (a censored word, "fifteen" / "15", a filler dropped) is most of the rest.
     severity = Severity.INFO
-    measured_precision = "0.55 (11/20)"
+    measured_precision = "0.48 (16/33)"
+    preview = True
 
     def check(self, ctx: RuleContext) -> Iterable[Finding]:
         for story in ctx.result.stories:
