@@ -558,3 +558,11 @@ def test_an_adviser_is_a_role() -> None:
     text = "Senior White House Adviser David Plouffe said the jobs report was good."
     found = find_mentions([Sentence("a", 0, 0, len(text), text)], text)
     assert [(m.text, m.role) for m in found] == [("David Plouffe", "Senior White House Adviser")]
+
+
+def test_a_justice_is_a_role() -> None:
+    """Held out: "Chief Justice John Roberts" / "Chief Justice John Marshall" were linked
+    as one name; the title is a role, and the names differ."""
+    text = "Chief Justice John Roberts wrote the opinion. The Justice Department said so."
+    found = find_mentions([Sentence("a", 0, 0, len(text), text)], text)
+    assert [(m.text, m.role) for m in found] == [("John Roberts", "Chief Justice"), ("Justice Department", None)]

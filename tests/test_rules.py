@@ -341,6 +341,13 @@ def test_the_kinds_of_house_style_a_name_can_differ_in() -> None:
          '"I don\'t want to raise taxes or cut benefits for the people who need them," he said.'),
         ('"The deadline for people to sign up is the 30th of this month, and no later," she said.',
          '"The deadline for people to sign up is the 30 of this month, and no later," she said.'),
+        # A censored word, "fifteen" / "15", a backtick for an apostrophe (fourth held-out sample).
+        ('"You can do anything, grab them by the p----, you can do anything at all," he said.',
+         '"You can do anything, grab them by the pussy, you can do anything at all," he said.'),
+        ('"We have waited fifteen years for this day to come to our town," she said.',
+         '"We have waited 15 years for this day to come to our town," she said.'),
+        ('"We`re not going to stop until every family has a home in this city," she said.',
+         '"We\'re not going to stop until every family has a home in this city," she said.'),
         # "you've got to" / "you got to": the auxiliary carries no meaning here.
         ('"When somebody does the job, you\'ve got to keep them there," he said.',
          '"When somebody does the job, you got to keep them there," he said.'),

@@ -45,7 +45,7 @@ _ROLE_HEADS = _word_set(
     president president-elect minister chancellor premier pm secretary king queen prince
     princess emperor empress pope governor senator mayor ambassador envoy chairman
     chairwoman chairperson director commissioner spokesman spokeswoman spokesperson
-    leader speaker sheikh shaikh emir sultan judge archbishop bishop cardinal rabbi imam
+    leader speaker sheikh shaikh emir sultan judge justice archbishop bishop cardinal rabbi imam
     ayatollah colonel captain admiral marshal commander ceo chief representative
     congressman congresswoman lawmaker mr mrs ms dr prof sir dame lord lady gen col lt
     capt sgt rep sen gov monsieur madame herr frau adviser advisor aide strategist

@@ -81,12 +81,13 @@ class Quotation:
 GAP = "\x00"  # where an outlet cut or inserted words: an ellipsis or an editorial bracket
 _ACRONYM = re.compile(r"\b(?:[A-Za-z]\.){2,}")
 _EDITED = re.compile(r"\[[^\]]*\]|\([^)]*\)|\.\.\.|…|\. \. \.")
-_TOKEN = re.compile(r"[\w%$]+(?:['’]\w+)?|\x00")
+_TOKEN = re.compile(r"[\w%$]+\*?(?:['’]\w+)?|\x00")
 _SPACED_APOSTROPHE = re.compile(r"(?<=\w) '(?=(?:s|t|re|ve|ll|d|m)\b)")
 _SAME_WORD = {
     "upon": "on", "&": "and", "percent": "%", "okay": "ok",
     "gov": "governor", "sen": "senator", "rep": "representative",  # "Gov. Romney" / "Governor Romney"
 }  # fmt: skip
+_CENSORED = re.compile(r"\b([a-z])(?:-{2,}|\*{2,})")
 _HALF = re.compile(r"\b(\d+)(?: 1/2|½)")  # "3 1/2 years" / "three and a half years"
 
 
@@ -95,7 +96,8 @@ def quote_tokens(text: str) -> tuple[str, ...]:
     """The words of a quotation in a form that ignores house style (case, acronym dots,
     curly apostrophes), with ``GAP`` where the outlet marked a cut or an insertion."""
     text = _ACRONYM.sub(lambda m: m.group(0).replace(".", ""), text)
-    text = _EDITED.sub(f" {GAP} ", text).casefold().replace("’", "'")
+    text = _EDITED.sub(f" {GAP} ", text).casefold().replace("’", "'").replace("`", "'")
+    text = _CENSORED.sub(lambda m: m.group(1) + "*", text)  # "p----" / "p***": a censored word
     text = _SPACED_APOSTROPHE.sub("'", text)  # "It ’s": a typesetting gap, not a word
     text = _HALF.sub(r"\1 and a half", text)
     return tuple(_SAME_WORD.get(t, t) for t in _TOKEN.findall(text))
@@ -181,7 +183,10 @@ def _gap_positions(tokens: Sequence[str]) -> set[int]:
     return {i - n for n, i in enumerate(i for i, t in enumerate(tokens) if t == GAP)}
 
 
-_NUMBER_WORDS = {w: str(n) for n, w in enumerate("zero one two three four five six seven eight nine ten".split())}
+_NUMBER_WORDS = {w: str(n) for n, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen twenty".split()
+)} | {w: str(10 * n) for n, w in enumerate("thirty forty fifty sixty seventy eighty ninety".split(), 3)}
 _ORDINAL_WORDS = "first second third fourth fifth sixth seventh eighth ninth tenth".split()
 # An ordinal is its number: "Second" / "2nd" Amendment, "Oct. 30th" / "Oct. 30".
 _NUMBER_WORDS |= {w: str(n) for n, w in enumerate(_ORDINAL_WORDS, 1)}
@@ -256,10 +261,19 @@ def _joined_forms(words: Sequence[str]) -> set[str]:
     return forms - {""}
 
 
+def _uncensored(words: Sequence[str], other: Sequence[str]) -> list[str]:
+    """A censored word ("p*", from "p----") read as the other side's word with its initial."""
+    return [
+        next((o for o in other if o[:1] == w[:1] and not o.endswith("*")), w) if w.endswith("*") else w
+        for w in words
+    ]
+
+
 def _trivial(diff_a: Sequence[str], diff_b: Sequence[str]) -> bool:
     """Nothing but function words, contractions, spacing or hyphens, or the same words in
     another tense, number or spelling ("will"/"would", "duty"/"duties", "gonna"/"going
     to", "2"/"two"): how transcribers and wire editors differ, not what the speaker said."""
+    diff_a, diff_b = _uncensored(diff_a, diff_b), _uncensored(diff_b, diff_a)
     out_a, out_b = _written_out(diff_a), _written_out(diff_b)
     if out_a == out_b or (min(len(out_a), len(out_b)) >= 8 and Levenshtein.distance(out_a, out_b) <= 1):
         return True  # at most a typo in words written apart on one side ("antijobs polices")
