@@ -2,7 +2,8 @@
 
 Library first: ``check(paths, settings)`` does the whole job and returns a
 :class:`CheckResult` (``store=`` checks new articles against a corpus store; ``add``
-stores articles without a report); it raises :class:`CheckerError` subclasses and never prints or exits.
+stores articles without a report); it raises :class:`CheckerError` subclasses and never
+prints or exits.
 The ``checker`` command is a thin layer over it.
 """
 

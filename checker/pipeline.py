@@ -1,8 +1,8 @@
 """``check()``: the stages in order.
 
 ingest -> near-copies -> segment -> boilerplate -> embed -> stories -> claims -> rules.
-Each stage lives in its own module; this one wires them together. Whether a stage's work goes to worker
-processes, and in what batches, is ``executor.py``'s business.
+Each stage lives in its own module; this one wires them together. Whether a stage's work
+goes to worker processes, and in what batches, is ``executor.py``'s business.
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ from .names import (
     _LETTER_CLASSES,
     _QUALIFIERS,
     NameRelation,
-    _acronym_letters,
+    acronym_letters,
     _align,
     _fold,
     _is_acronym_of,
@@ -225,7 +225,7 @@ def _linkable_pairs(texts: Sequence[str]) -> list[tuple[int, int]]:
     hypocorism of the other's first part instead).
     """
     tokens = [name_tokens(t) for t in texts]
-    acronym = [bool(t) and _acronym_letters(text) is not None for text, t in zip(texts, tokens)]
+    acronym = [bool(t) and acronym_letters(text) is not None for text, t in zip(texts, tokens)]
     vocabulary: dict[str, int] = {}
     part_columns: list[list[int]] = []
     join_columns: list[list[int]] = []
@@ -326,7 +326,7 @@ def link_mentions(
         if other.tokens:
             ending_with[other.tokens[-1]].append(j)
     for i, form in enumerate(forms):
-        if _acronym_letters(form.text) is not None or not form.tokens:
+        if acronym_letters(form.text) is not None or not form.tokens:
             continue
         fuller = [j for j in ending_with[form.tokens[-1]] if _is_surname_reference(form.tokens, forms[j].tokens)]
         roots = {clusters.find(j) for j in fuller}

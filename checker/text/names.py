@@ -322,7 +322,7 @@ def name_similarity(a: str, b: str) -> float:
         return 0.0
     if left == right or "".join(left) == "".join(right):
         return 1.0
-    if (_acronym_letters(a) is None) != (_acronym_letters(b) is None):
+    if (acronym_letters(a) is None) != (acronym_letters(b) is None):
         return 0.0  # an acronym is not a misspelled word ("KUNA" / "China")
     left = _merge_split_parts(left, right)
     right = _merge_split_parts(right, left)
@@ -387,7 +387,7 @@ _ACRONYM_SKIPPED_WORDS = _word_set("of and for the on in at to de la du des der 
 
 
 @lru_cache(maxsize=65536)  # asked for every form, many times per story
-def _acronym_letters(name: str) -> str | None:
+def acronym_letters(name: str) -> str | None:
     """The letters of a name written as an acronym ("NATO", "U.S."), else None."""
     stripped = _POSSESSIVE.sub("", unicodedata.normalize("NFKC", name)).strip()
     if re.fullmatch(r"(?:[A-Z]\.){2,}", stripped) or re.fullmatch(r"[A-Z]{2,6}", stripped):
@@ -396,7 +396,7 @@ def _acronym_letters(name: str) -> str | None:
 
 
 def _is_acronym_of(acronym: str, expansion: str) -> bool:
-    letters = _acronym_letters(acronym)
+    letters = acronym_letters(acronym)
     return letters is not None and letters in _acronyms_of(expansion)
 
 

@@ -121,12 +121,21 @@ _ONE_PRONOUN_BEFORE = frozenset((
 # fmt: on
 
 
+def number_word_value(word: str) -> int | None:
+    """The value of one cardinal or ordinal number word ("fifteen" 15, "Fourth" 4,
+    "thirtieth" 30), else None. Scale words ("hundred", "million") multiply; they are not here."""
+    word = word.casefold()
+    for table in (_SMALL_NUMBERS, _TENS, _ORDINAL_WORDS):
+        if word in table:
+            return table[word]
+    return None
+
+
 def is_number_word(word: str) -> bool:
     """A number or an ordinal written as a word ("forty-six", "Fourth", "hundred"): in a
     name it tells things apart ("First" / "Fourth Amendment") and is never a slip."""
     parts = word.casefold().split("-")
-    return all(p in _SMALL_NUMBERS or p in _TENS or p in _SCALES or p in _ORDINAL_WORDS or p == "hundred" for p in parts)
-
+    return all(number_word_value(p) is not None or p in _SCALES or p == "hundred" for p in parts)
 
 
 _NUMBER_WORD = "|".join(sorted([*_SMALL_NUMBERS, *_TENS, "hundred", *_SCALES, "dozen"], key=len, reverse=True))

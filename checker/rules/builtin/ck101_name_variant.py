@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ...text.mentions import Mention
-from ...text.names import familiar_forms, name_key
+from ...text.names import acronym_letters, familiar_forms, name_key
 from ...text.quantities import is_number_word
 from ...models import Finding, Severity, Story
 from ..base import Rule, RuleContext, register
@@ -89,7 +89,7 @@ def _spelled_differently(a: str, b: str) -> bool:
         # "Kim Jong-un" / "Kim Jong Un" stays a variant; "African-Americans" /
         # "African-American Democrats" is another phrase.
         return ("-" in a or "-" in b) and _letters(a) == _letters(b)
-    if any(x != y and _is_acronym(x) and _is_acronym(y) for x, y in zip(wa, wb)):
+    if any(x != y and acronym_letters(x) and acronym_letters(y) for x, y in zip(wa, wb)):
         return False  # "NBC News" / "ABC News": another acronym is another organisation
     if any(x.casefold() != y.casefold() and (is_number_word(x) or is_number_word(y)) for x, y in zip(wa, wb)):
         return False  # "Forty-six" / "Fifty-six", "First" / "Fourth Amendment": other numbers
@@ -110,11 +110,6 @@ def _spelling_convention(x: str, y: str) -> bool:
         or y[: -len(us)] == x[: -len(uk)] and y.endswith(us) and x.endswith(uk)
         for us, uk in _CONVENTIONS
     )
-
-
-def _is_acronym(word: str) -> bool:
-    letters = word.replace(".", "")
-    return 2 <= len(letters) <= 5 and letters.isalpha() and letters.isupper()
 
 
 def _letters(name: str) -> str:

@@ -51,6 +51,7 @@ from rapidfuzz.distance import Levenshtein
 
 from ...models import Finding, Sentence, Severity, Story
 from ...text.calendar import WEEKDAY_NAMES
+from ...text.quantities import number_word_value
 from ..base import Rule, RuleContext, register
 from .._common import STOPWORDS, quotes, stem
 
@@ -183,14 +184,19 @@ def _gap_positions(tokens: Sequence[str]) -> set[int]:
     return {i - n for n, i in enumerate(i for i, t in enumerate(tokens) if t == GAP)}
 
 
-_NUMBER_WORDS = {w: str(n) for n, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-    "sixteen seventeen eighteen nineteen twenty".split()
-)} | {w: str(10 * n) for n, w in enumerate("thirty forty fifty sixty seventy eighty ninety".split(), 3)}
-_ORDINAL_WORDS = "first second third fourth fifth sixth seventh eighth ninth tenth".split()
-# An ordinal is its number: "Second" / "2nd" Amendment, "Oct. 30th" / "Oct. 30".
-_NUMBER_WORDS |= {w: str(n) for n, w in enumerate(_ORDINAL_WORDS, 1)}
-_NUMBER_WORDS |= {f"{n}{end}": str(n) for n in range(1, 100) for end in ("st", "nd", "rd", "th")}
+_ORDINAL_SUFFIX = re.compile(r"(\d+)(?:st|nd|rd|th)")
+
+
+def _as_number(word: str) -> str:
+    """A number word or an ordinal as its digits ("fifteen" / "15", "Second" / "2nd"
+    Amendment, "Oct. 30th" / "Oct. 30"); any other word as it is."""
+    value = number_word_value(word)
+    if value is not None:
+        return str(value)
+    suffixed = _ORDINAL_SUFFIX.fullmatch(word)
+    return suffixed.group(1) if suffixed else word
+
+
 # A negation is never filler: "is not" / "is" is the drift that matters most.
 _NEGATIONS = frozenset({"not", "no", "never", "n't"})
 _FILLERS = (STOPWORDS - _NEGATIONS) | {
@@ -220,7 +226,7 @@ _IRREGULAR = {
 
 def _word_key(word: str) -> str:
     """What is left of a word once tense, number and contraction are set aside."""
-    word = _NUMBER_WORDS.get(word, word)
+    word = _as_number(word)
     word = _IRREGULAR.get(word, word)
     if len(word) > 4 and word.endswith("ies"):
         word = word[:-3] + "y"  # "duties" / "duty"
@@ -247,7 +253,7 @@ def _written_out(words: Sequence[str]) -> str:
     """The words with contractions and number words written out and the spaces taken away:
     equal for "we're" / "we are", "run-around" / "runaround", "11%" / "11 %", "ten" / "10"."""
     parts = (_EXPANDED.get(p, p) for w in words for p in _split_contraction(w))
-    return "".join(_NUMBER_WORDS.get(p, p) for p in parts)
+    return "".join(map(_as_number, parts))
 
 
 def _joined_forms(words: Sequence[str]) -> set[str]:
