@@ -38,19 +38,17 @@ def mark_boilerplate(articles: Sequence[Article], sentences: Sequence[Sentence])
     """``sentences`` with each outlet's repeated page furniture marked ``"boilerplate"``
     (no longer a claim), in the same order; everything else unchanged."""
     article_of = {a.id: a for a in articles}
-    carried: dict[tuple[str, str], set[str]] = defaultdict(set)  # (outlet, text) -> articles
-    for s in sentences:
-        if s.is_claim and s.article in article_of:
-            carried[(article_of[s.article].outlet, _key(s.text))].add(s.article)
-    furniture = {key for key, ids in carried.items() if len(ids) >= MIN_ARTICLES and _days(ids, article_of) >= MIN_DAYS}
-    if not furniture:
-        return list(sentences)
-    return [
-        replace(s, kind="boilerplate")
-        if s.is_claim and s.article in article_of and (article_of[s.article].outlet, _key(s.text)) in furniture
-        else s
+    # (outlet, text) of each claim sentence, None for the others; then its articles.
+    keys = [
+        (article_of[s.article].outlet, _key(s.text)) if s.is_claim and s.article in article_of else None
         for s in sentences
     ]
+    carried: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for s, key in zip(sentences, keys):
+        if key is not None:
+            carried[key].add(s.article)
+    furniture = {key for key, ids in carried.items() if len(ids) >= MIN_ARTICLES and _days(ids, article_of) >= MIN_DAYS}
+    return [replace(s, kind="boilerplate") if key in furniture else s for s, key in zip(sentences, keys)]
 
 
 def _days(ids: set[str], article_of: dict[str, Article]) -> int:
