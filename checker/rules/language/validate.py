@@ -40,13 +40,19 @@ from .source import MappingNode, Node, ScalarNode, SequenceNode, error_at, posit
 _INVALID = object()
 
 
+_LOOKALIKES = ({"o", "0"}, {"l", "1"}, {"i", "1"}, {"s", "5"})
+
+
 def did_you_mean(word: str, choices) -> str:
     close = difflib.get_close_matches(word, list(choices), n=3, cutoff=0.6)
     if not close:
         return "one of " + ", ".join(sorted(choices))
-    # Among equally close choices, the one with fewest letters changed in place: "CK1O1"
-    # (a letter O) is CK101, not CK110.
-    best = min(close, key=lambda c: (len(c) != len(word), sum(x != y for x, y in zip(c, word)), close.index(c)))
+    # Among equally close choices, the one with fewest letters changed in place, a
+    # look-alike counting half: "CK1O1" (a letter O) is CK101, not CK110 or CK111.
+    def changed(c: str) -> float:
+        return sum(0.5 if {x.casefold(), y.casefold()} in _LOOKALIKES else 1.0 for x, y in zip(c, word) if x != y)
+
+    best = min(close, key=lambda c: (len(c) != len(word), changed(c), close.index(c)))
     return f"did you mean '{best}'?"
 
 
