@@ -27,7 +27,7 @@ def spans(finding) -> list[str]:
 
 def test_registry_has_every_rule_once_with_docs() -> None:
     rules = builtin_rules()
-    assert [r.code for r in rules] == [f"CK{i}" for i in range(101, 111)]
+    assert [r.code for r in rules] == [f"CK{i}" for i in range(101, 112)]
     assert len({r.name for r in rules}) == len(rules)
     for rule in rules:
         assert rule.__doc__ and rule.summary()
@@ -445,3 +445,39 @@ def test_a_quotation_dated_to_two_days_is_two_remarks() -> None:
     show = '"We are still assessing the outcome of the operation against the militants," Kirby said on "Fox News Sunday."'
     (f,) = findings(story_of(("A", monday), ("B", show)), "quote-drift")
     assert f.message == 'A quotes "results" where B quotes "outcome"'
+
+
+def test_a_judging_adjective_one_outlet_pins_on_a_thing_the_other_names_plainly() -> None:
+    """Issue 18: CK111 finds "the president's reckless announcement" against "the
+    announcement" in one claim; the adjective comes from the lexicons, not a list."""
+    found = findings(
+        story_of(
+            ("A", "The senator criticised the president's reckless announcement on Tuesday."),
+            ("B", "The senator criticised the announcement the president made on Tuesday."),
+        ),
+        "CK111",
+    )
+    assert [(f.severity.value, f.message, spans(f)) for f in found] == [
+        (
+            "info",
+            'A writes "president\'s reckless announcement"; B "the announcement": never "reckless"',
+            ["president's reckless announcement", "the announcement"],
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        # the speaker's word, quoted: not the outlet's label
+        ('The senator called it "a reckless announcement" on Tuesday.', "The senator criticised the announcement on Tuesday."),
+        # a status, not a judgement
+        ("Prosecutors opened a criminal investigation into the company.", "Prosecutors opened an investigation into the company."),
+        # the other outlet judges too, with a word neither lexicon knows
+        ("The senator criticised the president's reckless announcement.", "The senator criticised the president's lackluster announcement."),
+        # the other outlet uses the word only as a verb after a name
+        ("Analysts saw a desperate need for funds.", "Analysts say Romney needs funds."),
+    ],
+)
+def test_loaded_label_leaves_quotes_facts_shared_judgements_and_verbs_alone(a: str, b: str) -> None:
+    assert findings(story_of(("A", a), ("B", b)), "CK111") == ()

@@ -14,6 +14,7 @@ from .ck107_omission import Omission
 from .ck108_list_difference import ListDifference
 from .ck109_contradiction import Contradiction
 from .ck110_name_style import NameStyle
+from .ck111_loaded_label import LoadedLabel
 
 BUILTIN_RULES: tuple[type[Rule], ...] = (
     NameVariant,
@@ -26,6 +27,7 @@ BUILTIN_RULES: tuple[type[Rule], ...] = (
     ListDifference,
     Contradiction,
     NameStyle,
+    LoadedLabel,
 )
 
 
