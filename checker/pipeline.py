@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import collector, memo, similarity
+from . import collector, memo, serialise, similarity
 from . import store as corpus_store
 from .claims import PairScorer, cluster_claims, find_recurrences
 from .cache import Cache
@@ -130,7 +130,7 @@ def check(
     key = memo.run_key(inputs.fingerprint(), settings, ruleset, embedder.model_id) if cache else ""
     if cache and (known := cache.get_result(key)) is not None:
         with collector.paused():  # a million objects that hold no cycles, as below
-            return memo.result_from_json(known)
+            return serialise.result_from_json(known)
 
     with run_workers(settings.workers, inputs.size) as workers:
         articles, notes = parse_inputs(inputs, story_from_folders=settings.story_from_folders, near_copies=False)
@@ -151,7 +151,7 @@ def check(
         )
     if cache:
         with collector.frozen():  # nor does writing them down
-            cache.put_result(key, memo.result_to_json(result))
+            cache.put_result(key, serialise.result_to_json(result))
     return result
 
 

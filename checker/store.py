@@ -35,7 +35,7 @@ import numpy as np
 from . import stories as story_grouping
 from .embed import text_key
 from .errors import CheckerError
-from .memo import article_from_dict, article_to_dict
+from .serialise import article_from_dict, article_to_dict
 from .models import Article, Claim, Sentence, Story
 
 DEFAULT_STORE = Path(".checker") / "store.sqlite"

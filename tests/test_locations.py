@@ -28,7 +28,7 @@ from checker.ingest.html import map_into_page, read_html
 from checker.models import Evidence, Finding, Severity
 from checker.report import github, sarif
 from checker.report.diff import _where as diff_where
-from checker.report.json_format import finding_to_dict
+from checker.serialise import finding_to_dict
 from checker.report.locations import describe, source_span, where
 
 FERRY = Path("tests/data/locations")

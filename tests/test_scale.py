@@ -397,11 +397,11 @@ def test_hundreds_of_single_outlet_stories_are_one_note(corpus, analysed) -> Non
 
 
 def test_the_stored_result_reads_back_equal_with_recurrences(analysed) -> None:
-    from checker import memo
+    from checker import serialise
 
     result = analysed
     assert len(result.recurrences) > 50 and result.findings and result.claims
-    assert memo.result_from_json(memo.result_to_json(result)) == result
+    assert serialise.result_from_json(serialise.result_to_json(result)) == result
     section = render(result).partition("## Background claims recurring across stories")[2]
     rows = [line for line in section.splitlines() if line.startswith("| ") and not line.startswith("| claim |")]
     assert len(rows) == len(result.recurrences)  # one row per background claim

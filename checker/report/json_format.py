@@ -10,30 +10,15 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import asdict
 from pathlib import Path
 
 from .. import __version__
 from ..errors import InputError
-from ..models import CheckResult, Finding, Severity
+from ..models import CheckResult, Severity
+from ..serialise import finding_to_dict
 from .context import NO_CONTEXT, ReportContext, timestamp
 
 SCHEMA_VERSION = 1
-
-
-def finding_to_dict(f: Finding) -> dict:
-    return {
-        "rule": f.rule,
-        "name": f.name,
-        "severity": f.severity.value,
-        "message": f.message,
-        "story": f.story,
-        "claim": f.claim,
-        "key": f.key,
-        "fingerprint": f.fingerprint,
-        "confidence": f.confidence,
-        "evidence": [asdict(e) for e in f.evidence],
-    }
 
 
 def _summary(result: CheckResult, ctx: ReportContext) -> dict:
