@@ -476,7 +476,13 @@ def test_a_judging_adjective_one_outlet_pins_on_a_thing_the_other_names_plainly(
         # the other outlet judges too, with a word neither lexicon knows
         ("The senator criticised the president's reckless announcement.", "The senator criticised the president's lackluster announcement."),
         # the other outlet uses the word only as a verb after a name
-        ("Analysts saw a desperate need for funds.", "Analysts say Romney needs funds."),
+        ("Analysts saw the desperate need for funds.", "Analysts say Romney needs funds."),
+        # a superlative ranks, mostly a fact: "the worst outbreak" (held-out AllSides text)
+        ("Officials called it the worst outbreak in the region.", "Officials tracked the outbreak in the region."),
+        # an indefinite phrase introduces another thing: "a bad deal" is not "the deal"
+        ("Critics warned of a bad deal for the workers.", "Critics warned the deal hurts the workers."),
+        # an outcome, not a stance: "the unsuccessful mission"
+        ("The unsuccessful mission ended on Sunday.", "The mission ended on Sunday."),
     ],
 )
 def test_loaded_label_leaves_quotes_facts_shared_judgements_and_verbs_alone(a: str, b: str) -> None:

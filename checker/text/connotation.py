@@ -61,13 +61,16 @@ def is_loaded(word: str) -> bool:
 # project (De Smedt and Daelemans, 2012; public domain, PDDL): polarity and subjectivity
 # per sense, hand-tagged.
 
-#: Adjectives that state a status in news (legal, medical, physical), not a judgement:
-#: "a guilty plea", "a criminal investigation", "the lone survivor" are the facts of the
-#: story, whichever outlet writes them.
+#: Adjectives that state a status in news (legal, medical, physical), an outcome or a cost,
+#: not a judgement: "a guilty plea", "a criminal investigation", "the lone survivor", "the
+#: unsuccessful mission" are the facts of the story, whichever outlet writes them; and
+#: words that are mostly parts of terms ("critical" as "important", "lame duck", "gross
+#: debt", "super majority"), found on held-out AllSides text.
 STATUS_ADJECTIVES = frozenset(
     """criminal guilty illegal unlawful terrorist suspicious lone fatal deadly dead injured
     violent sick ill poor low lower lowest high higher highest missing wanted armed homeless unemployed jobless dangerous
-    hazardous toxic negative positive free special top best great false wrong""".split()
+    hazardous toxic negative positive free special top best great false wrong successful unsuccessful
+    expensive critical lame gross super""".split()
 )
 
 
@@ -110,8 +113,8 @@ def evaluative_polarity(word: str) -> int:
     :func:`is_loaded`; Pattern at polarity <= -0.5 or >= 0.8 with subjectivity >= 0.7), the
     tagger lexicon reads it as an adjective, and it is not a :data:`STATUS_ADJECTIVES` fact."""
     w = word.casefold()
-    if w in STATUS_ADJECTIVES or part_of_speech(w) not in ("JJ", "JJR", "JJS"):
-        return 0
+    if w in STATUS_ADJECTIVES or part_of_speech(w) not in ("JJ", "JJR"):
+        return 0  # superlatives ("the worst outbreak", "the poorest countries") rank, mostly facts
     v = valence(w)
     if v <= -LOADED or v >= LOADED_POSITIVE:
         return 1 if v > 0 else -1
