@@ -351,6 +351,13 @@ def test_the_kinds_of_house_style_a_name_can_differ_in() -> None:
         # "you've got to" / "you got to": the auxiliary carries no meaning here.
         ('"When somebody does the job, you\'ve got to keep them there," he said.',
          '"When somebody does the job, you got to keep them there," he said.'),
+        # A preposition and the passive's "get" (held-out samples, judged trivial).
+        ('"We are deeply concerned regarding his disappearance and his safety," she said.',
+         '"We are deeply concerned of his disappearance and his safety," she said.'),
+        ('"It is a claim that gets peddled frequently by people on the other side," he said.',
+         '"It is a claim that is peddled frequently by people on the other side," he said.'),
+        ('"We are talkin\' about a deal with the other side every day," he said.',
+         '"We are talking about a deal with the other side every day," he said.'),
     ],
 )
 def test_quote_drift_skips_house_style_seen_on_a_real_archive(a: str, b: str) -> None:
