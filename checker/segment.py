@@ -357,14 +357,22 @@ def _pysbd_chunks(paragraph: str) -> Iterator[str]:
     yield paragraph[start:]
 
 
+_ENDS_ON_FIGURE = re.compile(r"(?<=\s)\d{1,3}\.$")  # "of 4." (not "52-48.", not "2016.")
+_STARTS_ON_DIGITS = re.compile(r"\d{1,3}(?!\d)")  # "5 struck" (not a year: "2016 was")
+
+
 def _merge_fragments(paragraph: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Join pieces that are not sentences to a neighbour: "(Pool photo)(Kyodo)" to the
-    caption before it, "(Clockwise from back R)" to the sentence after, stray quotes back."""
+    caption before it, "(Clockwise from back R)" to the sentence after, stray quotes back,
+    and a decimal a tokeniser spaced ("a magnitude of 4. 5 struck", as in ECB+): news does
+    not end a sentence on a figure and start the next with one."""
     merged: list[tuple[int, int]] = []
     pending_start: int | None = None
     for i, (s, e) in enumerate(spans):
         piece = paragraph[s:e]
         fragment = _CREDIT_FRAGMENT.fullmatch(piece) or not re.search(r"\w", piece)
+        if merged and _STARTS_ON_DIGITS.match(piece) and paragraph[merged[-1][1] : s] == " " and _ENDS_ON_FIGURE.search(paragraph[merged[-1][0] : merged[-1][1]]):
+            fragment = True
         if pending_start is not None:
             s, pending_start = pending_start, None
         if fragment and not merged and i + 1 < len(spans):

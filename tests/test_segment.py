@@ -276,3 +276,17 @@ def test_a_one_word_fragment_is_not_a_claim() -> None:
     claims = [s.text for s in segment(article) if s.is_claim]
     assert "m." not in claims
     assert "He resigned." in claims and "他辞职了。" in claims
+
+
+def test_a_decimal_a_tokeniser_spaced_stays_in_its_sentence() -> None:
+    """ECB+ writes "4. 5": split there, two quake reports shared the fragment "An earthquake
+    with a preliminary magnitude of 4." and were linked as one story. A score or a year
+    after a full stop still starts a sentence."""
+    from checker.segment import run_spans
+
+    text = "An earthquake with a preliminary magnitude of 4. 5 struck on Sunday. The vote was 52-48. 2016 was a year."
+    assert [text[s:e] for s, e in run_spans(text)] == [
+        "An earthquake with a preliminary magnitude of 4. 5 struck on Sunday.",
+        "The vote was 52-48.",
+        "2016 was a year.",
+    ]
