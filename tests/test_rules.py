@@ -494,3 +494,19 @@ def test_a_judging_adjective_one_outlet_pins_on_a_thing_the_other_names_plainly(
 )
 def test_loaded_label_leaves_quotes_facts_shared_judgements_and_verbs_alone(a: str, b: str) -> None:
     assert findings(story_of(("A", a), ("B", b)), "CK111") == ()
+
+
+def test_one_changed_word_is_one_quote_drift_finding_however_much_each_outlet_quoted() -> None:
+    """Held out (AllSides 11,001-15,000): an outlet quoting a line twice, at two lengths,
+    gave two findings for one changed word; now one, with every quotation as evidence."""
+    found = findings(
+        story_of(
+            ("A", '"We must never take for granted the work all of you do for this country every day," Obama said.'),
+            ("A", '"You keep us free. We must never take for granted the work all of you do for this country every day," Obama said.'),
+            ("B", '"You keep us free. We must never take for granted the work all of you do for this nation every day," Obama said.'),
+        ),
+        "CK105",
+    )
+    assert len(found) == 1
+    assert found[0].message.startswith('A quotes "country" where B quotes "nation"')
+    assert sorted(e.outlet for e in found[0].evidence) == ["A", "A", "B"]

@@ -25,10 +25,12 @@ def group_differences(findings: Iterable[Finding]) -> list[Finding]:
     groups: dict[tuple[str, str], list[Finding]] = {}
     for f in findings:
         groups.setdefault((f.story, f.fingerprint), []).append(f)
-    return [group[0] if len(group) == 1 else _merge(group) for group in groups.values()]
+    return [group[0] if len(group) == 1 else merge(group) for group in groups.values()]
 
 
-def _merge(group: Sequence[Finding]) -> Finding:
+def merge(group: Sequence[Finding]) -> Finding:
+    """One finding for findings that show one difference: every outlet's evidence, the
+    first one's fingerprint and message, and who wrote what."""
     group = sorted(group, key=lambda f: (f.severity.rank, f.message, [(e.outlet, e.path, e.start) for e in f.evidence]))
     first = group[0]
     evidence = {(e.outlet, e.path, e.start, e.end): e for f in group for e in f.evidence}

@@ -54,6 +54,7 @@ from ...text.calendar import WEEKDAY_NAMES
 from ...text.quantities import number_word_value
 from ..base import Rule, RuleContext, register
 from .._common import STOPWORDS, quotes, stem
+from .._grouping import merge
 
 MIN_WORDS = 4
 # Words the shorter of two quotations has, at least, for its differences to be drift. A
@@ -341,9 +342,15 @@ class QuoteDrift(Rule):
                     if drift is not None and not _other_occasion(qa, qb):
                         drifts.append((qa, qb, drift))
         many = _said_many_ways(drifts)
+        # One difference, one finding: the same changed words between quotations of one
+        # line, whatever span each outlet quoted (held out: one outlet quoting a line twice,
+        # two outlets on one side with quotations of different length).
+        by_change: dict[frozenset[tuple[str, ...]], list[Finding]] = {}
         for qa, qb, drift in drifts:
             if qa.norm not in many:
-                yield self._finding(ctx, story, qa, qb, drift)
+                by_change.setdefault(frozenset((drift.a, drift.b)), []).append(self._finding(ctx, story, qa, qb, drift))
+        for group in by_change.values():
+            yield group[0] if len(group) == 1 else merge(group)
 
     def _finding(self, ctx: RuleContext, story: Story, qa: Quotation, qb: Quotation, drift: Drift) -> Finding:
         oa, ob = ctx.outlet(qa.sentence.article), ctx.outlet(qb.sentence.article)
