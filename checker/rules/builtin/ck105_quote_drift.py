@@ -318,12 +318,13 @@ class QuoteDrift(Rule):
 
     code = "CK105"
     name = "quote-drift"
-    # Real / judged, this code: the dev stories (4/5) and two fresh held-out archive samples
-    # (7/15 and 5/13, benchmarks/held_out/allsides-9000-final.yaml, -11000-final.yaml):
-    # 0.48, under the 0.50 that keeps a rule on by default (docs/precision.md). House style
-    # inside quotes (a censored word, "fifteen" / "15", a filler dropped) is most of the rest.
+    # Real / judged: the dev stories (4/5) and three fresh held-out archive samples (7/15,
+    # 5/13 and, after the fixes the first two prompted, 11/30; benchmarks/held_out/
+    # allsides-9000-final.yaml, -11000-final.yaml, -15000-fresh.yaml): 0.43, under the 0.50
+    # that keeps a rule on by default (docs/precision.md). What is left is mostly wording
+    # an editor shrugs at (a synonym, a dropped intensifier) and one speaker's two briefings.
     severity = Severity.INFO
-    measured_precision = "0.48 (16/33)"
+    measured_precision = "0.43 (27/63)"
     preview = True
 
     def check(self, ctx: RuleContext) -> Iterable[Finding]:
