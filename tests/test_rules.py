@@ -510,3 +510,14 @@ def test_one_changed_word_is_one_quote_drift_finding_however_much_each_outlet_qu
     assert len(found) == 1
     assert found[0].message.startswith('A quotes "country" where B quotes "nation"')
     assert sorted(e.outlet for e in found[0].evidence) == ["A", "A", "B"]
+
+
+def test_a_verb_opening_a_sentence_is_not_a_given_name() -> None:
+    """Held out (AllSides 11,001-15,000): "Take Pompeo, who peppered Clinton" read as a
+    misspelling of "Mike Pompeo"; a sentence-initial word the tagger reads as a verb, never
+    capitalised inside the article, is not part of a name."""
+    story = story_of(
+        ("A", "Take Pompeo, who peppered Clinton repeatedly — but almost always with a reference to the folks back in his Kansas district."),
+        ("B", "He insists that his fellow Republicans on the committee — Reps. Jim Jordan (Ohio), Mike Pompeo (Kan.) and Martha Roby — were fair."),
+    )
+    assert findings(story, "CK101") == ()

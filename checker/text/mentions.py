@@ -16,6 +16,7 @@ from itertools import pairwise
 from checker.models import Sentence, SentenceKind
 
 from .calendar import MONTH_NUMBERS, WEEKDAY_NAMES
+from .connotation import part_of_speech
 from .names import _QUALIFIERS, _word_set
 
 # ---------------------------------------------------------------------------------------
@@ -273,7 +274,15 @@ def _is_name_word(
         return True  # "President Yoon said", "Japanese Prime Minister Fumio Kishida said"
     if not word.sentence_initial or key in vocabulary.capitalised_inside:
         return True  # a quotation may start with a name: "Five Eyes"
-    return key not in vocabulary.lowercase and not key.endswith(("ing", "ly", "ed", "wise"))
+    if key in vocabulary.lowercase or key.endswith(("ing", "ly", "ed", "wise")):
+        return False
+    # A sentence-initial word the tagger lexicon reads as a verb or a function word, never
+    # seen capitalised inside the article: "Take Pompeo, who peppered Clinton" (held out).
+    return part_of_speech(key) not in _NOT_NAME_TAGS
+
+
+#: Penn Treebank tags of words that open sentences but not names (verbs, modals, ...).
+_NOT_NAME_TAGS = frozenset("VB VBP MD IN DT CC PRP PRP$ WDT WP WRB RB UH EX TO".split())
 
 
 def _is_word_gap(gap: str | None) -> bool:
