@@ -12,14 +12,18 @@ Variants, alternated ``--repeat`` times (3), each run in its own process:
 - pool: ``Settings(workers=2)``, the process pool (what ``checker report`` does here);
 - local: ``cluster="local"``, a LocalCluster the run starts and closes (``--cluster local``);
 - standing: ``cluster=ADDRESS`` of a LocalCluster of two single-threaded worker processes
-  started once beforehand, as a standing cluster would be (its start is not counted).
+  started once beforehand, as a standing cluster would be (its start is not counted),
+  its workers restarted before the run (fresh processes, nothing kept from other runs);
+- warm: the same standing workers again right after, not restarted: a worker keeps its
+  memos of each text's splits, words and names from run to run, as a process-pool
+  worker, which ends with the run, cannot.
 
 On this 2-core machine the client and the workers share the same two cores, so this
 measures what the Dask path costs against the process pool, not what more machines gain.
 Every run's JSON and markdown reports must be byte-identical, or the benchmark stops.
 
 Run by hand: ``.venv/bin/python benchmarks/bench_cluster.py [--articles 1000] [--repeat 3]
-[--note TEXT] [--no-append]``; appends a section to RESULTS.md. Work files go to ``.checker/bench-cluster/``.
+[--note TEXT] [--no-append] [--reprime]``; appends a section to RESULTS.md. Work files go to ``.checker/bench-cluster/``.
 """
 
 from __future__ import annotations
@@ -42,7 +46,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-VARIANTS = ("pool", "local", "standing")
+VARIANTS = ("pool", "local", "standing", "warm")
 BACKEND = "onnx"  # only the priming run embeds; int8 takes a third of torch's time there
 
 
@@ -54,7 +58,7 @@ def phase(args: argparse.Namespace) -> dict:
     settings = checker.Settings(cache=args.cache, backend=BACKEND, workers=2)
     if args.phase == "local":
         settings = checker.Settings(cache=args.cache, backend=BACKEND, workers=2, cluster="local")
-    elif args.phase == "standing":
+    elif args.phase in ("standing", "warm"):
         settings = checker.Settings(cache=args.cache, backend=BACKEND, workers=2, cluster=args.address)
     marks: list[tuple[str, float]] = []
 
@@ -108,6 +112,7 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, default=ROOT / ".checker" / "bench-cluster")
     parser.add_argument("--note", default="")
     parser.add_argument("--no-append", action="store_true", help="print the table, do not append it")
+    parser.add_argument("--reprime", action="store_true", help="embed the corpus again even if its vectors are kept")
     parser.add_argument("--phase")
     parser.add_argument("--corpus", type=Path)
     parser.add_argument("--cache", type=Path)
@@ -118,7 +123,7 @@ def main() -> None:
         return
 
     from bench_real import build_manifest
-    from distributed import LocalCluster
+    from distributed import Client, LocalCluster
     from _results import append_results
 
     args.workdir = args.workdir.resolve()
@@ -126,13 +131,19 @@ def main() -> None:
     args.corpus = args.workdir / f"allsides-first-{args.articles}"
     build_manifest(args.articles, args.corpus)
     primed = args.workdir / f"vectors-{args.articles}.sqlite"
-    started = time.perf_counter()
-    _prime(args, primed)
-    print(f"primed in {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
+    if args.reprime or not primed.exists():  # the manifest is the same each time: so are its vectors
+        started = time.perf_counter()
+        _prime(args, primed)
+        print(f"primed in {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
     runs: dict[str, list[dict]] = {v: [] for v in VARIANTS}
-    with LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=":0", silence_logs=logging.ERROR) as standing:
+    with (
+        LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=":0", silence_logs=logging.ERROR) as standing,
+        Client(standing, set_as_default=False) as keeper,
+    ):
         for k in range(args.repeat):
             for variant in VARIANTS:
+                if variant == "standing":
+                    keeper.restart()
                 cache = args.workdir / f"run-{variant}.sqlite"
                 shutil.copy(primed, cache)
                 runs[variant].append(_run(variant, args, cache, standing.scheduler_address))
@@ -149,7 +160,12 @@ def main() -> None:
         ("JSON and markdown reports of all runs", "byte-identical"),
         ("process pool, run (s; median of %d, vectors from the cache)" % args.repeat, f"{median('pool', 'seconds'):.1f}"),
     ]
-    for variant, label in (("local", "--cluster local (LocalCluster started by the run)"), ("standing", "standing LocalCluster (started beforehand)")):
+    labels = {
+        "local": "--cluster local (LocalCluster started by the run)",
+        "standing": "standing LocalCluster, workers restarted before the run",
+        "warm": "the same standing workers again (their memos kept)",
+    }
+    for variant, label in labels.items():
         rows += [
             (f"{label} / process pool, run time (medians)", f"{median(variant, 'seconds') / median('pool', 'seconds'):.2f}"),
             ("  each run's ratio to the pool run before it", ", ".join(f"{r['seconds'] / p['seconds']:.2f}" for r, p in zip(runs[variant], runs["pool"]))),
@@ -157,7 +173,8 @@ def main() -> None:
         ]
     for stage in first["stages"]:
         pool = median("pool", "", stage)
-        rows.append((f"stage {stage}: pool (s) / local / standing as ratios", f"{pool:.1f} / {median('local', '', stage) / pool:.2f} / {median('standing', '', stage) / pool:.2f}"))
+        ratios = " / ".join(f"{median(v, '', stage) / pool:.2f}" for v in labels)
+        rows.append((f"stage {stage}: pool (s) / local / standing / warm as ratios (medians)", f"{pool:.1f} / {ratios}"))
     title = f"Dask cluster vs process pool: the first {args.articles} AllSides articles, vectors cached"
     if args.no_append:
         print("\n".join(f"| {k} | {v} |" for k, v in rows))

@@ -87,7 +87,7 @@ def test_a_run_on_the_cluster_writes_the_report_of_a_run_on_one_machine(
     # scorer's context (3), stories (8 shards: 4 per worker thread).
     ran = _chunks_run(stream)
     assert len(ran) >= 1 + 3 + 8, ran
-    assert {t["worker"] for t in stream.data} <= set(observer.nthreads())
+    assert {t["worker"] for t in stream.data} == set(observer.nthreads())  # both shared the work
     assert len(alone.findings) > 20 and len(alone.claims) > 50 and len(alone.stories) >= 30
     assert spread == alone
     for fmt in ("json", "markdown"):
@@ -177,6 +177,15 @@ def test_a_cluster_that_cannot_be_used_is_one_line_and_exit_2(tmp_path, monkeypa
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.output
     assert result.stderr.startswith(f"checker: error: {says}")
     assert not (tmp_path / "r.md").exists()
+
+
+def test_a_scheduler_without_workers_is_one_line(monkeypatch) -> None:
+    monkeypatch.setattr(cluster, "CONNECT_SECONDS", 1.0)
+    with distributed.LocalCluster(n_workers=0, dashboard_address=":0", silence_logs=logging.ERROR) as empty:
+        address = empty.scheduler_address
+        with pytest.raises(cluster.ClusterError, match=f"the Dask scheduler at {address} has no workers after 1 s") as error:
+            cluster.connect(address)
+    assert f"dask worker {address}" in str(error.value) and "\n" not in str(error.value)
 
 
 def test_without_distributed_the_error_says_what_to_install(monkeypatch) -> None:
