@@ -54,9 +54,8 @@ class DaskWorkers(Workers):
     milliseconds more than a process-pool chunk (the worker's event loop, the result
     fetched through the scheduler): splitting 1,000 real articles on two workers, 326
     tasks of 64 texts took the workers a quarter more CPU than the process pool, 32
-    tasks a tenth more. The
-    chunks are scattered to the workers and the function broadcast once, so the
-    scheduler relays bytes and never unpickles a run's data.
+    tasks a tenth more. The chunks are scattered to the workers and the function
+    broadcast once, so the scheduler relays bytes and never unpickles a run's data.
     """
 
     def __init__(self, client: Any, address: str, owned: tuple[Any, ...] = ()) -> None:
@@ -80,21 +79,17 @@ class DaskWorkers(Workers):
             [task] = client.scatter([fn], broadcast=True, hash=False)
             data = client.scatter(chunks, hash=False)
             futures = client.map(_run_chunk, [task] * len(data), data, pure=False)
-        except Exception as exc:  # a scheduler gone before the tasks were sent
+        except (*_lost_errors(), OSError) as exc:  # the scheduler gone between two maps
             raise self._lost(exc) from exc
         return self._results(futures)
 
     def _results(self, futures: list) -> Iterator[Any]:
-        from distributed import CancelledError
-        from distributed.comm import CommClosedError
-        from distributed.scheduler import KilledWorker
-
         futures.reverse()
         while futures:
             future = futures.pop()  # dropped once read: the workers free its chunk
             try:
                 chunk = future.result()
-            except (CancelledError, CommClosedError, KilledWorker, OSError) as exc:
+            except _lost_errors() as exc:  # what a task itself raises goes on as it is
                 raise self._lost(exc) from exc
             yield from chunk
 
@@ -111,6 +106,15 @@ class DaskWorkers(Workers):
         owned, self._owned = self._owned, ()
         for thing in owned:
             thing.close()
+
+
+def _lost_errors() -> tuple[type[BaseException], ...]:
+    """What Dask raises when the cluster, not the task, failed."""
+    from distributed import CancelledError
+    from distributed.comm import CommClosedError
+    from distributed.scheduler import KilledWorker
+
+    return (CancelledError, CommClosedError, KilledWorker, TimeoutError)
 
 
 def _run_chunk(fn: Callable[..., Any], chunk: list[tuple]) -> list:

@@ -188,6 +188,17 @@ def test_a_scheduler_without_workers_is_one_line(monkeypatch) -> None:
     assert f"dask worker {address}" in str(error.value) and "\n" not in str(error.value)
 
 
+def test_a_worker_lost_mid_run_ends_the_run_with_one_line() -> None:
+    """The chunks scattered to a worker die with it: no retry can bring them back."""
+    with (
+        distributed.LocalCluster(n_workers=1, threads_per_worker=1, dashboard_address=":0", silence_logs=logging.CRITICAL) as local,
+        cluster.connect(local.scheduler_address) as workers,
+        pytest.raises(cluster.ClusterError, match=f"the Dask cluster at {local.scheduler_address} failed mid-run") as error,
+    ):
+        list(workers.map(os._exit, [3]))  # the worker process ends, as a machine lost would
+    assert "\n" not in str(error.value)
+
+
 def test_without_distributed_the_error_says_what_to_install(monkeypatch) -> None:
     monkeypatch.setitem(sys.modules, "distributed", None)  # what an install without the extra has
     with pytest.raises(cluster.ClusterError, match=r'needs Dask\'s distributed package: pip install "checker\[cluster\]"'):
