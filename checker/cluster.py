@@ -15,6 +15,7 @@ import hashlib
 import logging
 import os
 import re
+import signal
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from functools import cache
@@ -195,16 +196,25 @@ def _check_address(address: str) -> None:
 
 
 def _local_cluster(distributed: Any) -> Any:
-    # A worker's stages are pure Python: one thread each, one process per core. No
-    # dashboard (nothing to serve a one-off run to, and no port to take), quiet logs.
-    # The workers see this process's environment, its PYTHONPATH included.
+    # A worker's stages are pure Python: one thread each, one process per core. The
+    # dashboard on a free port (nothing to serve a one-off run to, and 8787 may be
+    # taken), quiet logs. Spawned, the workers get this process's ``sys.path``.
     return distributed.LocalCluster(
         n_workers=os.cpu_count() or 2,
         threads_per_worker=1,
         processes=True,
         dashboard_address=":0",
         silence_logs=logging.ERROR,
+        preload=[__name__],  # ``dask_setup`` below, in each worker
     )
+
+
+def dask_setup(worker: Any) -> None:
+    """Run in each worker of ``--cluster local`` as it starts (a Dask preload): Ctrl-C
+    reaches the whole process group, and the run closes the cluster itself; a worker
+    that took it would print a traceback of its own, as process-pool workers would
+    (``workers._start_worker``)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _check_environment(client: Any, address: str) -> None:

@@ -8,6 +8,7 @@ import dataclasses
 import logging
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -197,6 +198,42 @@ def test_a_worker_lost_mid_run_ends_the_run_with_one_line() -> None:
     ):
         list(workers.map(os._exit, [3]))  # the worker process ends, as a machine lost would
     assert "\n" not in str(error.value)
+
+
+INTERRUPTED = """
+import sys, time
+from checker import cluster
+
+if __name__ == "__main__":
+    try:
+        with cluster.connect("local") as workers:
+            results = workers.map(time.sleep, [0.1, 0.1, 30, 30])
+            next(results), next(results)
+            print("started", flush=True)
+            list(results)  # both workers busy for 30 s
+    except KeyboardInterrupt:
+        print("interrupted", flush=True)
+        sys.exit(130)
+"""
+
+
+def test_ctrl_c_stops_a_run_on_a_local_cluster_quietly(tmp_path) -> None:
+    script = tmp_path / "run.py"
+    script.write_text(INTERRUPTED)
+    process = subprocess.Popen(
+        [sys.executable, str(script)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+        start_new_session=True,  # a process group of its own, as a terminal gives a command
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    try:
+        assert process.stdout.readline().strip() == "started"
+        os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C does: the whole group gets it
+        out, err = process.communicate(timeout=60)
+    finally:
+        process.kill()
+    assert (process.returncode, out.strip()) == (130, "interrupted")
+    assert err == ""  # no traceback from a worker, nor the scheduler's complaint that one left
 
 
 def test_without_distributed_the_error_says_what_to_install(monkeypatch) -> None:
