@@ -221,6 +221,7 @@ ExtendSelectOpt = Annotated[Optional[list[str]], typer.Option("--extend-select",
 IgnoreOpt = Annotated[Optional[list[str]], typer.Option("--ignore", metavar="RULES", help="Never run these rules or packs.")]
 PreviewOpt = Annotated[bool, typer.Option("--preview", help="Also run the preview rules (off by default: measured precision below 0.5).")]
 ConfigOpt = Annotated[Optional[Path], typer.Option("--config", metavar="FILE", help="Settings file (checker.toml, or pyproject.toml with [tool.checker]); default: the nearest one at or above the working folder.")]
+ClusterOpt = Annotated[Optional[str], typer.Option("--cluster", metavar="ADDRESS", help="Split sentences and check stories on a Dask cluster: a scheduler address (tcp://HOST:8786), a scheduler file (.json) or 'local' (a LocalCluster on this machine, for the run). Same output; needs checker[cluster] (docs/scale.md).")]
 StoreOpt = Annotated[Optional[Path], typer.Option("--store", metavar="FILE", help="Corpus store (SQLite): check PATHS against every article stored there, and keep them.")]
 
 
@@ -239,6 +240,7 @@ class _RunOptions:
     ignore: list[str] | None = None
     preview: bool = False
     config: Path | None = None
+    cluster: str | None = None
 
 
 def _names(values: list[str] | None) -> tuple[str, ...]:
@@ -262,6 +264,7 @@ def _settings(opts: _RunOptions):
         preview=opts.preview,
         backend=opts.backend.value,
         workers=os.cpu_count() or 1,  # safe here: the command's main module is guarded
+        cluster=opts.cluster,
     )
     return load_config(opts.config).apply(given)
 
@@ -354,6 +357,7 @@ def report(
     ignore: IgnoreOpt = None,
     preview: PreviewOpt = False,
     config: ConfigOpt = None,
+    cluster: ClusterOpt = None,
 ) -> None:
     """Write a consistency report for the articles under PATHS.
 
@@ -366,6 +370,7 @@ def report(
       checker report fixtures/nato-2022
       checker report articles/ -o - --format json
       checker report --store .checker/store.sqlite new-articles/
+      checker report archive/ --cluster tcp://scheduler:8786
     """
 
     def action() -> None:
@@ -374,11 +379,11 @@ def report(
 
         accepted = load(baseline) if baseline is not None else None  # fail fast, before the slow part
         if store is not None:
-            result = _run_store_report(store, paths or [], _RunOptions(model, rules, stories, cache, no_cache, backend, select, extend_select, ignore, preview, config))
+            result = _run_store_report(store, paths or [], _RunOptions(model, rules, stories, cache, no_cache, backend, select, extend_select, ignore, preview, config, cluster))
         elif not paths:
             raise InputError("give the article files or folders to check (or --store to check a corpus store)")
         else:
-            result = _run_pipeline(paths, _RunOptions(model, rules, stories, cache, no_cache, backend, select, extend_select, ignore, preview, config))
+            result = _run_pipeline(paths, _RunOptions(model, rules, stories, cache, no_cache, backend, select, extend_select, ignore, preview, config, cluster))
         result, ctx = _review(result, baseline, accepted, None, timestamp)
         text = render(result, fmt.value, ctx)
         destination = output or _default_output(paths or [store], fmt)
@@ -453,6 +458,7 @@ def check_command(
     ignore: IgnoreOpt = None,
     preview: PreviewOpt = False,
     config: ConfigOpt = None,
+    cluster: ClusterOpt = None,
 ) -> None:
     """Check articles in CI: exit 1 when a finding at or above --fail-on is not baselined.
 
@@ -472,7 +478,7 @@ def check_command(
         from .report import append_output, render
 
         accepted = load(baseline) if baseline is not None else None  # fail fast, before the slow part
-        result = _run_pipeline(paths, _RunOptions(model, rules, stories, cache, no_cache, backend, select, extend_select, ignore, preview, config))
+        result = _run_pipeline(paths, _RunOptions(model, rules, stories, cache, no_cache, backend, select, extend_select, ignore, preview, config, cluster))
         result, ctx = _review(result, baseline, accepted, fail_on, timestamp)
         summary = render(result, "summary", ctx)
         text = summary if fmt is Format.markdown else render(result, fmt.value, ctx)
@@ -506,6 +512,7 @@ def baseline_command(
     ignore: IgnoreOpt = None,
     preview: PreviewOpt = False,
     config: ConfigOpt = None,
+    cluster: ClusterOpt = None,
 ) -> None:
     """Record today's findings so that `check --baseline FILE` fails only on new ones.
 
@@ -522,7 +529,7 @@ def baseline_command(
     def action() -> None:
         from .baseline import dumps, from_findings
 
-        result = _run_pipeline(paths, _RunOptions(model, rules, stories, cache, no_cache, backend, select, extend_select, ignore, preview, config))
+        result = _run_pipeline(paths, _RunOptions(model, rules, stories, cache, no_cache, backend, select, extend_select, ignore, preview, config, cluster))
         accepted = from_findings(result.findings)
         _write(dumps(accepted), output, protect=_protected(result, *paths, *(rules or [])))
         if output != "-":

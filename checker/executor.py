@@ -3,7 +3,8 @@
 The stages (``segment``, ``duplicates``, ``stories``, ``claims``, the rules) are plain
 functions that know nothing about processes. ``pipeline.py`` calls them in order; where a
 run is big enough for a second process to pay for its start, it hands them to the
-functions here, which decide the batches, send them to ``workers.Workers`` and put the
+functions here, which decide the batches, send them to ``workers.Workers`` (local
+processes) or ``cluster.DaskWorkers`` (a Dask cluster's, with ``--cluster``) and put the
 results back together in the order one pass in this process would give.
 """
 
@@ -77,13 +78,24 @@ def split_texts(todo: Mapping[str, tuple[str, str]], advance: Callable[[int], No
     return spans
 
 
+def open_workers(count: int, cluster: str | None = None) -> Workers:
+    """``count`` local processes (started on first use), or the workers of the Dask
+    cluster at ``cluster`` (connected now, so that a wrong address fails before the
+    slow part). The same thresholds decide what goes to either."""
+    if cluster is None:
+        return Workers(count)
+    from .cluster import connect  # distributed is optional: imported only when asked for
+
+    return connect(cluster)
+
+
 @contextmanager
-def run_workers(count: int, input_bytes: int) -> Iterator[Workers]:
-    """The worker processes of one run, with the cycle collector paused for it (its
-    articles, sentences and vectors live until it ends and hold no cycles: no rescans of
-    them while they are made). A run big enough to be split in workers starts one at once,
-    while this process reads the articles."""
-    with collector.paused(), Workers(count) as workers:
+def run_workers(count: int, input_bytes: int, cluster: str | None = None) -> Iterator[Workers]:
+    """The workers of one run (``open_workers``), with the cycle collector paused for it
+    (its articles, sentences and vectors live until it ends and hold no cycles: no
+    rescans of them while they are made). A run big enough to be split in workers starts
+    one at once, while this process reads the articles."""
+    with collector.paused(), open_workers(count, cluster) as workers:
         if input_bytes >= PARALLEL_INPUT_BYTES:
             workers.start_one()
         yield workers
@@ -105,16 +117,19 @@ PARALLEL_STORIES = 5000
 
 
 @contextmanager
-def story_workers(claim_sentences: int, given: Workers | None, count: int) -> Iterator[tuple[Workers, int]]:
+def story_workers(
+    claim_sentences: int, given: Workers | None, count: int, cluster: str | None = None
+) -> Iterator[tuple[Workers, int]]:
     """The workers that claims and rules run on, and how many shards to cut the stories
-    into: this process and one shard for a small run; else ``given`` workers (or ``count``
-    new ones, closed after) and several shards a worker, as stories differ in size."""
+    into: this process and one shard for a small run; else ``given`` workers (or new
+    ones, ``open_workers(count, cluster)``, closed after) and several shards a worker,
+    as stories differ in size."""
     with collector.paused():  # as in ``run_workers``: claims are many objects without cycles
         if claim_sentences < PARALLEL_STORIES:
             yield Workers(), 1
             return
         with ExitStack() as stack:
-            workers = given if given is not None else stack.enter_context(Workers(count))
+            workers = given if given is not None else stack.enter_context(open_workers(count, cluster))
             yield workers, 4 * max(2, workers.count)
 
 

@@ -25,6 +25,7 @@ from .executor import (
     StoryShard,
     early_story_tasks,
     near_copies_aside,
+    open_workers,
     run_workers,
     split_texts,
     story_shards,
@@ -70,6 +71,10 @@ class Settings:
     # for programs whose main module is guarded (the ``checker`` command is; it uses one
     # per core). Results do not depend on it, so neither do equality and the memo key.
     workers: int = field(default=1, compare=False, repr=False)
+    # A Dask cluster to send that work to instead (``cluster.connect``: a scheduler
+    # address, a scheduler file or "local"). The results are the same, so again neither
+    # equality nor the memo key depends on it.
+    cluster: str | None = field(default=None, compare=False, repr=False)
 
     @property
     def selection(self) -> Selection:
@@ -121,7 +126,9 @@ def check(
     """
     ruleset = rules if rules is not None else load_rules(settings.rule_paths, builtin=settings.builtin_rules, selection=settings.selection)
     if store is not None:
-        return _check_against(store, paths, settings, embedder or make_embedder(settings.model, settings.backend), ruleset, progress)
+        with open_workers(settings.workers, settings.cluster) as workers:
+            embedder = embedder or make_embedder(settings.model, settings.backend)
+            return _check_against(store, paths, settings, embedder, ruleset, progress, workers)
     inputs = read_inputs(paths)
 
     cache = Cache(settings.cache) if settings.cache else None
@@ -132,7 +139,7 @@ def check(
         with collector.paused():  # a million objects that hold no cycles, as below
             return serialise.result_from_json(known)
 
-    with run_workers(settings.workers, inputs.size) as workers:
+    with run_workers(settings.workers, inputs.size, settings.cluster) as workers:
         articles, notes = parse_inputs(inputs, story_from_folders=settings.story_from_folders, near_copies=False)
         near_copies = near_copies_aside(articles, workers)
         sentences = _segment_all(articles, cache, progress("segmenting", len(articles)), workers)
@@ -188,7 +195,13 @@ def add(
 
 
 def _check_against(
-    store: Store, paths: Sequence[str | Path], settings: Settings, embedder: Embedder, ruleset: RuleSet, progress: ProgressFactory
+    store: Store,
+    paths: Sequence[str | Path],
+    settings: Settings,
+    embedder: Embedder,
+    ruleset: RuleSet,
+    progress: ProgressFactory,
+    workers: Workers | None = None,
 ) -> CheckResult:
     """``check`` with a store: add the articles, analyse the stored stories they touch
     with the whole store as the claim scorer's corpus, keep the claims, and return the
@@ -202,7 +215,7 @@ def _check_against(
     scorer = similarity.sentence_pair_scorer([Sentence("", i, 0, 0, t) for i, t in enumerate(stored.texts)])
     result = analyse(
         stored.articles, stored.sentences, stored.vectors, settings, ruleset, model=embedder.model_id,
-        notes=notes, stories=stored.stories, scorer=scorer, progress=progress,
+        notes=notes, stories=stored.stories, scorer=scorer, progress=progress, workers=workers,
     )
     store.save_claims(result.claims, [s.id for s in stored.stories])
     if focus is None:
@@ -246,7 +259,7 @@ def analyse(
     """
     notes = list(notes)
     claim_sentences = [s for s in sentences if s.is_claim]
-    with story_workers(len(claim_sentences), workers, settings.workers) as (workers, shard_count):
+    with story_workers(len(claim_sentences), workers, settings.workers, settings.cluster) as (workers, shard_count):
         recurring = context = None
         if stories is None:
             recurring, context = early_story_tasks(
