@@ -15,18 +15,27 @@ entries found / expected entries.
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+import math
+import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-
-import json
-import math
 
 import numpy as np
 import yaml
 
 from .errors import InputError
+from .judged import pairwise_agreement
 from .models import CheckResult, Finding
+from .pipeline import check
+from .rules import builtin_rules
+from .rules._common import pairs_across_outlets
+from .rules.builtin.ck103_number_mismatch import _conflicts as number_conflicts
+from .rules.builtin.ck104_date_mismatch import _conflicts as date_conflicts
+from .similarity import CLAIM_THRESHOLD
+from .text.names import DEFAULT_NAME_THRESHOLD
 
 TASKS = ("claim", "name")
 
@@ -104,13 +113,7 @@ def pair_scores(task: str, pairs: Sequence[Pair], embedder=None, cache=None) -> 
 
 
 def default_threshold(task: str) -> float:
-    if task == "name":
-        from .text.names import DEFAULT_NAME_THRESHOLD
-
-        return DEFAULT_NAME_THRESHOLD
-    from .similarity import CLAIM_THRESHOLD
-
-    return CLAIM_THRESHOLD
+    return DEFAULT_NAME_THRESHOLD if task == "name" else CLAIM_THRESHOLD
 
 
 def _prf(predicted: np.ndarray, labels: np.ndarray) -> tuple[float, float, float]:
@@ -122,7 +125,7 @@ def _prf(predicted: np.ndarray, labels: np.ndarray) -> tuple[float, float, float
 
 
 def _spearman(x: np.ndarray, y: np.ndarray) -> float:
-    from scipy.stats import spearmanr
+    from scipy.stats import spearmanr  # a second of imports, only for this score
 
     value = float(spearmanr(x, y).statistic)
     return 0.0 if math.isnan(value) else value
@@ -231,7 +234,7 @@ def score_fixture(name: str, result: CheckResult, expected: Sequence[Expectation
 def score_rules(scores: Iterable[FixtureScore]) -> list[RuleScore]:
     """Precision and recall per rule name over several fixtures: one row per finding and
     per expected entry, summed per rule (a pandas table)."""
-    import pandas as pd
+    import pandas as pd  # a second of imports, only for this table
 
     rows = []
     for score in scores:
@@ -247,8 +250,6 @@ def _rule_name(rule: str, findings: Sequence[Finding]) -> str:
     for f in findings:
         if rule in (f.rule, f.name):
             return f.name
-    from .rules import builtin_rules
-
     for cls in builtin_rules():
         if rule == cls.code:
             return cls.name
@@ -269,8 +270,6 @@ def write_topic_stories(pairs_path: str | Path, out_path: Path, seed: int = 11, 
 
     ``blind``: no story field and one publication date for all, so that story grouping
     must tell the topics apart from the text alone (``topic_grouping``)."""
-    import datetime as dt
-    import random
 
     rng = random.Random(seed)
     by_topic: dict[str, set[str]] = {}
@@ -317,8 +316,6 @@ class ClaimPurity:
 
 def claim_purity(result: CheckResult, pairs: Sequence[Pair]) -> ClaimPurity:
     """Score the claims of ``result`` against the labels of ``pairs`` (matched by text)."""
-    from .rules._common import pairs_across_outlets
-
     label = {frozenset((p.a, p.b)): p.label for p in pairs if p.label is not None and p.a != p.b}
     outlet = {a.id: a.outlet for a in result.articles}
     labelled = same = 0
@@ -366,11 +363,6 @@ def _once(text: str) -> str:
 
 def conflict_pairs(labels_path: str | Path, pairs_path: str | Path) -> list[ConflictPair]:
     """Every labelled pair, with what CK103 and CK104 flag in it (as one claim, no dates)."""
-    import yaml
-
-    from .rules.builtin.ck103_number_mismatch import _conflicts as number_conflicts
-    from .rules.builtin.ck104_date_mismatch import _conflicts as date_conflicts
-
     labels = yaml.safe_load(Path(labels_path).read_text(encoding="utf-8"))["pairs"]
     rows = Path(pairs_path).read_text(encoding="utf-8").splitlines()
     out = []
@@ -396,9 +388,6 @@ class TopicGrouping:
 
 def topic_grouping(pairs_path: str | Path, work: Path, settings, embedder) -> TopicGrouping:
     """Group the blind topic manifest of ``pairs_path`` and score it against the topics."""
-    from .judged import pairwise_agreement
-    from .pipeline import check
-
     manifest = write_topic_stories(pairs_path, work / "ecb-topics-blind.jsonl", blind=True)
     topics = [json.loads(line)["topic"] for line in manifest.read_text(encoding="utf-8").splitlines()]
     result = check([manifest], settings, embedder=embedder)

@@ -26,6 +26,7 @@ import yaml
 
 from .errors import InputError
 from .models import CheckResult, Finding
+from .pipeline import check
 from .plural import counted
 from .recall import RecallReport, basil_targets, format_recall, newswcl50_targets, recall
 from .rules._common import normalise_text
@@ -327,8 +328,6 @@ class DevEvaluation:
 def evaluate_dev_stories(stories_dir: Path, judgements_dir: Path, work: Path, settings, embedder) -> DevEvaluation:
     """Run each dev event alone (as a desk checks one event) and all of them together (to
     score story grouping); join findings to verdicts and to the annotators' targets."""
-    from .pipeline import check
-
     verdicts = load_judgements(judgements_dir)
     events = write_event_manifests(stories_dir, work)
     runs = [EventFindings(event, check([event.manifest], settings, embedder=embedder)) for event in events]
