@@ -140,6 +140,11 @@ def connect(address: str) -> DaskWorkers:
         import distributed
     except ImportError:
         raise ClusterError(f"--cluster {address} needs Dask's distributed package: {INSTALL_HINT}") from None
+    # Ctrl-C while a result is awaited races distributed's own cancel callback, which then
+    # logs a traceback from the client's event loop ("Exception in callback ... sync.cancel")
+    # after the run has already stopped cleanly: noise on a one-line exit. The run's real
+    # failures reach this process through the futures, never through that logger.
+    logging.getLogger("tornado.application").setLevel(logging.CRITICAL)
     owned: list[Any] = []
     try:
         if address == LOCAL:
