@@ -358,6 +358,17 @@ def test_the_kinds_of_house_style_a_name_can_differ_in() -> None:
          '"It is a claim that is peddled frequently by people on the other side," he said.'),
         ('"We are talkin\' about a deal with the other side every day," he said.',
          '"We are talking about a deal with the other side every day," he said.'),
+        # Fifth held-out sample, judged trivial: "9/11", "w/", "no one", "47percent", "PAC's".
+        ('"We have been at war since 9/11 and we will not stop now," he said.',
+         '"We have been at war since September 11th and we will not stop now," he said.'),
+        ('"I met w/ the families of the victims in Orlando today," Cruz wrote.',
+         '"I met with the families of the victims in Orlando today," Cruz wrote.'),
+        ('"No one in this room believes the plan will work this year," she said.',
+         '"Nobody in this room believes the plan will work this year," she said.'),
+        ('"He wants the 47percent to vote for him in the fall," she said.',
+         '"He wants the 47 percent to vote for him in the fall," she said.'),
+        ('"The super PAC\'s money is flooding the state this month," he said.',
+         '"The superPACs money is flooding the state this month," he said.'),
     ],
 )
 def test_quote_drift_skips_house_style_seen_on_a_real_archive(a: str, b: str) -> None:
