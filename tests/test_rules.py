@@ -532,3 +532,14 @@ def test_a_verb_opening_a_sentence_is_not_a_given_name() -> None:
         ("B", "He insists that his fellow Republicans on the committee — Reps. Jim Jordan (Ohio), Mike Pompeo (Kan.) and Martha Roby — were fair."),
     )
     assert findings(story, "CK101") == ()
+
+
+def test_two_surnames_joined_by_a_hyphen_are_not_a_spelling_of_one() -> None:
+    """Held out (AllSides 11,001-15,000): "the Rubio-Giuliani argument" was read as a
+    misspelling of "Rudy Giuliani" in a story that names Marco Rubio too."""
+    story = story_of(
+        ("A", "I won't go into detail rebutting the Rubio-Giuliani argument made on Monday night."),
+        ("B", "The speeches by Rudy Giuliani and others on Monday night made the argument."),
+        ("C", "Senator Marco Rubio made the argument by video on Monday night."),
+    )
+    assert findings(story, "CK101") == ()

@@ -53,9 +53,11 @@ class NameVariant(Rule):
         return ctx.evidence(sentence, mention.start, mention.end)
 
     def _variants(self, ctx: RuleContext, story: Story) -> Iterable[Finding]:
-        for entity in ctx.entities(story):
+        entities = ctx.entities(story)
+        for entity in entities:
+            others = {w.casefold() for e in entities if e is not entity for w in e.canonical.replace("-", " ").split()[-1:]}
             for link in entity.variants:
-                if not _spelled_differently(link.a, link.b):
+                if not _spelled_differently(link.a, link.b) or _joins_two(link.a, link.b, others):
                     continue
                 first_a = [m for m in entity.mentions if m.text == link.a]
                 first_b = [m for m in entity.mentions if m.text == link.b]
@@ -77,6 +79,18 @@ class NameVariant(Rule):
                     # Context that agrees (a role, a claim, a list slot) beside the spelling.
                     confidence=0.8 if "same role" in link.reason or "same claim" in link.reason else 0.6,
                 )
+
+
+def _joins_two(a: str, b: str, other_surnames: set[str]) -> bool:
+    """One form is two people's names joined by a hyphen, the other's part another person's
+    surname in the story: "the Rubio-Giuliani argument" is not a spelling of "Rudy
+    Giuliani" when Marco Rubio is in the story too (held out)."""
+    for form, other in ((a, b), (b, a)):
+        parts = form.split("-")
+        if len(parts) == 2 and " " not in form and all(p[:1].isupper() and len(p) > 2 for p in parts):
+            if any(p.casefold() in other_surnames and p.casefold() not in other.casefold() for p in parts):
+                return True  # "al-Sisi", "el-Sissi": a particle is lower case, one name
+    return False
 
 
 def _spelled_differently(a: str, b: str) -> bool:
