@@ -39,10 +39,10 @@ class NameVariant(Rule):
     code = "CK101"
     name = "name-variant"
     severity = Severity.ERROR
-    # Real / judged, this code: the dev stories (1/1) and three fresh held-out archive
-    # samples (24/25, 20/23 and 32/35, benchmarks/held_out/allsides-9000-final.yaml,
-    # -11000-final.yaml, -15000-fresh.yaml): 0.92, an error.
-    measured_precision = "0.92 (77/84)"
+    # Real / judged, this code: the dev stories (1/1) and four fresh held-out archive
+    # samples (24/25, 20/23, 32/35 and 28/32, benchmarks/held_out/allsides-9000-final.yaml,
+    # -11000-final.yaml, -15000-fresh.yaml, -19000-fresh.yaml): 0.91, an error (>= 0.90).
+    measured_precision = "0.91 (105/116)"
 
     def check(self, ctx: RuleContext) -> Iterable[Finding]:
         for story in ctx.result.stories:

@@ -330,13 +330,13 @@ class QuoteDrift(Rule):
 
     code = "CK105"
     name = "quote-drift"
-    # Real / judged: the dev stories (4/5) and three fresh held-out archive samples (7/15,
-    # 5/13 and, after the fixes the first two prompted, 11/30; benchmarks/held_out/
-    # allsides-9000-final.yaml, -11000-final.yaml, -15000-fresh.yaml): 0.43, under the 0.50
-    # that keeps a rule on by default (docs/precision.md). What is left is mostly wording
-    # an editor shrugs at (a synonym, a dropped intensifier) and one speaker's two briefings.
+    # Real / judged: the dev stories (4/5) and four fresh held-out archive samples (7/15,
+    # 5/13, 11/30 and 8/30, each after the fixes the ones before prompted; benchmarks/
+    # held_out/allsides-9000-final.yaml, -11000-final.yaml, -15000-fresh.yaml,
+    # -19000-fresh.yaml): 0.38, under the 0.50 that keeps a rule on by default
+    # (docs/precision.md). Each fix of a house style leaves the next sample another one.
     severity = Severity.INFO
-    measured_precision = "0.43 (27/63)"
+    measured_precision = "0.38 (35/93)"
     preview = True
 
     def check(self, ctx: RuleContext) -> Iterable[Finding]:

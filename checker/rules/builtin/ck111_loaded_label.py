@@ -15,8 +15,8 @@ shares in some form ("worst deal" / "terrible deal" when each outlet has one); a
 superlative ("the worst outbreak": a ranking, mostly a fact); an indefinite phrase on
 either side ("a bad deal" / "a campaign": on held-out news, most often two different
 deals or campaigns); outcomes and terms of art ("the unsuccessful mission", "lame duck").
-Measured (docs/quality.md): 13 real of 69 judged before those last three exclusions and 3
-of 15 on a fresh sample after them, so the rule is preview, run by name
+Measured (docs/quality.md): 13 real of 69 judged before those last three exclusions, 3 of
+15 and 4 of 20 on two fresh samples after them, so the rule is preview, run by name
 (``--extend-select CK111``). What is left is the claim: inside a loose claim of a campaign
 week, "the debate performance" of one candidate meets another's.
 """
@@ -188,8 +188,9 @@ class LoadedLabel(Rule):
     # Real / judged: 2 of 2 on the dev events, 11 of 67 on held-out AllSides text
     # (benchmarks/held_out/allsides-ck111.yaml): one head noun names two things in a loose
     # claim ("a disastrous campaign" / "a campaign" of another candidate); after the fixes
-    # that sample prompted, 3 of 15 on a fresh one (allsides-15000-fresh.yaml).
-    measured_precision = "0.19 (16/84)"
+    # that sample prompted, 3 of 15 and 4 of 20 on two fresh ones (allsides-15000-fresh.yaml,
+    # -19000-fresh.yaml).
+    measured_precision = "0.19 (20/104)"
     preview = True  # off by default: measured precision below 0.5 (docs/quality.md)
     confidence = 0.16  # its share of real findings on held-out news
 
