@@ -3,9 +3,9 @@ others, naming the same thing, leave out.
 
 What it flags, inside one story: a noun phrase in an outlet's own voice (not inside
 quotation marks) whose adjective judges ("Obama's *woeful* debate performance", "his
-*reckless* announcement", "the *contentious* meeting"), when another outlet of the story
-names the same head noun at least :data:`MIN_USES` times and never with a judging
-adjective of the same sign, nor the adjective anywhere. Which adjectives judge comes from
+*reckless* announcement", "the *contentious* meeting"), when another outlet names the same
+head noun in its own voice in a sentence of the same claim, and nowhere in the story uses
+the adjective or qualifies that noun with a word that may judge the same way. Which adjectives judge comes from
 two lexicons (``text.connotation.evaluative_polarity``), not from a hand list; adjectives
 that state a status ("a *guilty* plea", "a *criminal* investigation") are facts, not labels.
 Why it matters: the adjective an outlet pins on an act or an actor is its stance; the
@@ -32,8 +32,6 @@ from ...text.connotation import evaluative_polarity, is_noun, may_judge, part_of
 from .._common import stem
 from ..base import Rule, RuleContext, register
 
-#: Another outlet must name the head this often to have chosen its own wording for it.
-MIN_USES = 2
 #: Words a determiner may open before the adjective ("the", "Obama's").
 _DETERMINERS = frozenset("a an the his her their its this these those our your my such another".split())
 #: A phrase that points at a thing the story already holds: "the law", "Obama's law". An
@@ -203,7 +201,7 @@ class LoadedLabel(Rule):
         outlets = sorted({ctx.outlet(a) for a in story.articles})
         if len(outlets) < 2:
             return
-        uses: dict[str, dict[str, list[tuple[Sentence, int, int]]]] = {}  # head stem -> outlet -> places
+        uses: dict[str, dict[str, list[tuple[Sentence, int, int]]]] = {}  # head key -> outlet -> places
         stems_used: dict[str, set[str]] = {o: set() for o in outlets}
         for s in sentences:
             outlet = ctx.outlet(s.article)
