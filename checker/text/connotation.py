@@ -115,9 +115,8 @@ def evaluative_polarity(word: str) -> int:
     w = word.casefold()
     if w in STATUS_ADJECTIVES or part_of_speech(w) not in ("JJ", "JJR"):
         return 0  # superlatives ("the worst outbreak", "the poorest countries") rank, mostly facts
-    v = valence(w)
-    if v <= -LOADED or v >= LOADED_POSITIVE:
-        return 1 if v > 0 else -1
+    if is_loaded(w):
+        return 1 if valence(w) > 0 else -1
     polarity, subjectivity = _adjective_polarity().get(w, (0.0, 0.0))
     if subjectivity >= 0.7 and (polarity <= -0.5 or polarity >= 0.8):
         return 1 if polarity > 0 else -1
