@@ -216,7 +216,7 @@ _FILLERS = (STOPWORDS - _NEGATIONS) | {
     "wherever", "whenever", "whatever",
     # Prepositions that change no fact ("regarding" / "of his disappearance") and the passive's
     # "get" ("is" / "gets peddled"), seen on held-out AllSides text.
-    "regarding", "concerning", "toward", "towards", "upon", "among", "amongst", "via",
+    "regarding", "concerning", "toward", "towards", "among", "amongst", "via",
     "get", "gets", "getting",
     # Titles before a name: "with Representative Fredette's" / "with Fredette's".
     "mr", "mrs", "ms", "dr", "sir", "senator", "representative", "governor", "congressman", "congresswoman",
