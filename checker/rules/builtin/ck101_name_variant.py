@@ -23,6 +23,7 @@ Why it matters: a misspelled name is an error readers notice, and it splits sear
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 
 from ...text.mentions import Mention
@@ -54,10 +55,11 @@ class NameVariant(Rule):
 
     def _variants(self, ctx: RuleContext, story: Story) -> Iterable[Finding]:
         entities = ctx.entities(story)
+        surnames = Counter(_surname(e.canonical) for e in entities)  # once a story, not once an entity
         for entity in entities:
-            others = {w.casefold() for e in entities if e is not entity for w in e.canonical.replace("-", " ").split()[-1:]}
+            own = _surname(entity.canonical)
             for link in entity.variants:
-                if not _spelled_differently(link.a, link.b) or _joins_two(link.a, link.b, others):
+                if not _spelled_differently(link.a, link.b) or _joins_two(link.a, link.b, surnames, own):
                     continue
                 first_a = [m for m in entity.mentions if m.text == link.a]
                 first_b = [m for m in entity.mentions if m.text == link.b]
@@ -81,14 +83,20 @@ class NameVariant(Rule):
                 )
 
 
-def _joins_two(a: str, b: str, other_surnames: set[str]) -> bool:
+def _surname(name: str) -> str:
+    words = name.replace("-", " ").split()
+    return words[-1].casefold() if words else ""
+
+
+def _joins_two(a: str, b: str, surnames: Counter[str], own: str) -> bool:
     """One form is two people's names joined by a hyphen, the other's part another person's
-    surname in the story: "the Rubio-Giuliani argument" is not a spelling of "Rudy
-    Giuliani" when Marco Rubio is in the story too (held out)."""
+    surname in the story (``surnames`` counts the story's entities by surname, ``own`` is
+    this entity's): "the Rubio-Giuliani argument" is not a spelling of "Rudy Giuliani"
+    when Marco Rubio is in the story too (held out)."""
     for form, other in ((a, b), (b, a)):
         parts = form.split("-")
         if len(parts) == 2 and " " not in form and all(p[:1].isupper() and len(p) > 2 for p in parts):
-            if any(p.casefold() in other_surnames and p.casefold() not in other.casefold() for p in parts):
+            if any(surnames[w] > (w == own) and w not in other.casefold() for w in map(str.casefold, parts)):
                 return True  # "al-Sisi", "el-Sissi": a particle is lower case, one name
     return False
 
