@@ -226,3 +226,44 @@ def test_bounds_are_bounds_and_two_floors_that_differ_disagree() -> None:
     assert quantities_conflict(cap, total) and rate.unit == "dollar per season"
     (less,) = find_quantities("it is less than the $184 million reported")
     assert less.qualifier == "less than" and not quantities_conflict(cap, less)
+
+
+def test_readings_real_pairs_needed(ecb_sentences: list[str]) -> None:
+    """What the missed conflicts of benchmarks/number_pairs/ecbplus.yaml needed read."""
+    # A decimal a tokeniser spaced, next to "magnitude" or the Richter scale.
+    qeshm = quantity_at(ecb(ecb_sentences, "The 5. 9 - magnitude quake struck"), "The 5. 9 - magnitude", "5. 9 - magnitude")
+    dubai = quantity_at(ecb(ecb_sentences, "registering 6. 1 on the Richter"), "registering 6. 1 on", "6. 1")
+    assert (qeshm.unit, qeshm.value, dubai.value) == ("magnitude", 5.9, 6.1) and quantities_conflict(qeshm, dubai)
+    assert [q.value for q in find_quantities("in 2015. 20 people")] == [20]  # a full stop, not a decimal
+    # "for the sixth straight day" has lasted six days; "more than a week" is a span too.
+    (sixth,), (eight,) = find_quantities("for the sixth straight day since"), find_quantities("after eight days of the worst riots")
+    assert (sixth.kind, sixth.value) == ("duration", 6) and quantities_conflict(sixth, eight)
+    (five,), (week,) = find_quantities("sparked five days of riots"), find_quantities("For more than a week, streets")
+    assert week.normalized == "more than 1 week" and quantities_conflict(five, week)
+    # An age stated "age 61" compares with "Sixty-year-old".
+    (sixty, _), (_, sixty_one, _) = find_quantities("Sixty-year-old Smith is accused of murdering two women"), find_quantities(
+        "41 years later, police arrested Smith, age 61, with two counts"
+    )
+    assert (sixty_one.kind, sixty_one.unit) == ("age", "year") and quantities_conflict(sixty, sixty_one)
+    # A game clock is no time of day.
+    (left,), (remaining,) = find_quantities("a shot with 7:41 left"), find_quantities("with 7:42 remaining")
+    assert left.normalized == "7:41 on the clock" and quantities_conflict(left, remaining)
+    # Vague plurals compare with each other only.
+    (_, hundreds), (dozens,) = find_quantities("the 6.1-magnitude quake left hundreds more injured"), find_quantities("earthquake injures dozens")
+    assert (hundreds.unit, dozens.unit) == ("injured", "injured") and quantities_conflict(hundreds, dozens)
+    assert not quantities_conflict(dozens, only("two injured"))
+
+
+def test_durations_in_two_units_compare_only_when_close() -> None:
+    assert quantities_conflict(only("a week since the shooting"), only("nine days"))
+    assert not quantities_conflict(only("eight weeks"), only("57 days"))  # the same span in round figures
+    assert not quantities_conflict(only("12 months"), only("about a year"))
+    assert not quantities_conflict(only("three days"), only("two years"))  # two spans, not one told two ways
+    assert not find_quantities("twice a week") and not find_quantities("a year ago")
+    pairs = align_quantities(find_quantities("five days of riots"), find_quantities("for more than a week"))
+    assert [(a.text, b.text) for a, b in pairs] == [("five days", "more than a week")]
+
+
+def test_money_shorthand_needs_a_currency() -> None:
+    assert only("an offer of $200MM").normalized == "200,000,000 dollar"
+    assert not [q for q in find_quantities("a 200mm lens") if q.value == 200_000_000]

@@ -6,9 +6,17 @@ thousand" and "10 thousand" all become 10000, "two-day", "2-day" and "two days" 
 2 day, and every quantity keeps the exact span to highlight.
 
 What is deliberately not a quantity: numbers inside dates and years (``dates.find_dates``
-claims those), times of day, ranges ("10-12"), fractions, decades ("1990s"), vague
-plurals ("hundreds", "dozens"), numbers that are part of a name ("Group of Seven", "Five
-Eyes", "G7", "F-35", "Article 5", "one-China") and the pronoun "one" ("one of", "no one").
+claims those), times of day, ranges ("10-12"), fractions, decades ("1990s"), numbers that
+are part of a name ("Group of Seven", "Five Eyes", "G7", "F-35", "Article 5", "one-China"),
+the pronoun "one" ("one of", "no one"), and "a year" unless it states a span ("more than
+a year", "a week since"; not "a year ago", "twice a week").
+Vague plurals ("dozens", "hundreds of thousands") stand for a range and compare only with
+each other: against an exact figure they nearly always count something else (on 6,000
+AllSides articles, "hundreds of protesters" met "one protester", "two slain officers" met
+"dozens of police officers"). Durations compare across time units in days ("more than a
+week" / "five days"), as round figures, and only when the two spans are within
+``MAX_UNIT_GAP`` of each other ("three days" / "two years" are two spans). A game clock
+("7:41 left") is a quantity, not a time of day; "age 61" is an age.
 
 The thing counted: people counts take it from the word that says what happened to them,
 before or after the number ("killing 10 people", "80 hurt", "89 people were arrested"),
@@ -33,7 +41,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import lru_cache
 from typing import Literal
@@ -41,8 +49,9 @@ from typing import Literal
 from .dates import align_by_agreement, find_dates
 
 APPROX_TOLERANCE = 0.10  # relative slack of "about 30", "more than 30", "up to 30"
+MAX_UNIT_GAP = 1.5  # durations in two units further apart than this count two spans, not a conflict
 
-Kind = Literal["count", "ordinal", "percent", "money", "duration", "age"]
+Kind = Literal["count", "ordinal", "percent", "money", "duration", "age", "clock"]
 Bound = Literal["exact", "approx", "min", "max"]
 
 # fmt: off
@@ -55,8 +64,8 @@ _TENS = {word: 10 * i for i, word in enumerate(
 )}
 _SCALES = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12}
 _MULTIPLIERS = {
-    **_SCALES, "mn": 10**6, "mln": 10**6, "m": 10**6, "bn": 10**9, "bln": 10**9, "b": 10**9, "tn": 10**12,
-    "k": 10**3,
+    **_SCALES, "mn": 10**6, "mln": 10**6, "m": 10**6, "mm": 10**6, "bn": 10**9, "bln": 10**9, "b": 10**9,
+    "tn": 10**12, "k": 10**3,
 }
 _ORDINAL_WORDS = {word: value for value, word in enumerate((
     "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh",
@@ -84,6 +93,18 @@ _CURRENCY_WORDS = frozenset((
     "riyal", "peso", "lira", "krona", "krone", "real", "rand",
 ))
 _TIME_UNITS = frozenset(("second", "minute", "hour", "day", "week", "month", "year", "decade", "century"))
+# Days a time unit spans, as (shortest, longest): durations in different units compare in days,
+# with the slack of the coarser unit ("12 months" meets "a year", "eight days" does not meet "a week").
+_DAYS = {
+    "second": (1 / 86400, 1 / 86400), "minute": (1 / 1440, 1 / 1440), "hour": (1 / 24, 1 / 24), "day": (1, 1),
+    "week": (7, 7), "month": (28, 31), "year": (365, 366), "decade": (3652, 3653), "century": (36524, 36525),
+}
+# "dozens", "hundreds of thousands": vague plurals stand for the ranges news uses them for.
+_VAGUE_RANGES = {
+    "dozens": (24, 108), "scores": (40, 199), "hundreds": (200, 999), "thousands": (2000, 9999),
+    "tens of thousands": (20_000, 99_999), "hundreds of thousands": (200_000, 999_999),
+    "millions": (2_000_000, 999_999_999),
+}
 _UNIT_ALIASES = {
     "people": "person", "persons": "person", "hrs": "hour", "hr": "hour", "mins": "minute", "min": "minute",
     "yrs": "year", "yr": "year", "km": "kilometer", "kilometre": "kilometer", "kilometres": "kilometer",
@@ -148,8 +169,25 @@ _WORD_RUN = re.compile(
 _RUN_TOKEN = re.compile(r"[A-Za-z]+")
 _DIGITS = re.compile(
     r"(?<![\w.,\-/:–])(?P<num>\d{1,3}(?:,\d{3})+|\d+)(?P<frac>\.\d+)?"
-    r"(?P<suffix>st|nd|rd|th|bn|mn|mln|bln|tn|k|m|b)?(?![\w\-–/:]\d|\w|[.,]\d)"
+    r"(?P<suffix>st|nd|rd|th|bn|mn|mln|bln|tn|MM|k|m|b|M|B|K)?(?![\w\-–/:]\d|\w|[.,]\d)"
 )
+# "5. 9": a decimal a tokeniser spaced, as in ECB+ (``segment`` keeps it in one sentence too).
+_SPACED_DECIMAL = re.compile(r"(?<=\s)(\d{1,3})\.\s(\d{1,2})(?![\d\w]|[.,]\d)")
+# "a week", "more than a year": one of a time unit ("twice a week" is a rate, "a week-long" a modifier).
+_ONE_TIME_UNIT = re.compile(
+    r"(?<![\w-])(?:a|an)(?=\s+(?:minute|hour|day|week|month|year|decade|century)\b(?!-))", re.IGNORECASE
+)
+_SPAN_SINCE = re.compile(r"\s+\w+\s+since\b", re.IGNORECASE)
+_RATE_WORD_BEFORE = re.compile(r"\b(?:once|twice|thrice|times|per|half|every)\s+$", re.IGNORECASE)
+_VAGUE = re.compile(
+    r"(?<![\w-])(?P<words>dozens|scores|hundreds|thousands|millions|tens\s+of\s+thousands|hundreds\s+of\s+thousands)"
+    r"(?P<of>\s+of)?(?!\w)",
+    re.IGNORECASE,
+)
+# "with 7:41 left in the first half": a game clock, not a time of day.
+_GAME_CLOCK = re.compile(r"\b(\d{1,2}):\s?(\d{2})\s+(?=(?:left|remaining|to\s+go|to\s+play)\b)", re.IGNORECASE)
+_AGE_BEFORE = re.compile(r"\b(?:aged?|ages)\s+$", re.IGNORECASE)
+_RUNNING = re.compile(r"\b(?:straight|consecutive|successive|running)\b", re.IGNORECASE)
 _ORDINAL_WORD = re.compile(
     rf"(?<![\w-])(?:(?:{'|'.join(_TENS)})-)?(?:{'|'.join(sorted(_ORDINAL_WORDS, key=len, reverse=True))})(?!\w)",
     re.IGNORECASE,
@@ -181,7 +219,7 @@ _FATES = {
 }
 # Nouns a fate applies to: "10 people", "two workers", "70 others" (None: no noun).
 _PEOPLE = frozenset((
-    None, "person", "man", "woman", "child", "civilian", "resident", "worker", "student", "passenger",
+    None, "more", "person", "man", "woman", "child", "civilian", "resident", "worker", "student", "passenger",
     "soldier", "officer", "other", "victim", "employee", "villager", "miner", "tourist", "pilgrim",
     "protester", "migrant", "member", "militant", "fighter", "suspect", "adult", "teenager", "boy", "girl",
     "policeman", "citizen", "customer", "patient", "crew", "inmate", "prisoner", "coworker", "co-worker",
@@ -204,6 +242,7 @@ _FROM_PLACE_AFTER = re.compile(
 _DISTANCE_UNITS = frozenset(("mile", "kilometer", "km", "meter", "foot", "yard"))
 _QUAKE_NOUNS = frozenset(("magnitude", "quake", "earthquake", "temblor", "tremor", "aftershock"))
 _RICHTER_AFTER = re.compile(r"\s+on\s+the\s+richter\s+scale\b", re.IGNORECASE)
+_MAGNITUDE_AFTER = re.compile(r"\s*(?:-\s*)?magnitude\b", re.IGNORECASE)  # "5.9-magnitude", "6. 1 - magnitude"
 _MAGNITUDE_BEFORE = re.compile(r"\bmagnitude(?:\s+of)?\s+$", re.IGNORECASE)
 _CURRENCY_BEFORE = re.compile(
     r"(" + "|".join(re.escape(s) for s in sorted(_CURRENCY_SYMBOLS, key=len, reverse=True)) + r")\s?$"
@@ -224,15 +263,22 @@ class Quantity:
     kind: Kind = "count"
     approx: bool = False
     qualifier: str | None = None  # normalised: "about", "more than", "up to", ...
+    vague: tuple[int, int] | None = None  # the range a vague plural stands for: "dozens" (24, 108)
 
     @property
     def bound(self) -> Bound:
+        if self.vague:
+            return "approx"
         return _QUALIFIERS[self.qualifier] if self.qualifier else "exact"
 
     @property
     def normalized(self) -> str:
         """A readable value for messages and keys: "30 member", "about 1 hour", "#2 time"."""
         number = f"{self.value:,}" if isinstance(self.value, int) else f"{self.value:g}"
+        if self.kind == "clock":
+            return f"{int(self.value) // 60}:{int(self.value) % 60:02d} on the clock"
+        if self.vague:
+            number = f"{self.vague[0]:,}-{self.vague[1]:,}"
         if self.kind == "ordinal":
             number = f"#{number}"
         parts = [self.qualifier, number, self.unit]
@@ -256,33 +302,67 @@ def _quantities_outside_dates(text: str) -> tuple[Quantity, ...]:
 
 
 def _quantities(text: str, blocked: list[tuple[int, int]]) -> tuple[Quantity, ...]:
+    found = [q for q in _game_clocks(text) if not _overlaps(q.start, q.end, blocked)]
     blocked += [(m.start(), m.end()) for m in _TIME_OF_DAY.finditer(text)]
-    found: list[Quantity] = []
-    claimed = list(blocked)  # grows as quantities take their words: "$2 billion", "one second"
+    claimed = blocked + [(q.start, q.end) for q in found]  # grows as quantities take their words: "$2 billion"
     ordinals = [(m.start(), m.end(), _ordinal_value(m[0]), True) for m in _ORDINAL_WORD.finditer(text)]
-    for start, end, value, is_ordinal in [*_digit_numbers(text), *_word_numbers(text), *ordinals]:
+    vague = {m.start(): (m.end(), _VAGUE_RANGES[re.sub(r"\s+", " ", m["words"].lower())]) for m in _VAGUE.finditer(text)}
+    ones = [(m.start(), m.end(), 1, False) for m in _ONE_TIME_UNIT.finditer(text) if _one_is_a_span(text, m)]
+    numbers = [*_digit_numbers(text), *_word_numbers(text), *ordinals, *ones]
+    numbers += [(start, end, low, False) for start, (end, (low, _)) in vague.items()]
+    for start, end, value, is_ordinal in numbers:
         if not _overlaps(start, end, claimed):
             quantity = _complete(text, start, end, value, is_ordinal, blocked)
+            if quantity is not None and start in vague:
+                quantity = replace(quantity, vague=vague[start][1])
             if quantity is not None:
                 found.append(quantity)
                 claimed.append((quantity.start, quantity.end))
     return tuple(sorted(found, key=lambda q: (q.start, q.end)))
 
 
+def _one_is_a_span(text: str, m: re.Match[str]) -> bool:
+    """ "more than a week", "a week since": the "a" counts one; in "a year ago", "in a
+    day" or "twice a week" it rarely states a figure an outlet could get wrong."""
+    if _RATE_WORD_BEFORE.search(text, max(0, m.start() - 12), m.start()):
+        return False
+    return bool(_QUALIFIER_BEFORE.search(text, max(0, m.start() - 30), m.start()) or _SPAN_SINCE.match(text, m.end()))
+
+
+def _game_clocks(text: str) -> list[Quantity]:
+    """ "with 7:41 left": the minutes and seconds left on a game clock, in seconds."""
+    return [
+        Quantity(m.start(), m.end(2), text[m.start() : m.end(2)], int(m[1]) * 60 + int(m[2]), "clock", kind="clock")
+        for m in _GAME_CLOCK.finditer(text)
+    ]
+
+
 def quantities_comparable(a: Quantity, b: Quantity) -> bool:
-    """Same kind and the same known unit: "30 members" and "32 members", not "five years"."""
-    return a.kind == b.kind and a.unit is not None and a.unit == b.unit
+    """Same kind and the same known unit: "30 members" and "32 members", not "five years".
+    Durations compare across time units ("eight days" and "a week"); a vague plural
+    ("dozens") compares only with another one ("hundreds")."""
+    if a.kind != b.kind or a.unit is None or b.unit is None or (a.vague is None) != (b.vague is None):
+        return False
+    return a.unit == b.unit or _in_days(a, b)
+
+
+def _in_days(a: Quantity, b: Quantity) -> bool:
+    return a.kind == b.kind == "duration" and a.unit in _DAYS and b.unit in _DAYS
 
 
 def quantities_conflict(a: Quantity, b: Quantity) -> bool:
     """Whether two comparable quantities cannot both be true (see the module docstring)."""
     if not quantities_comparable(a, b):
         return False
-    if a.bound == b.bound and a.bound in ("min", "max"):
+    in_days = a.unit != b.unit  # two time units: "eight days" / "a week"
+    if a.bound == b.bound and a.bound in ("min", "max") and not in_days:
         low, high = sorted((float(a.value), float(b.value)))
         return high - low > abs(high) * APPROX_TOLERANCE  # "at least 14" / "at least 41"
-    low_a, high_a = _interval(a)
-    low_b, high_b = _interval(b)
+    low_a, high_a = _interval(a, in_days)
+    low_b, high_b = _interval(b, in_days)
+    if in_days:  # "three days" and "two years" are two spans, not one told two ways
+        gap = low_b / high_a if high_a < low_b else low_a / high_b if high_b < low_a else 1
+        return 1 < gap <= MAX_UNIT_GAP
     return high_a < low_b or high_b < low_a
 
 
@@ -293,14 +373,20 @@ def align_quantities(
 
     Agreeing quantities pair first; leftovers of a unit pair in text order only when both
     sentences have equally many of them, since with uneven leftovers a wrong pair would be
-    a false alarm. Quantities without a unit are never paired.
+    a false alarm. Quantities without a unit are never paired. Durations in two time units
+    pair last, and only when each sentence has one duration left ("eight days" / "a week").
     """
-    classes = sorted({(q.kind, q.unit) for q in quantities_a if q.unit is not None})
+    classes = sorted({(q.kind, q.unit, q.vague is None) for q in quantities_a if q.unit is not None})
     pairs: list[tuple[Quantity, Quantity]] = []
-    for kind, unit in classes:
-        left = sorted((q for q in quantities_a if (q.kind, q.unit) == (kind, unit)), key=lambda q: q.start)
-        right = sorted((q for q in quantities_b if (q.kind, q.unit) == (kind, unit)), key=lambda q: q.start)
+    for kind, unit, exact in classes:
+        left = sorted((q for q in quantities_a if (q.kind, q.unit, q.vague is None) == (kind, unit, exact)), key=lambda q: q.start)
+        right = sorted((q for q in quantities_b if (q.kind, q.unit, q.vague is None) == (kind, unit, exact)), key=lambda q: q.start)
         pairs.extend(align_by_agreement(left, right, lambda x, y: not quantities_conflict(x, y)))
+    paired = {id(q) for pair in pairs for q in pair}
+    left = [q for q in quantities_a if q.kind == "duration" and q.unit in _DAYS and id(q) not in paired]
+    right = [q for q in quantities_b if q.kind == "duration" and q.unit in _DAYS and id(q) not in paired]
+    if len(left) == len(right) == 1 and left[0].unit != right[0].unit:
+        pairs.append((left[0], right[0]))
     return sorted(pairs, key=lambda p: (p[0].start, p[1].start))
 
 
@@ -309,8 +395,13 @@ def align_quantities(
 
 def _digit_numbers(text: str) -> list[tuple[int, int, int | float, bool]]:
     """(start, end, value, is_ordinal) for "10,000", "1.5", "29th", "3bn"; multipliers later."""
-    found: list[tuple[int, int, int | float, bool]] = []
+    found: list[tuple[int, int, int | float, bool]] = [
+        (m.start(), m.end(), float(f"{m[1]}.{m[2]}"), False) for m in _SPACED_DECIMAL.finditer(text)
+    ]
+    spaced = [(start, end) for start, end, _, _ in found]
     for m in _DIGITS.finditer(text):
+        if _overlaps(m.start(), m.end(), spaced):
+            continue
         if _RANGE_AFTER.match(text, m.end()):
             continue  # "10-12": a range, not one value
         if len(m["num"]) > 1 and m["num"].startswith("0"):
@@ -321,7 +412,7 @@ def _digit_numbers(text: str) -> list[tuple[int, int, int | float, bool]]:
         is_ordinal = suffix in ("st", "nd", "rd", "th")
         if is_ordinal and m["frac"]:
             continue
-        if suffix in ("k", "m", "b") and not _CURRENCY_BEFORE.search(text, max(0, m.start() - 6), m.start()):
+        if suffix in ("k", "m", "b", "mm") and not _CURRENCY_BEFORE.search(text, max(0, m.start() - 6), m.start()):
             continue  # "5m" may be metres; only "$5m" is money
         number = Decimal(m["num"].replace(",", "") + (m["frac"] or ""))
         if suffix in _MULTIPLIERS:
@@ -434,6 +525,8 @@ def _complete(
         unit = "percentage point" if m[3] else "percent"
         kind = "percent"
         span_end = m.end()
+    elif 0 < value < 10 and (magnitude := _MAGNITUDE_AFTER.match(text, span_end)):
+        unit, span_end = "magnitude", magnitude.end()
     elif hyphen:
         word = hyphen[1]
         if word[0].isupper() or word.lower() in _FRACTION_WORDS or word.lower() in _FUNCTION_WORDS:
@@ -473,6 +566,10 @@ def _complete(
         unit, kind = currency, "money"
     elif unit in _CURRENCY_WORDS:
         kind = "money"
+    elif unit in _TIME_UNITS and kind == "ordinal" and _RUNNING.search(text, end, span_end):
+        kind = "duration"  # "for the sixth straight day": six days so far
+    elif unit is None and kind == "count" and _AGE_BEFORE.search(text, max(0, span_start - 8), span_start):
+        unit, kind = "year", "age"  # "age 61", "aged 61"
     elif unit in _TIME_UNITS and kind == "count":
         kind = "duration"
         old = _AGE_AFTER.match(text, span_end)
@@ -596,17 +693,21 @@ def _was_plural(text: str, unit_end: int) -> bool:
     return text[unit_end - 1 : unit_end] == "s"
 
 
-def _interval(q: Quantity) -> tuple[float, float]:
-    value = float(q.value)
-    slack = abs(value) * APPROX_TOLERANCE
+def _interval(q: Quantity, in_days: bool = False) -> tuple[float, float]:
+    """The values ``q`` allows, in its own unit or (``in_days``) in days."""
+    shortest, longest = _DAYS[q.unit] if in_days and q.unit in _DAYS else (1, 1)
+    low, high = q.vague or (q.value, q.value)
+    low, high = float(low) * shortest, float(high) * longest
     bound = q.bound
-    if bound == "exact":
-        return value, value
+    if bound == "exact" and in_days:
+        bound = "approx"  # "eight weeks" and "57 days" say one span in round figures
+    if bound == "exact" or q.vague:
+        return low, high
     if bound == "approx":
-        return value - slack, value + slack
+        return low - abs(low) * APPROX_TOLERANCE, high + abs(high) * APPROX_TOLERANCE
     if bound == "min":
-        return value, math.inf
-    return -math.inf, value
+        return low, math.inf
+    return -math.inf, high
 
 
 def _plain(number: Decimal) -> int | float:
