@@ -11,6 +11,7 @@ from checker.models import Article, CheckResult, Claim, Sentence, Severity, Stor
 from checker.rules import REGISTRY, Rule, apply_rules, builtin_rules, finish_rules, fingerprint, register, run_rules, Selection
 from checker.rules.language.examples import story_of
 from checker.rules.ruleset import RuleSet, load_rules
+from checker.text.mentions import find_mentions
 
 RULES = load_rules(selection=Selection(extend_select=("russia-ukraine",)))  # the war's term families too
 
@@ -543,3 +544,43 @@ def test_two_surnames_joined_by_a_hyphen_are_not_a_spelling_of_one() -> None:
         ("C", "Senator Marco Rubio made the argument by video on Monday night."),
     )
     assert findings(story, "CK101") == ()
+
+
+def test_a_relative_of_one_family_name_is_not_a_misspelling() -> None:
+    """Held out (AllSides, three samples): "Rand Paul" and "his father, Ron Paul" were read
+    as one senator spelled two ways; the family word before a name is its role now, and
+    a father's role is not a senator's. A relative named with no other role stays linkable:
+    "his mother, Lesley McSpadden" / "Leslie McSpadden" was a real misspelling."""
+    story = story_of(
+        ("A", "Sen. Rand Paul opposed the motion to proceed on the bill."),
+        ("C", "Rand Paul opposed the motion to proceed on the bill."),
+        ("B", "Paul learned politics from his father, Ron Paul, and opposed the motion to proceed on the bill."),
+    )
+    assert findings(story, "CK101") == ()
+
+
+def test_a_link_tooltip_run_into_a_name_is_not_a_spelling() -> None:
+    """Held out (AllSides 15,001-19,000): The Hill's pages give a name, its tooltip and the
+    linked headline run together ("Susan Collins Susan Margaret CollinsLawmakers ..."):
+    the first name is kept, the repeat dropped."""
+    text = "Sen. Susan Collins Susan Margaret CollinsLawmakers under pressure to pass benefits fix MORE (R-Maine) recently said she would vote again."
+    names = [m.text for m in find_mentions([Sentence("a", 0, 0, len(text), text)], text)]
+    assert names[0] == "Susan Collins" and not any("Margaret" in n for n in names)
+    text = "WikiLeaks said SolarWinds, Mitch McConnell and Ron DeSantis agreed; Boutros Boutros-Ghali and Sirhan Sirhan did not."
+    names = [m.text for m in find_mentions([Sentence("a", 0, 0, len(text), text)], text)]
+    assert names == ["WikiLeaks", "SolarWinds", "Mitch McConnell", "Ron DeSantis", "Boutros Boutros-Ghali", "Sirhan Sirhan"]
+
+
+def test_an_adjective_is_not_a_spelling_of_a_name_but_a_slip_is() -> None:
+    """Held out (AllSides 15,001-19,000): "another example of Fake News" was read as "Fox
+    News" misspelled; "Normal Siegel" for "Norman Siegel" (AllSides 7,001-9,000) stays."""
+    fake = story_of(
+        ("A", "He said on Fox News Sunday that the story was wrong and there was nothing to it."),
+        ("B", "Another day, another example of Fake News, and there was nothing to it."),
+    )
+    assert findings(fake, "CK101") == ()
+    slip = story_of(
+        ("A", "Her lawyer Norman Siegel said the quarantine order would be challenged in court."),
+        ("B", "Her lawyer Normal Siegel said the quarantine order would be challenged in court."),
+    )
+    assert [f.message for f in findings(slip, "CK101")] == ['A writes "Norman Siegel", B writes "Normal Siegel" (same claim)']

@@ -281,6 +281,11 @@ def _is_name_word(
     return part_of_speech(key) not in _NOT_NAME_TAGS
 
 
+#: A name the sentence already gave, with another word run into it: "Sen. Susan Collins
+#: Susan Margaret CollinsLawmakers under pressure...", a link's tooltip and the headline
+#: after it (The Hill's pages). "McConnell", "DeSantis" and "SolarWinds" are one word.
+_FUSED = re.compile(r"[a-z]([A-Z][a-z]{2,})")
+
 #: Penn Treebank tags of words that open sentences but not names (verbs, modals, ...).
 _NOT_NAME_TAGS = frozenset("VB VBP MD IN DT CC PRP PRP$ WDT WP WRB RB UH EX TO".split())
 
@@ -297,9 +302,10 @@ def _runs(
     runs: list[list[_Word]] = []
     current: list[_Word] = []
     pending: list[_Word] = []  # connectors waiting for a following name word
+    skipped: _Word | None = None  # the last word of a name given again right after itself
     for k, word in enumerate(words):
         following = words[k + 1] if k + 1 < len(words) else None
-        previous = pending[-1] if pending else (current[-1] if current else None)
+        previous = pending[-1] if pending else (current[-1] if current else skipped)
         gap = text[previous.end - offset : word.start - offset] if previous is not None else None
         joined = _is_word_gap(gap) or (
             previous is not None and previous.possessive and gap is not None
@@ -311,7 +317,22 @@ def _runs(
             and (current[-1].adjective or (current[-1].possessive and word.key not in _ROLE_WORDS))
         ):
             joined = False
-        if _is_name_word(word, following, bool(current) and joined, vocabulary):
+        fused = _FUSED.search(word.text)
+        name_word = _is_name_word(word, following, bool(current) and joined, vocabulary)
+        if skipped is not None and name_word and joined:
+            skipped = word
+            continue
+        skipped = None
+        if fused and any(w.text.casefold() == word.text[: fused.start(1)].casefold() for w in words[:k]):
+            if current:
+                runs.append(current)
+            current, pending = [], []
+        elif name_word and current and joined and len(current) > 1 and word.key in {w.key for w in current}:
+            # "Sen. Susan Collins Susan Margaret CollinsLawmakers": the name starts again (a
+            # link's tooltip): keep the first, drop the repeat up to the run's end.
+            runs.append(current)
+            current, pending, skipped = [], [], word
+        elif name_word:
             if current and joined:
                 current.extend(pending)
                 current.append(word)
@@ -423,8 +444,20 @@ def _sentence_mentions(
         role = None
         if role_words:
             role = text[role_words[0].start : role_words[-1].end]
+        elif kin := _KIN_BEFORE.search(text, max(0, start - 24), start):
+            role = kin[1]  # "his father, Ron Paul": a relative, another person of one family name
         found.append((role_words[0].start if role_words else start, Mention("", 0, start, end, text[start:end], role)))
     return tuple(_with_listings(found, text))
+
+
+#: A family word right before a name: "his father, Ron Paul", "son Hunter Biden". As the
+#: name's role it keeps two relatives of one family name apart (held out: Rand / Ron Paul).
+KIN_WORDS = frozenset((
+    "father", "mother", "son", "daughter", "brother", "sister", "wife", "husband", "uncle", "aunt", "cousin",
+    "nephew", "niece", "grandfather", "grandmother", "grandson", "granddaughter", "stepfather", "stepmother",
+    "stepson", "stepdaughter", "widow",
+))
+_KIN_BEFORE = re.compile(r"\b(" + "|".join(sorted(KIN_WORDS)) + r")(?:-in-law)?,?\s+$")
 
 
 # What separates the items of an enumeration: ", ", " and ", ", and ", "; ", optionally
