@@ -332,9 +332,11 @@ def _warn_notes(result) -> None:
 
 def _write(text: str, destination: str, protect) -> None:
     """``report.write_output``, remembered: Ctrl-C after it must not say nothing was written."""
+    from .ingest import refuse_overwriting_inputs
     from .report import write_output
 
-    write_output(text, destination, protect=protect)
+    refuse_overwriting_inputs(destination, protect)
+    write_output(text, destination)
     _state["wrote"] = "standard output" if destination == "-" else destination
 
 

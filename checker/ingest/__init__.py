@@ -29,7 +29,9 @@ from checker.ingest.text import UnusableFile, decode, read_text
 from checker.models import Article
 from checker.plural import counted
 
-__all__ = ["KNOWN_SUFFIXES", "Inputs", "UnusableFile", "parse_inputs", "read_articles", "read_inputs"]
+__all__ = [
+    "KNOWN_SUFFIXES", "Inputs", "UnusableFile", "parse_inputs", "read_articles", "read_inputs", "refuse_overwriting_inputs",
+]
 
 _READERS: dict[str, Callable[[str, str, str], list[RawArticle]]] = {
     ".txt": lambda text, path, name: [read_text(text, path, name)],
@@ -155,6 +157,29 @@ def parse_inputs(
         articles, copies = collapse_near_copies(articles)
         notes.extend(copy.note() for copy in copies)
     return articles, notes
+
+
+def refuse_overwriting_inputs(destination: str | Path, inputs: Sequence[str | Path]) -> None:
+    """Raise InputError when writing ``destination`` would overwrite what a run reads.
+
+    An input folder stands for the files a run reads in it: articles (also those skipped
+    as duplicates, which are in no result) and rule files. Other files in it
+    (checker.sarif, a JSON report) are not inputs and may be replaced.
+    """
+    if str(destination) == "-":
+        return
+    resolved = Path(destination).resolve()
+    for given in inputs:
+        path = Path(given).resolve()
+        inside = (
+            path.is_dir()
+            and resolved.is_file()
+            and resolved.is_relative_to(path)
+            and resolved.suffix.lower() in (*KNOWN_SUFFIXES, *SIDECAR_SUFFIXES)
+        )
+        if resolved == path or inside:
+            where = f" (it is read from the input folder {given})" if inside else ""
+            raise InputError(f"{destination}: refusing to overwrite an input file{where}; choose another -o path")
 
 
 def _nothing_to_check(paths: Sequence[str | Path], notes: list[str]) -> InputError:

@@ -13,7 +13,6 @@ import sys
 import tempfile
 from pathlib import Path
 
-from ..ingest import KNOWN_SUFFIXES, SIDECAR_SUFFIXES  # an input a report must not overwrite
 from ..errors import InputError
 from ..models import CheckResult
 from . import github, html, json_format, markdown, sarif
@@ -47,20 +46,16 @@ def append_output(text: str, destination: str | Path) -> None:
         handle.write("\n" + text)
 
 
-def write_output(text: str, destination: str | Path, protect: tuple[str, ...] = ()) -> None:
+def write_output(text: str, destination: str | Path) -> None:
     """Write ``text`` to ``destination`` atomically; ``-`` means standard output.
 
-    ``protect`` lists input paths that must never be overwritten by a report; a folder
-    stands for the files a run reads in it (see ``_input_overwritten``).
+    Whether the path is one of the run's inputs is ``ingest.refuse_overwriting_inputs``'s
+    question, asked by the caller first: what a run reads is ingest's knowledge.
     """
     if str(destination) == "-":
         sys.stdout.write(text)
         return
     target = Path(destination)
-    overwritten = _input_overwritten(target, protect)
-    if overwritten is not None:
-        inside = f" (it is read from the input folder {overwritten})" if Path(overwritten).is_dir() else ""
-        raise InputError(f"{destination}: refusing to overwrite an input file{inside}; choose another -o path")
     if target.is_dir():
         raise InputError(f"{destination}: is a folder; give -o a file name")
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -72,26 +67,3 @@ def write_output(text: str, destination: str | Path, protect: tuple[str, ...] = 
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-
-
-def _input_overwritten(target: Path, protect: tuple[str, ...]) -> str | None:
-    """The protected path that writing ``target`` would overwrite, or None.
-
-    A protected folder stands for the existing files in it that a run reads: articles
-    (also those skipped as duplicates, which are in no result) and rule files. Other
-    files in it (checker.sarif, a JSON report) are not inputs and may be replaced.
-    """
-    resolved = target.resolve()
-    read_suffixes = (*KNOWN_SUFFIXES, *SIDECAR_SUFFIXES)
-    for given in protect:
-        path = Path(given).resolve()
-        if resolved == path:
-            return given
-        if (
-            path.is_dir()
-            and resolved.is_file()
-            and resolved.is_relative_to(path)
-            and resolved.suffix.lower() in read_suffixes
-        ):
-            return given
-    return None
