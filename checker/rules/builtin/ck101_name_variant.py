@@ -48,10 +48,11 @@ class NameVariant(Rule):
     code = "CK101"
     name = "name-variant"
     severity = Severity.ERROR
-    # Real / judged, this code: the dev stories (1/1) and four fresh held-out archive
-    # samples (24/25, 20/23, 32/35 and 28/32, benchmarks/held_out/allsides-9000-final.yaml,
-    # -11000-final.yaml, -15000-fresh.yaml, -19000-fresh.yaml): 0.91, an error (>= 0.90).
-    measured_precision = "0.91 (105/116)"
+    # Real / judged: the dev stories (1/1) and five fresh held-out archive samples (24/25,
+    # 20/23, 32/35, 28/32 and 34/38, benchmarks/held_out/allsides-9000-final.yaml,
+    # -11000-final.yaml, -15000-fresh.yaml, -19000-fresh.yaml, -23000-fresh.yaml), each
+    # after the fixes the ones before prompted: 0.90, an error (>= 0.90), just.
+    measured_precision = "0.90 (139/154)"
 
     def check(self, ctx: RuleContext) -> Iterable[Finding]:
         for story in ctx.result.stories:
