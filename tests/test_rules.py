@@ -584,3 +584,14 @@ def test_an_adjective_is_not_a_spelling_of_a_name_but_a_slip_is() -> None:
         ("B", "Her lawyer Normal Siegel said the quarantine order would be challenged in court."),
     )
     assert [f.message for f in findings(slip, "CK101")] == ['A writes "Norman Siegel", B writes "Normal Siegel" (same claim)']
+
+
+def test_names_in_an_embedded_post_are_the_posters_spelling() -> None:
+    """Held out (AllSides 19,001-23,000): "Judge Brett Kavanuagh" in a tweet Townhall
+    embedded verbatim was flagged as Townhall's misspelling; a paragraph signed "— Name
+    (@handle) July 10, 2018" is the poster's text. The outlet's own line stays."""
+    post = "BREAKING: Trump chooses Judge Brett Kavanuagh to overrule Roe v. Wade.https://t.co/x3lPmaU7ob — Ian Millhiser (@imillhiser) July 10, 2018"
+    own = "Trump chooses Judge Brett Kavanuagh to fill the seat, the White House said."
+    text = f"{own}\n\n{post}\n\nThe vote is expected in the fall."
+    sentences = [Sentence("a", 0, 0, len(own), own), Sentence("a", 1, len(own) + 2, len(own) + 2 + len(post), post)]
+    assert [(m.sentence, m.text) for m in find_mentions(sentences, text)] == [(0, "Trump"), (0, "Brett Kavanuagh"), (0, "White House")]

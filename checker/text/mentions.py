@@ -383,11 +383,15 @@ def find_mentions(sentences: Iterable[Sentence], article_text: str) -> list[Ment
     Capitalised word sequences (with "Seok-wyeh", "al-Assad", "bin", "of" inside) become
     names; titles before a name become its ``role``; sentence-initial ordinary words,
     months, weekdays, nationality adjectives, boilerplate and headline-case sentences are
-    skipped. A heuristic, not full NER: it knows no people, only how names are written.
+    skipped, and so are posts the article embeds verbatim (a tweet signed "— Name (@handle)
+    July 10, 2018"): their spelling is the poster's, not the outlet's (held out: "Brett
+    Kavanuagh", "Steven Miller" in tweets). A heuristic, not full NER: it knows no people,
+    only how names are written.
     """
+    posts = embedded_posts(article_text)
     prepared: list[tuple[Sentence, str, int]] = []
     for sentence in sentences:
-        if sentence.kind == "boilerplate":
+        if sentence.kind == "boilerplate" or any(start <= sentence.start < end for start, end in posts):
             continue
         begin = article_text.find(sentence.text, sentence.start) if sentence.text else -1
         offset = begin if 0 <= begin < sentence.end else sentence.start
@@ -407,6 +411,19 @@ def find_mentions(sentences: Iterable[Sentence], article_text: str) -> list[Ment
         )
     mentions.sort(key=lambda m: (m.start, m.end))
     return mentions
+
+
+#: How a page signs a post it embeds: "— Ian Millhiser (@imillhiser) July 10, 2018".
+_POST_SIGNATURE = re.compile(r"[—–-]\s*[^\n()]{0,80}\(@\w{1,15}\)\s+[A-Z][a-z]+\.?\s+\d{1,2},\s+\d{4}\s*$")
+
+
+def embedded_posts(article_text: str) -> list[tuple[int, int]]:
+    """(start, end) of each paragraph that is an embedded post: it ends with a signature."""
+    spans = []
+    for m in re.finditer(r"[^\n]+", article_text):
+        if _POST_SIGNATURE.search(m[0]):
+            spans.append((m.start(), m.end()))
+    return spans
 
 
 @lru_cache(maxsize=16384)
