@@ -132,7 +132,7 @@ def report(args: argparse.Namespace, found: dict) -> str:
     lines = [
         f"## Archive scale: story grouping on {found['articles']:,} AllSides articles ({args.backend} backend)",
         "",
-        f"{dt.date.today().isoformat()}, commit {bench_real._head()}, `.venv/bin/python benchmarks/archive_stories.py "
+        f"{dt.date.today().isoformat()}, commit {args.commit or bench_real._head()}, `.venv/bin/python benchmarks/archive_stories.py "
         f"--articles {args.articles} --backend {args.backend}`{' -- ' + args.note if args.note else ''}",
         "",
         f"Corpus: the first {args.articles:,} of {source['total']:,} articles by publication date then id "
@@ -177,6 +177,7 @@ def main() -> None:
     parser.add_argument("--seed-cache", type=Path, nargs="*", default=[])
     parser.add_argument("--workdir", type=Path, default=ROOT / ".checker" / "bench-real")
     parser.add_argument("--note", default="")
+    parser.add_argument("--commit", default="", help="the commit measured, when running from an unpacked snapshot")
     parser.add_argument("--no-results", action="store_true", help="print, do not append to RESULTS.md")
     args = parser.parse_args()
     if args.seed_cache:
