@@ -15,7 +15,7 @@ import sys
 import traceback
 from collections.abc import Callable
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -242,6 +242,11 @@ class _RunOptions:
     config: Path | None = None
     cluster: str | None = None
 
+    @classmethod
+    def of(cls, command_locals: dict) -> _RunOptions:
+        """The options from a command's parameters, by name: ``_RunOptions.of(locals())``."""
+        return cls(**{f.name: command_locals[f.name] for f in fields(cls)})
+
 
 def _names(values: list[str] | None) -> tuple[str, ...]:
     """``--select A,B --select C`` as ("A", "B", "C")."""
@@ -375,17 +380,19 @@ def report(
       checker report archive/ --cluster tcp://scheduler:8786
     """
 
+    opts = _RunOptions.of(locals())  # first: its parameters are all the locals there are
+
     def action() -> None:
         from .baseline import load
         from .report import render
 
         accepted = load(baseline) if baseline is not None else None  # fail fast, before the slow part
         if store is not None:
-            result = _run_store_report(store, paths or [], _RunOptions(model, rules, stories, cache, no_cache, backend, select, extend_select, ignore, preview, config, cluster))
+            result = _run_store_report(store, paths or [], opts)
         elif not paths:
             raise InputError("give the article files or folders to check (or --store to check a corpus store)")
         else:
-            result = _run_pipeline(paths, _RunOptions(model, rules, stories, cache, no_cache, backend, select, extend_select, ignore, preview, config, cluster))
+            result = _run_pipeline(paths, opts)
         result, ctx = _review(result, baseline, accepted, None, timestamp)
         text = render(result, fmt.value, ctx)
         destination = output or _default_output(paths or [store], fmt)
@@ -475,12 +482,14 @@ def check_command(
       checker check articles/ --fail-on warning --format sarif -o checker.sarif
     """
 
+    opts = _RunOptions.of(locals())  # first: its parameters are all the locals there are
+
     def action() -> int:
         from .baseline import load
         from .report import append_output, render
 
         accepted = load(baseline) if baseline is not None else None  # fail fast, before the slow part
-        result = _run_pipeline(paths, _RunOptions(model, rules, stories, cache, no_cache, backend, select, extend_select, ignore, preview, config, cluster))
+        result = _run_pipeline(paths, opts)
         result, ctx = _review(result, baseline, accepted, fail_on, timestamp)
         summary = render(result, "summary", ctx)
         text = summary if fmt is Format.markdown else render(result, fmt.value, ctx)
@@ -528,10 +537,12 @@ def baseline_command(
       checker baseline articles/ -o checker-baseline.json
     """
 
+    opts = _RunOptions.of(locals())  # first: its parameters are all the locals there are
+
     def action() -> None:
         from .baseline import dumps, from_findings
 
-        result = _run_pipeline(paths, _RunOptions(model, rules, stories, cache, no_cache, backend, select, extend_select, ignore, preview, config, cluster))
+        result = _run_pipeline(paths, opts)
         accepted = from_findings(result.findings)
         _write(dumps(accepted), output, protect=_protected(result, *paths, *(rules or [])))
         if output != "-":
