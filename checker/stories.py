@@ -12,7 +12,10 @@ order of authority:
    merge their stories. A weaker likeness (``GROUP_LINK``) merges two stories only when
    every article of one is that close to every article of the other (complete linkage),
    so outlets that word one event differently join it while chains of loosely related
-   articles do not grow into topic blobs.
+   articles do not grow into topic blobs. Two stories that each name their own place
+   again and again (``MIN_PLACE_MENTIONS``) and never the other's do not merge that way:
+   two earthquakes of one day read alike (ECB+ blind topics: pairwise precision 0.933 ->
+   1.000; dev events unchanged, 1.000 / 0.990).
 
 A story is named by the earliest publication date of its articles and the place they name
 most; a date quoted in the text (often another event's) never names a story.
@@ -42,6 +45,7 @@ CENTROID_LINK = 0.90
 # On the 55 dev events pooled into one run (docs/quality.md): pairwise precision 0.97 and
 # recall 0.93 -> 0.98 of "same story", events split 6 -> 2.
 GROUP_LINK = 0.65
+MIN_PLACE_MENTIONS = 2  # a story's own place, named this often, keeps it apart from another place's
 SENTENCE_LINK = 0.75  # a sentence pair this close counts as shared content ...
 SHARED_SENTENCES_LINK = 2  # ... and this many such pairs link two articles
 
@@ -482,6 +486,8 @@ def stories_from_links(profiles: Sequence[ArticleProfile], links: Sequence[Story
         ri, rj = groups.find(i), groups.find(j)
         if ri == rj or not all((min(x, y), max(x, y)) in linked for x in members[ri] for y in members[rj]):
             continue
+        if _elsewhere(ordered, members[ri], members[rj]):
+            continue
         if groups.union(i, j):
             merged = members.pop(ri) + members.pop(rj)
             members[groups.find(i)] = merged
@@ -522,6 +528,21 @@ def stories_from_links(profiles: Sequence[ArticleProfile], links: Sequence[Story
         story_id = base if used[base] == 1 else f"{base}-{used[base]}"
         stories.append(Story(id=story_id, articles=tuple(p.id for p in chosen), reason=reason))
     return tuple(stories)
+
+
+def _elsewhere(ordered: Sequence[ArticleProfile], one: Sequence[int], other: Sequence[int]) -> bool:
+    """Two stories, each naming its own place again and again, that never name the
+    other's: two events of a kind (two earthquakes of one day), however alike they read."""
+    counts_one: Counter[str] = Counter()
+    counts_other: Counter[str] = Counter()
+    for i in one:
+        counts_one.update(dict(ordered[i].places))
+    for i in other:
+        counts_other.update(dict(ordered[i].places))
+    top_one, top_other = _most_common(counts_one), _most_common(counts_other)
+    if top_one is None or top_other is None or min(counts_one[top_one], counts_other[top_other]) < MIN_PLACE_MENTIONS:
+        return False
+    return top_one not in counts_other and top_other not in counts_one
 
 
 def group_stories(

@@ -46,3 +46,22 @@ def test_only_the_dateline_dates_an_undated_article() -> None:
     assert events.event_date(dated) == EventDate(6, 29, None)
     published = Article(path="z.txt", outlet="Z", text=body, published=dt.date(2018, 4, 20))
     assert events.event_date(published) == EventDate(4, 20, 2018)
+
+
+def test_two_events_of_a_kind_in_two_places_stay_apart() -> None:
+    """ECB+ topics told by three outlets each, no story field: two earthquakes of one day
+    read alike (content similarity 0.78 for every pair) and merged by complete linkage.
+    Two stories that each name their own place again and again, and never the other's,
+    are two events; a place in common (or too few mentions to tell) lets them merge."""
+    def quake(name: str, place: str, mentions: int = 2) -> ArticleProfile:
+        return ArticleProfile(name, name.upper(), None, EventDate(9, 9, 2012), ((place, mentions),), True)
+
+    strong = lambda x, y: StoryLink(x, y, 2.0, f"{x} and {y} share 2 near-identical sentences")  # noqa: E731
+    weak = lambda x, y: StoryLink(x, y, 0.78, f"{x} and {y} have content similarity 0.78")  # noqa: E731
+    links = [strong("a", "b"), strong("c", "d")] + [weak(x, y) for x in "ab" for y in "cd"]
+    apart = stories_from_links([quake("a", "Qeshm"), quake("b", "Qeshm"), quake("c", "Aceh"), quake("d", "Aceh")], links)
+    assert sorted(s.articles for s in apart) == [("a", "b"), ("c", "d")]
+    shared = [quake("a", "Qeshm"), quake("b", "Qeshm"), quake("c", "Aceh"), ArticleProfile("d", "D", None, EventDate(9, 9, 2012), (("Aceh", 2), ("Qeshm", 1)), True)]
+    assert [s.articles for s in stories_from_links(shared, links)] == [("a", "b", "c", "d")]
+    faint = [quake("a", "Qeshm", 1), quake("b", "Qeshm", 0), quake("c", "Aceh", 1), quake("d", "Aceh", 0)]
+    assert [s.articles for s in stories_from_links(faint, links)] == [("a", "b", "c", "d")]
