@@ -267,3 +267,12 @@ def test_durations_in_two_units_compare_only_when_close() -> None:
 def test_money_shorthand_needs_a_currency() -> None:
     assert only("an offer of $200MM").normalized == "200,000,000 dollar"
     assert not [q for q in find_quantities("a 200mm lens") if q.value == 200_000_000]
+
+
+def test_two_numbers_joined_by_to_are_a_range() -> None:
+    """BASIL dev: "a sentence of 46 to 57 months" gave "57 months" alone, compared with
+    another person's "three years"; a range is not one value (as "46-57" never was)."""
+    assert find_quantities("prosecutors recommended a sentence of 46 to 57 months in prison") == ()
+    assert find_quantities("three to five years") == ()
+    assert [q.normalized for q in find_quantities("the rate rose to 57 percent")] == ["57 percent"]
+    assert [q.normalized for q in find_quantities("up to 57 people")] == ["up to 57 person"]

@@ -6,7 +6,7 @@ thousand" and "10 thousand" all become 10000, "two-day", "2-day" and "two days" 
 2 day, and every quantity keeps the exact span to highlight.
 
 What is deliberately not a quantity: numbers inside dates and years (``dates.find_dates``
-claims those), times of day, ranges ("10-12"), fractions, decades ("1990s"), numbers that
+claims those), times of day, ranges ("10-12", "46 to 57 months"), fractions, decades ("1990s"), numbers that
 are part of a name ("Group of Seven", "Five Eyes", "G7", "F-35", "Article 5", "one-China"),
 the pronoun "one" ("one of", "no one"), and "a year" unless it states a span ("more than
 a year", "a week since"; not "a year ago", "twice a week").
@@ -196,6 +196,7 @@ _TIME_OF_DAY = re.compile(
     r"\b\d{1,2}(?::\s?\d{2})?\s*(?:a\.\s?m\.|p\.\s?m\.|am\b|pm\b)|\b\d{1,2}:\s?\d{2}\b", re.IGNORECASE
 )
 _RANGE_AFTER = re.compile(r"\s*[-–]\s*\d")
+_TO_BETWEEN = re.compile(r"\s+to\s+")  # between two numbers: a range ("46 to 57 months"), not two values
 _MULTIPLIER_AFTER = re.compile(r"(?:\s*|-)(thousand|million|billion|trillion|mln|bln|mn|bn|tn)\b", re.IGNORECASE)
 _PERCENT_AFTER = re.compile(r"\s?(%)|\s+(percent|per\s+cent|pct)\b|\s+(percentage\s+points?)\b", re.IGNORECASE)
 _AGE_AFTER = re.compile(r"[-\s]old\b")
@@ -310,6 +311,10 @@ def _quantities(text: str, blocked: list[tuple[int, int]]) -> tuple[Quantity, ..
     ones = [(m.start(), m.end(), 1, False) for m in _ONE_TIME_UNIT.finditer(text) if _one_is_a_span(text, m)]
     numbers = [*_digit_numbers(text), *_word_numbers(text), *ordinals, *ones]
     numbers += [(start, end, low, False) for start, (end, (low, _)) in vague.items()]
+    starts = {start for start, _, _, ordinal in numbers if not ordinal}
+    ends = {end for _, end, _, ordinal in numbers if not ordinal}
+    ranges = [(m.start(), m.end()) for m in _TO_BETWEEN.finditer(text) if m.start() in ends and m.end() in starts]
+    numbers = [n for n in numbers if not any(n[1] == s or n[0] == e for s, e in ranges)]  # "46 to 57 months"
     for start, end, value, is_ordinal in numbers:
         if not _overlaps(start, end, claimed):
             quantity = _complete(text, start, end, value, is_ordinal, blocked)
