@@ -30,7 +30,6 @@ import sqlite3
 import statistics
 import sys
 import time
-from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -100,21 +99,7 @@ def run(args: argparse.Namespace) -> dict:
     by_id = {a.id: a for a in articles}
     sizes = [len(s.articles) for s in stories]
     outlets = {s.id: {by_id[a].outlet for a in s.articles} for s in stories}
-    largest = []
-    for story in sorted(stories, key=lambda s: (-len(s.articles), s.id))[: bench_real.TOP]:
-        dates = sorted(by_id[a].published for a in story.articles if by_id[a].published)
-        rows = [source["rows"][bench_real.source_index(a)] for a in story.articles]
-        largest.append({
-            "id": story.id, "articles": len(story.articles), "outlets": len(outlets[story.id]),
-            "first": dates[0].isoformat() if dates else "", "last": dates[-1].isoformat() if dates else "",
-            "days": (dates[-1] - dates[0]).days + 1 if dates else 0, "undated": len(story.articles) - len(dates),
-            "topics": Counter(r["topic"] for r in rows).most_common(3),
-            "members": sorted(
-                ({"published": r["published"] or "", "outlet": r["outlet"], "title": r["title"], "topic": r["topic"]}
-                 for r in rows),
-                key=lambda m: (m["published"], m["outlet"]),
-            ),
-        })
+    largest = bench_real.largest_stories(stories, by_id, source)
     multi = [n for n in sizes if n > 1]
     return {
         "source": source, "times": times, "articles": len(articles), "notes": len(notes),
@@ -123,7 +108,6 @@ def run(args: argparse.Namespace) -> dict:
         "single_outlet_multi": sum(len(outlets[s.id]) == 1 and len(s.articles) > 1 for s in stories),
         "largest": largest,
         "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        "model_load": 0.0,
     }
 
 
@@ -159,13 +143,7 @@ def report(args: argparse.Namespace, found: dict) -> str:
         ("single-outlet stories of 2+ articles", f"{found['single_outlet_multi']:,}"),
         ("peak memory (MB, ru_maxrss, one process)", f"{found['peak_mb']:.0f}"),
     ])
-    lines += bench_real._table(
-        ("#", "story", "articles", "outlets", "dates (span, days)", "AllSides topics"),
-        [(i, f"`{s['id']}`", s["articles"], s["outlets"],
-          f"{s['first']} .. {s['last']} ({s['days']})" + (f", {s['undated']} undated" if s["undated"] else ""),
-          ", ".join(f"{t or '-'} {c}" for t, c in s["topics"]))
-         for i, s in enumerate(found["largest"], 1)],
-    )
+    lines += bench_real.story_table(found["largest"])
     return "\n".join(lines)
 
 

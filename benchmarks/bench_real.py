@@ -177,19 +177,15 @@ def _nearest_rank(values: list[int], q: float) -> int:
     return ordered[max(0, math.ceil(q * len(ordered)) - 1)] if ordered else 0
 
 
-def _describe(result, source: dict) -> dict:
-    """What the run found: counts, story sizes, the largest stories, findings by rule."""
-    by_id = {a.id: a for a in result.articles}
-    sizes = [len(s.articles) for s in result.stories]
-    outlets = {s.id: {by_id[a].outlet for a in s.articles} for s in result.stories}
-    claim = [s for s in result.sentences if s.is_claim]
-    top = sorted(result.stories, key=lambda s: (-len(s.articles), s.id))[:TOP]
+def largest_stories(stories, by_id: dict, source: dict) -> list[dict]:
+    """The ``TOP`` largest stories: dates, outlets, AllSides topics and members (titles),
+    for reading by hand; ``by_id`` maps article ids to Articles."""
     largest = []
-    for story in top:
+    for story in sorted(stories, key=lambda s: (-len(s.articles), s.id))[:TOP]:
         dates = sorted(by_id[a].published for a in story.articles if by_id[a].published)
         rows = [source["rows"][source_index(a)] for a in story.articles]
         largest.append({
-            "id": story.id, "articles": len(story.articles), "outlets": len(outlets[story.id]),
+            "id": story.id, "articles": len(story.articles), "outlets": len({by_id[a].outlet for a in story.articles}),
             "first": dates[0].isoformat() if dates else "", "last": dates[-1].isoformat() if dates else "",
             "days": (dates[-1] - dates[0]).days + 1 if dates else 0, "undated": len(story.articles) - len(dates),
             "topics": Counter(r["topic"] for r in rows).most_common(3), "reason": story.reason,
@@ -199,6 +195,27 @@ def _describe(result, source: dict) -> dict:
                 key=lambda m: (m["published"], m["outlet"]),
             ),
         })
+    return largest
+
+
+def story_table(largest: list[dict]) -> list[str]:
+    """The largest stories as a markdown table."""
+    return _table(
+        ("#", "story", "articles", "outlets", "dates (span, days)", "AllSides topics"),
+        [(i, f"`{s['id']}`", s["articles"], s["outlets"],
+          f"{s['first']} .. {s['last']} ({s['days']})" + (f", {s['undated']} undated" if s["undated"] else ""),
+          ", ".join(f"{t or '-'} {c}" for t, c in s["topics"]))
+         for i, s in enumerate(largest, 1)],
+    )
+
+
+def _describe(result, source: dict) -> dict:
+    """What the run found: counts, story sizes, the largest stories, findings by rule."""
+    by_id = {a.id: a for a in result.articles}
+    sizes = [len(s.articles) for s in result.stories]
+    outlets = {s.id: {by_id[a].outlet for a in s.articles} for s in result.stories}
+    claim = [s for s in result.sentences if s.is_claim]
+    largest = largest_stories(result.stories, by_id, source)
     multi = [n for n in sizes if n > 1]
     return {
         "articles": len(result.articles),
@@ -390,13 +407,7 @@ def report(args: argparse.Namespace, source: dict, colds: list[dict], embeds: li
           preview["by_rule"].get(rule, 0) if preview else "-",
           _per_k(preview["by_rule"].get(rule, 0), n) if preview else "-") for rule in rules],
     )
-    lines += _table(
-        ("#", "story", "articles", "outlets", "dates (span, days)", "AllSides topics"),
-        [(i, f"`{s['id']}`", s["articles"], s["outlets"],
-          f"{s['first']} .. {s['last']} ({s['days']})" + (f", {s['undated']} undated" if s["undated"] else ""),
-          ", ".join(f"{t or '-'} {c}" for t, c in s["topics"]))
-         for i, s in enumerate(cold["largest"], 1)],
-    )
+    lines += story_table(cold["largest"])
     return "\n".join(lines)
 
 
