@@ -419,11 +419,10 @@ _POST_SIGNATURE = re.compile(r"[—–-]\s*[^\n()]{0,80}\(@\w{1,15}\)\s+[A-Z][a-
 
 def embedded_posts(article_text: str) -> list[tuple[int, int]]:
     """(start, end) of each paragraph that is an embedded post: it ends with a signature."""
-    spans = []
-    for m in re.finditer(r"[^\n]+", article_text):
-        if _POST_SIGNATURE.search(m[0]):
-            spans.append((m.start(), m.end()))
-    return spans
+    if "(@" not in article_text:
+        return []  # most articles embed nothing
+    lines = re.finditer(r"[^\n]+", article_text)
+    return [(m.start(), m.end()) for m in lines if "(@" in m[0] and _POST_SIGNATURE.search(m[0])]
 
 
 @lru_cache(maxsize=16384)
@@ -469,12 +468,12 @@ def _sentence_mentions(
 
 #: A family word right before a name: "his father, Ron Paul", "son Hunter Biden". As the
 #: name's role it keeps two relatives of one family name apart (held out: Rand / Ron Paul).
-KIN_WORDS = frozenset((
+_KIN_WORDS = frozenset((
     "father", "mother", "son", "daughter", "brother", "sister", "wife", "husband", "uncle", "aunt", "cousin",
     "nephew", "niece", "grandfather", "grandmother", "grandson", "granddaughter", "stepfather", "stepmother",
     "stepson", "stepdaughter", "widow",
 ))
-_KIN_BEFORE = re.compile(r"\b(" + "|".join(sorted(KIN_WORDS)) + r")(?:-in-law)?,?\s+$")
+_KIN_BEFORE = re.compile(r"\b(" + "|".join(sorted(_KIN_WORDS)) + r")(?:-in-law)?,?\s+$")
 
 
 # What separates the items of an enumeration: ", ", " and ", ", and ", "; ", optionally

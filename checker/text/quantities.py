@@ -181,7 +181,7 @@ _SPAN_SINCE = re.compile(r"\s+\w+\s+since\b", re.IGNORECASE)
 _RATE_WORD_BEFORE = re.compile(r"\b(?:once|twice|thrice|times|per|half|every)\s+$", re.IGNORECASE)
 _VAGUE = re.compile(
     r"(?<![\w-])(?P<words>dozens|scores|hundreds|thousands|millions|tens\s+of\s+thousands|hundreds\s+of\s+thousands)"
-    r"(?P<of>\s+of)?(?!\w)",
+    r"(?:\s+of)?(?!\w)",  # "hundreds of": the counted noun comes after "of"
     re.IGNORECASE,
 )
 # "with 7:41 left in the first half": a game clock, not a time of day.
@@ -275,9 +275,9 @@ class Quantity:
     @property
     def normalized(self) -> str:
         """A readable value for messages and keys: "30 member", "about 1 hour", "#2 time"."""
-        number = f"{self.value:,}" if isinstance(self.value, int) else f"{self.value:g}"
         if self.kind == "clock":
             return f"{int(self.value) // 60}:{int(self.value) % 60:02d} on the clock"
+        number = f"{self.value:,}" if isinstance(self.value, int) else f"{self.value:g}"
         if self.vague:
             number = f"{self.vague[0]:,}-{self.vague[1]:,}"
         if self.kind == "ordinal":
@@ -381,11 +381,13 @@ def align_quantities(
     a false alarm. Quantities without a unit are never paired. Durations in two time units
     pair last, and only when each sentence has one duration left ("eight days" / "a week").
     """
-    classes = sorted({(q.kind, q.unit, q.vague is None) for q in quantities_a if q.unit is not None})
+    def comparison_class(q: Quantity) -> tuple[str, str | None, bool]:
+        return q.kind, q.unit, q.vague is None
+
     pairs: list[tuple[Quantity, Quantity]] = []
-    for kind, unit, exact in classes:
-        left = sorted((q for q in quantities_a if (q.kind, q.unit, q.vague is None) == (kind, unit, exact)), key=lambda q: q.start)
-        right = sorted((q for q in quantities_b if (q.kind, q.unit, q.vague is None) == (kind, unit, exact)), key=lambda q: q.start)
+    for group in sorted({comparison_class(q) for q in quantities_a if q.unit is not None}):
+        left = sorted((q for q in quantities_a if comparison_class(q) == group), key=lambda q: q.start)
+        right = sorted((q for q in quantities_b if comparison_class(q) == group), key=lambda q: q.start)
         pairs.extend(align_by_agreement(left, right, lambda x, y: not quantities_conflict(x, y)))
     paired = {id(q) for pair in pairs for q in pair}
     left = [q for q in quantities_a if q.kind == "duration" and q.unit in _DAYS and id(q) not in paired]
