@@ -65,12 +65,13 @@ def is_loaded(word: str) -> bool:
 #: not a judgement: "a guilty plea", "a criminal investigation", "the lone survivor", "the
 #: unsuccessful mission" are the facts of the story, whichever outlet writes them; and
 #: words that are mostly parts of terms ("critical" as "important", "lame duck", "gross
-#: debt", "super majority"), found on held-out AllSides text.
+#: debt", "super majority"), found on held-out AllSides text; and degrees of illness or
+#: weather ("severe respiratory illnesses", "mild symptoms").
 STATUS_ADJECTIVES = frozenset(
     """criminal guilty illegal unlawful terrorist suspicious lone fatal deadly dead injured
     violent sick ill poor low lower lowest high higher highest missing wanted armed homeless unemployed jobless dangerous
     hazardous toxic negative positive free special top best great false wrong successful unsuccessful
-    expensive critical lame gross super""".split()
+    expensive critical lame gross super severe mild""".split()
 )
 
 

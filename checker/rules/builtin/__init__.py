@@ -15,6 +15,7 @@ from .ck108_list_difference import ListDifference
 from .ck109_contradiction import Contradiction
 from .ck110_name_style import NameStyle
 from .ck111_loaded_label import LoadedLabel
+from .ck112_wording import Wording
 
 BUILTIN_RULES: tuple[type[Rule], ...] = (
     NameVariant,
@@ -28,6 +29,7 @@ BUILTIN_RULES: tuple[type[Rule], ...] = (
     Contradiction,
     NameStyle,
     LoadedLabel,
+    Wording,
 )
 
 

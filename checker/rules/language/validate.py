@@ -44,7 +44,9 @@ _LOOKALIKES = ({"o", "0"}, {"l", "1"}, {"i", "1"}, {"s", "5"})
 
 
 def did_you_mean(word: str, choices) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=3, cutoff=0.6)
+    # Every close choice, not the top few: among ties difflib keeps the last in sort order,
+    # which would drop "CK101" for "CK1O1" once there are four CK1x rules.
+    close = difflib.get_close_matches(word, list(choices), n=len(choices), cutoff=0.6)
     if not close:
         return "one of " + ", ".join(sorted(choices))
     # Among equally close choices, the one with fewest letters changed in place, a
@@ -496,7 +498,13 @@ def _build_terms(f: _File, kind: Kind, rule_id: str, values: dict, nodes: dict, 
         ok = False
     if not ok:
         return None
-    return TermsRule(**common, concept=values["concept"], families=tuple(families), context=values.get("context", ()))  # type: ignore[arg-type]
+    return TermsRule(
+        **common,  # type: ignore[arg-type]
+        concept=values["concept"],
+        families=tuple(families),
+        context=values.get("context", ()),
+        aligned=bool(values.get("aligned", False)),
+    )
 
 
 def _build_claim(f: _File, kind: Kind, rule_id: str, values: dict, nodes: dict, node: Node) -> YamlRule | None:

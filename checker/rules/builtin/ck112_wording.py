@@ -1,0 +1,156 @@
+"""CK112 wording: two outlets tell one statement in the same words but one, where the
+other writes a plain word, writes a word that judges.
+
+What it flags, inside one claim: two sentences of different outlets that line up word for
+word around one short slot, where one outlet's slot holds, in its own voice (not inside
+quotation marks),
+- a verb of saying that judges the statement or the speaker where the other writes a
+  plain one: "Trump *insisted*" / "Trump *said*", "the lawmakers *slammed* Schiff" /
+  "the lawmakers *criticized* Schiff" (``text.stance``);
+- an adverb that rules on the truth of a statement where the other has none: "she
+  *falsely* claimed" / "she claimed";
+- an adjective that judges (``text.connotation.evaluative_polarity``) where the other
+  has none that leans the same way: "the *infamous* Steele dossier" / "the dossier".
+Why it matters: the sentence is the same report; the one word is the outlet's stance,
+and a reader of one outlet cannot see it. This is the word choice media researchers code
+by hand (BASIL's lexical bias: "slammed", "insisted", "falsely").
+Not flagged: a word the other outlet also uses anywhere in its sentence (moved, not
+dropped); a slot without shared words on both sides (the sentences differ there in more
+than one word, so the word may describe something else); quoted words (the speaker's).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from ...models import Claim, Finding, Sentence, Severity
+from ...text.alignment import Token, slots, tokens
+from ...text.connotation import evaluative_polarity, leaning, may_judge, part_of_speech
+from ...text.stance import VERACITY_ADVERBS, is_neutral_saying, loaded_saying
+from .._common import stem
+from ..base import Rule, RuleContext, register
+
+_PLAIN_CRITICISM = frozenset("criticize criticized criticizes criticizing criticise criticised criticises criticising".split())
+#: Words before which a verb form is a noun ("the claims", "his attacks").
+_NOUN_OPENERS = frozenset("a an the his her their its our your my this these those such of new any no".split())
+#: Words after which "plead" is the legal act, not a plea ("pleaded guilty").
+_LEGAL_AFTER = frozenset("guilty not no innocent the".split())
+
+
+@dataclass(frozen=True)
+class _Choice:
+    """One judging word of ``sentence`` where ``other`` writes plainly."""
+
+    kind: str  # "verb", "adverb" or "adjective"
+    word: str  # as written
+    sentence: Sentence
+    start: int  # offsets of the slot phrase (with a word of context) in the sentence text
+    end: int
+    other: Sentence
+    other_start: int
+    other_end: int
+
+
+def _is_verb(words: Sequence[Token], i: int) -> bool:
+    """Token ``i`` is used as a verb: not after a determiner or preposition, and "plead"
+    not in a plea ("pleaded guilty")."""
+    if i > 0 and words[i - 1].key in _NOUN_OPENERS:
+        return False
+    if loaded_saying(words[i].key) == "plead" and i + 1 < len(words) and words[i + 1].key in _LEGAL_AFTER:
+        return False
+    return True
+
+
+def _is_modifier(word: str) -> bool:
+    """An adjective or adverb: what may stand where the other outlet put its judging one."""
+    return part_of_speech(word).startswith(("JJ", "RB"))
+
+
+def _attributive(words: Sequence[Token], i: int) -> bool:
+    """The adjective at ``i`` qualifies a noun right after it ("the *shocking* video"), not
+    a noun itself ("the *offensive* against"), nor a predicate ("is *happy* being")."""
+    if i + 1 >= len(words):
+        return False
+    after = words[i + 1]
+    tag = part_of_speech(after.key)  # "" for a word the tagger's lexicon lacks ("tweets"): most are nouns
+    return after.text[0].isupper() or after.text[0].isdigit() or tag == "" or tag.startswith(("NN", "JJ"))
+
+
+def _judging(words: Sequence[Token], a0: int, a1: int, plain_slot: Sequence[Token], plain_words: set[str]) -> tuple[str, Token] | None:
+    """The judging word of the slot ``words[a0:a1]`` and its kind, when the other slot is
+    plain."""
+    for i in range(a0, a1):
+        token = words[i]
+        if token.quoted or not token.text[0].islower() or stem(token.key) in plain_words:
+            continue
+        if loaded_saying(token.key):
+            if not _is_verb(words, i):
+                continue
+            if any(is_neutral_saying(t.key) or t.key in _PLAIN_CRITICISM for t in plain_slot) and not any(loaded_saying(t.key) for t in plain_slot):
+                return "verb", token
+        elif not all(_is_modifier(t.key) for t in plain_slot):
+            continue  # the other slot says something else there, not the same thing plainly
+        elif token.key in VERACITY_ADVERBS:
+            return "adverb", token
+        elif (polarity := evaluative_polarity(token.key)) and _attributive(words, i):
+            if not any(may_judge(t.key, polarity) or leaning(t.key) for t in plain_slot):
+                return "adjective", token
+    return None
+
+
+def choices(a: Sentence, b: Sentence) -> list[_Choice]:
+    """The slots where ``a`` judges and ``b``, lined up word for word, does not."""
+    ta, tb = tokens(a.text), tokens(b.text)
+    b_words = {stem(t.key) for t in tb}
+    out = []
+    for slot in slots(a.text, b.text):
+        found = _judging(ta, slot.a0, slot.a1, tb[slot.b0 : slot.b1], b_words)
+        if found is None:
+            continue
+        kind, token = found
+        a_start, a_end = ta[max(0, slot.a0 - 1)].start, ta[min(len(ta), slot.a1 + 1) - 1].end
+        b_start, b_end = tb[max(0, slot.b0 - 1)].start, tb[min(len(tb), slot.b1 + 1) - 1].end
+        out.append(_Choice(kind, token.text, a, a_start, a_end, b, b_start, b_end))
+    return out
+
+
+@register
+class Wording(Rule):
+    """One outlet judges, in one word, a statement another outlet tells in the same words."""
+
+    code = "CK112"
+    name = "wording"
+    severity = Severity.INFO
+    preview = True  # new: no held-out measurement yet
+    measured_precision = "not measured"
+    confidence = 0.3
+
+    def check(self, ctx: RuleContext) -> Iterable[Finding]:
+        return ctx.for_each_claim(self, lambda claim: self._claim(ctx, claim))
+
+    def _claim(self, ctx: RuleContext, claim: Claim) -> Iterable[Finding]:
+        found: dict[tuple[str, str], list[_Choice]] = {}
+        for x, y in ctx.outlet_pairs(claim):
+            for a, b in ((x, y), (y, x)):
+                for choice in choices(a, b):
+                    found.setdefault((ctx.outlet(a.article), choice.word.casefold()), []).append(choice)
+        for (outlet, word), got in sorted(found.items()):
+            first = min(got, key=lambda c: (c.sentence.article, c.sentence.index, c.start))
+            plain: dict[str, _Choice] = {}
+            for c in sorted(got, key=lambda c: (c.other.article, c.other.index, c.other_start)):
+                plain.setdefault(ctx.outlet(c.other.article), c)
+            s = first.sentence
+            evidence = [ctx.evidence(s, s.start + first.start, s.start + first.end)]
+            shown = []
+            for other, c in sorted(plain.items()):
+                evidence.append(ctx.evidence(c.other, c.other.start + c.other_start, c.other.start + c.other_end))
+                shown.append(f'{other} "{c.other.text[c.other_start:c.other_end]}"')
+            yield ctx.finding(
+                self,
+                story=claim.story,
+                claim=claim.id,
+                key=f"wording:{first.kind}:{word}:{outlet.casefold()}",
+                message=f'{outlet} writes "{s.text[first.start:first.end]}" ({first.kind} "{first.word}"); {", ".join(shown)}',
+                evidence=evidence,
+            )
