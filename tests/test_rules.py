@@ -28,7 +28,7 @@ def spans(finding) -> list[str]:
 
 def test_registry_has_every_rule_once_with_docs() -> None:
     rules = builtin_rules()
-    assert [r.code for r in rules] == [f"CK{i}" for i in range(101, 112)]
+    assert [r.code for r in rules] == [f"CK{i}" for i in range(101, 113)]
     assert len({r.name for r in rules}) == len(rules)
     for rule in rules:
         assert rule.__doc__ and rule.summary()
@@ -600,3 +600,71 @@ def test_names_in_an_embedded_post_are_the_posters_spelling() -> None:
     text = f"{own}\n\n{post}\n\nThe vote is expected in the fall."
     sentences = [Sentence("a", 0, 0, len(own), own), Sentence("a", 1, len(own) + 2, len(own) + 2 + len(post), post)]
     assert [(m.sentence, m.text) for m in find_mentions(sentences, text)] == [(0, "Trump"), (0, "Brett Kavanuagh"), (0, "White House")]
+
+
+def _wording(a: str, b: str) -> list[str]:
+    return [f.message for f in findings(story_of(("A", a), ("B", b)), "CK112")]
+
+
+@pytest.mark.parametrize(
+    "a, b, message",
+    [
+        # held out (AllSides 27,001-29,000): Politico's "claimed" where USA TODAY wrote "said"
+        (
+            "BIARRITZ, France — President Donald Trump claimed on Monday that Chinese officials are prepared to return to the negotiating table.",
+            "BIARRITZ, France – President Donald Trump said Monday he is optimistic about a deal with Beijing.",
+            'A writes "Trump claimed on Monday" (verb "claimed"); B "Trump said Monday"',
+        ),
+        # held out: USA TODAY's "now infamous" call, plain in NPR and Politico
+        (
+            "Hill left her position days before the now infamous July 25 phone call between Trump and Zelensky.",
+            "Hill left the NSC roughly a week before the July 25 phone call in which Trump pushed Ukraine's president.",
+            'A writes "the now infamous July" (adjective "infamous"); B "the July"',
+        ),
+        # a verdict on the truth of what was said, in the outlet's own voice
+        (
+            "Trump falsely said the economy grew faster than ever before.",
+            "Trump said the economy grew faster than ever before.",
+            'A writes "Trump falsely said" (adverb "falsely"); B "Trump said"',
+        ),
+    ],
+)
+def test_wording_flags_one_judging_word_where_the_same_sentence_is_plain(a: str, b: str, message: str) -> None:
+    assert _wording(a, b) == [message]
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        # held out: "offensive" is the noun (a military offensive), not a judging adjective
+        ("Officials fear the offensive against the SDF could free ISIS members.", "Officials fear the SDF could free ISIS members."),
+        # held out: opposite judgements of two different things, not one thing told plainly
+        ("It does not make the world a worse place for anyone.", "It does not make the world a better place for anyone."),
+        # a plea is the legal act, not a plea for mercy
+        ("Former Rep. Jesse Jackson Jr. pleaded guilty Wednesday in federal court.", "Former Rep. Jesse Jackson Jr. said Wednesday in federal court."),
+        # the speaker's word, quoted
+        ('The senator said the plan was "a reckless gamble" on Tuesday.', "The senator said the plan was a gamble on Tuesday."),
+        # a degree of illness is a fact
+        ("Officials said 215 people contracted severe respiratory illnesses after vaping.", "Officials said 215 people contracted illnesses after vaping."),
+        # the other outlet uses the word too, elsewhere in its sentence
+        ("Trump insisted on Monday that talks would resume, as he has insisted before.", "Trump said on Monday that talks would resume, as he has insisted before."),
+        # the sentences differ around the word: no slot to compare
+        ("The contentious hearing lasted 5 hours.", "There were no fireworks during the 5 hours of testimony."),
+    ],
+)
+def test_wording_leaves_nouns_opposites_pleas_quotes_facts_and_loose_pairs_alone(a: str, b: str) -> None:
+    assert _wording(a, b) == []
+
+
+def test_general_term_families_compare_only_words_in_one_slot() -> None:
+    """news-framing's rules are ``aligned``: "terrorist" and "fighters" in two sentences of
+    one claim named different groups on held-out news; in one slot they name one."""
+    rules = load_rules(selection=Selection(select=("news-framing",)))
+    same_slot = story_of(("A", "North Korean dictator Kim Jong Un met Trump in Singapore."), ("B", "North Korean leader Kim Jong Un met Trump in Singapore."))
+    found, _ = run_rules(same_slot, rules, Selection(select=("news-framing",)))
+    assert [(f.rule, sorted(e.text for e in f.evidence)) for f in found] == [("ruler-label", ["dictator", "leader"])]
+    elsewhere = story_of(
+        ("A", "Taliban fighters launched fresh assaults on the northern cities of Kunduz this week."),
+        ("B", "The talks came days before the anniversary of the September 11 terrorist attacks this week."),
+    )
+    assert run_rules(elsewhere, rules, Selection(select=("news-framing",)))[0] == ()

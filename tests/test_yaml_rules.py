@@ -434,9 +434,9 @@ def test_seed_nato_members_claim(seed_result) -> None:
 def test_cli_validate_exit_codes(tmp_path: Path) -> None:
     ok = runner.invoke(app, ["rules", "validate"])
     assert ok.exit_code == 0, ok.output
-    assert "rules in 2 files are valid" in ok.stderr  # every shipped pack, on by default or not
+    assert "rules in 3 files are valid" in ok.stderr  # every shipped pack, on by default or not
     seeds = runner.invoke(app, ["rules", "validate", "fixtures/nato-2022/claims"])
-    assert seeds.exit_code == 0 and "rules in 4 files are valid" in seeds.stderr
+    assert seeds.exit_code == 0 and "rules in 5 files are valid" in seeds.stderr
     write(tmp_path, "a.yaml", PATTERN.replace("severity: info", "severity: loud"))
     bad = runner.invoke(app, ["rules", "validate", str(tmp_path)])
     assert bad.exit_code == 2
@@ -536,9 +536,9 @@ def test_every_documented_key_is_accepted_by_the_validator(tmp_path: Path) -> No
 
 def test_shipped_rules_are_packs_with_a_readme_and_no_topic_of_the_fixtures() -> None:
     files = sorted(p.relative_to(SHIPPED_RULES).as_posix() for p in SHIPPED_RULES.rglob("*.yaml"))
-    assert files == ["names/names.yaml", "russia-ukraine/framing.yaml"]
+    assert files == ["names/names.yaml", "news-framing/framing.yaml", "russia-ukraine/framing.yaml"]
     packs = {p.name: p.default for p in shipped_packs()}
-    assert packs == {"names": True, "russia-ukraine": False}
+    assert packs == {"names": True, "news-framing": False, "russia-ukraine": False}
     assert all((SHIPPED_RULES / name / "README.md").is_file() for name in packs)
     assert {r.pack for r in SHIPPED.yaml_rules} == {"names"}  # opt-in packs load only when selected
     assert not any("nato" in r.id for r in SHIPPED.yaml_rules)
@@ -576,7 +576,7 @@ def test_a_wheel_carries_the_shipped_rules_and_finds_them(tmp_path: Path) -> Non
         [sys.executable, "-c", "from checker.rules.ruleset import SHIPPED_RULES, shipped_packs; print(SHIPPED_RULES, [p.name for p in shipped_packs()])"],
         capture_output=True, text=True, cwd=tmp_path, env={"PYTHONPATH": str(unpacked), "PATH": ""},
     )
-    assert found.stdout.strip() == f"{carried} ['names', 'russia-ukraine']", found.stderr
+    assert found.stdout.strip() == f"{carried} ['names', 'news-framing', 'russia-ukraine']", found.stderr
 
 
 def test_the_quick_gate_before_a_phrase_search_never_turns_away_a_match() -> None:

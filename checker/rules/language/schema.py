@@ -139,7 +139,10 @@ rules:
         doc=(
             "Flags a shared claim in which two outlets use different families for the concept, two "
             "outlets of a story that share no family at all (at `info`), and a term of a family marked "
-            "`discouraged` wherever an outlet uses it outside quotation marks. Terms match whole words, "
+            "`discouraged` wherever an outlet uses it outside quotation marks. A term inside a quoted statement "
+            "(a quotation with a verb: \"Will the witch hunt continue?\") is the speaker's word and counts for "
+            "no outlet; a quoted phrase (\"Russia's aggression against Ukraine\") is a label the outlet chose. "
+            "Terms match whole words, "
             "case-insensitively, longest first; a term may be a phrase. Findings are named `framing`: "
             "term lists are data of the framing family, like the built-in framing rule CK102."
         ),
@@ -157,6 +160,14 @@ rules:
                 ),
             ),
             Field("context", "texts", CONTEXT_DOC),
+            Field(
+                "aligned",
+                "bool",
+                "Compare two outlets' terms only where their sentences of a shared claim line up word for "
+                "word around them (\"North Korean [dictator / leader] Kim Jong Un\"), never across the story: "
+                "for general words (\"leader\", \"government\") that name different things in one story.",
+                default=False,
+            ),
         ),
         placeholders=("concept",),
         finding_keys="`family/family` for outlets using different families, `discouraged:family`, `story:family/family`",

@@ -90,6 +90,7 @@ class TermsRule(YamlRule):
     concept: str
     families: tuple[TermFamily, ...]
     context: tuple[str, ...] = ()  # a term counts only in sentences naming one of these
+    aligned: bool = False  # only terms that stand in one slot of two lined-up sentences
 
 
 @dataclass(frozen=True, kw_only=True)

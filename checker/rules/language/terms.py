@@ -13,6 +13,8 @@ from functools import lru_cache
 from itertools import combinations
 
 from ...models import Claim, Finding, Sentence, Severity, Story
+from ...text.alignment import slots, tokens
+from ...text.connotation import part_of_speech
 from .._common import quotes
 from ..base import Rule, RuleContext
 from .patterns import any_of, format_message, words_gate
@@ -26,6 +28,9 @@ class TermUse:
     end: int
     family: str
     quoted: bool
+    # Inside a quoted statement, not a quoted label: the speaker's word, not the outlet's
+    # choice ('"Will the Witch Hunt continue?"' vs '"Russia's aggression against Ukraine"').
+    spoken: bool = False
 
 
 @lru_cache(maxsize=256)
@@ -48,6 +53,21 @@ def in_quotes(text: str, start: int, end: int) -> bool:
     return any(qs <= start and end <= qe for qs, qe, _ in quotes(text))
 
 
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
+
+
+def _is_statement(quoted: str) -> bool:
+    """A quotation with a verb says something ('"Will the Witch Hunt continue?"'); one
+    without names something ('"Russia's aggression against Ukraine"', 'a "witch hunt"')."""
+    return any(part_of_speech(w.casefold()).startswith(("VB", "MD")) for w in _WORD.findall(quoted))
+
+
+def in_quoted_statement(text: str, start: int, end: int) -> bool:
+    """Whether the span stands in a quoted statement: the speaker's words, not a label the
+    outlet chose to quote."""
+    return any(qs <= start and end <= qe and _is_statement(inner) for qs, qe, inner in quotes(text))
+
+
 def term_uses(rule: TermsRule, sentence: Sentence) -> list[TermUse]:
     """Occurrences of the rule's terms in ``sentence`` (only if a context word is there)."""
     return list(_TermUses(rule)(sentence))
@@ -62,7 +82,7 @@ class _TermUses:
         # Longer terms first, so "special military operation" is not also counted as "operation".
         self.terms = tuple(sorted(((t, f.name) for f in rule.families for t in f.terms), key=lambda tf: (-len(tf[0]), tf)))
         self.may_use = words_gate(tuple(term for term, _ in self.terms)) if self.terms else None
-        self.spans: dict[str, tuple[tuple[int, int, str, bool], ...]] = {}
+        self.spans: dict[str, tuple[tuple[int, int, str, bool, bool], ...]] = {}
         self._uses: dict[tuple[str, int], tuple[tuple[TermUse, ...], frozenset[str]]] = {}
 
     def __call__(self, sentence: Sentence) -> tuple[TermUse, ...]:
@@ -78,23 +98,25 @@ class _TermUses:
             spans = self.spans.get(sentence.text)
             if spans is None:
                 spans = self.spans[sentence.text] = self._spans(sentence.text)
-            found = self._uses[key] = (tuple(TermUse(sentence, *use) for use in spans), frozenset(u[2] for u in spans))
+            # A term in a quoted statement is the speaker's word: it names no family of the outlet.
+            found = self._uses[key] = (tuple(TermUse(sentence, *use) for use in spans), frozenset(u[2] for u in spans if not u[4]))
         return found
 
-    def _spans(self, text: str) -> tuple[tuple[int, int, str, bool], ...]:
-        """(start, end, family, quoted) of each term use in ``text``, in text order."""
+    def _spans(self, text: str) -> tuple[tuple[int, int, str, bool, bool], ...]:
+        """(start, end, family, quoted, spoken) of each term use in ``text``, in text order."""
         if self.rule.context and not _uses_any(text, self.rule.context):
             return ()
         if self.may_use is None or not self.may_use.search(text):
             return ()  # most sentences: one quick search, not one per term
-        uses: list[tuple[int, int, str, bool]] = []
+        uses: list[tuple[int, int, str, bool, bool]] = []
         taken: list[tuple[int, int]] = []
         for term, family in self.terms:
             for m in term_pattern(term).finditer(text):
                 if any(m.start() < e and s < m.end() for s, e in taken):
                     continue
                 taken.append((m.start(), m.end()))
-                uses.append((m.start(), m.end(), family, in_quotes(text, m.start(), m.end())))
+                at = (m.start(), m.end())
+                uses.append((*at, family, in_quotes(text, *at), in_quoted_statement(text, *at)))
         return tuple(sorted(uses, key=lambda u: u[0]))
 
 
@@ -113,9 +135,34 @@ def term_family_findings(ctx: RuleContext, rule: Rule, terms: TermsRule) -> Iter
         yield from _story_terms(ctx, rule, story, terms, covered, uses)
 
 
+def _outlet_use(uses: Iterable[TermUse], family: str) -> TermUse:
+    """The first use of ``family`` that is the outlet's word (not inside a quoted statement)."""
+    return next(u for u in uses if u.family == family and not u.spoken)
+
+
 def _use_evidence(ctx: RuleContext, use: TermUse):
     s = use.sentence
     return ctx.evidence(s, s.start + use.start, s.start + use.end)
+
+
+def _aligned_uses(a: Sentence, b: Sentence, ua: Iterable[TermUse], ub: Iterable[TermUse]) -> tuple[TermUse, TermUse] | None:
+    """Two unquoted uses of different families that stand in one slot of the lined-up
+    sentences ("North Korean [dictator / leader] Kim"), if there are."""
+    ta, tb = tokens(a.text), tokens(b.text)
+    for slot in slots(a.text, b.text, edges=True):
+        if slot.b0 == slot.b1:
+            continue
+        a_span = (ta[slot.a0].start, ta[slot.a1 - 1].end)
+        b_span = (tb[slot.b0].start, tb[slot.b1 - 1].end)
+        for x in ua:
+            for y in ub:
+                if x.family != y.family and not (x.quoted or y.quoted) and _overlaps(x, a_span) and _overlaps(y, b_span):
+                    return x, y
+    return None
+
+
+def _overlaps(use: TermUse, span: tuple[int, int]) -> bool:
+    return use.start < span[1] and span[0] < use.end
 
 
 def _claim_terms(ctx: RuleContext, rule: Rule, claim: Claim, terms: TermsRule, uses: _TermUses) -> Iterable[Finding]:
@@ -123,9 +170,18 @@ def _claim_terms(ctx: RuleContext, rule: Rule, claim: Claim, terms: TermsRule, u
         return  # no pair of its sentences can use two families: most claims use none
     for a, b in ctx.outlet_pairs(claim):
         fa, fb = uses.families(a), uses.families(b)
-        if not fa or not fb or fa & fb:
+        if not fa or not fb:
             continue
-        ua, ub = uses(a), uses(b)
+        if terms.aligned:
+            pair = _aligned_uses(a, b, uses(a), uses(b))
+            if pair is None:
+                continue
+            fa, fb = frozenset({pair[0].family}), frozenset({pair[1].family})
+            evidence = [_use_evidence(ctx, pair[0]), _use_evidence(ctx, pair[1])]
+        elif fa & fb:
+            continue
+        else:
+            evidence = [_use_evidence(ctx, _outlet_use(uses(a), min(fa))), _use_evidence(ctx, _outlet_use(uses(b), min(fb)))]
         yield ctx.finding(
             rule,
             story=claim.story,
@@ -135,7 +191,7 @@ def _claim_terms(ctx: RuleContext, rule: Rule, claim: Claim, terms: TermsRule, u
                 f"{format_message(terms.message, {'concept': terms.concept})}: {ctx.outlet(a.article)} says "
                 f"{', '.join(sorted(fa))}, {ctx.outlet(b.article)} says {', '.join(sorted(fb))}"
             ),
-            evidence=[_use_evidence(ctx, ua[0]), _use_evidence(ctx, ub[0])],
+            evidence=evidence,
             confidence=0.3 + 0.6 * claim.similarity,
         )
 
@@ -164,11 +220,14 @@ def _story_terms(
                     message=f"{ctx.outlet(s.article)} uses the discouraged term \"{s.text[use.start:use.end]}\" ({terms.concept})",
                     evidence=[_use_evidence(ctx, use)],
                 )
-    families = {o: {u.family for u in uses} for o, uses in by_outlet.items() if uses}
+    if terms.aligned:
+        return  # general words: only where two sentences line up around them
+    families = {o: {u.family for u in uses if not u.spoken} for o, uses in by_outlet.items() if uses}
+    families = {o: f for o, f in families.items() if f}
     for oa, ob in combinations(sorted(families), 2):
         if families[oa] & families[ob] or (story.id, frozenset((oa, ob))) in covered:
             continue
-        first = lambda o: [next(u for u in by_outlet[o] if u.family == f) for f in sorted(families[o])]  # noqa: E731
+        first = lambda o: [_outlet_use(by_outlet[o], f) for f in sorted(families[o])]  # noqa: E731
         yield ctx.finding(
             rule,
             story=story.id,
