@@ -609,11 +609,11 @@ def _wording(a: str, b: str) -> list[str]:
 @pytest.mark.parametrize(
     "a, b, message",
     [
-        # held out (AllSides 27,001-29,000): Politico's "claimed" where USA TODAY wrote "said"
+        # held out (AllSides 27,001-29,000): The Guardian's "claimed" where AP wrote "said"
         (
-            "BIARRITZ, France — President Donald Trump claimed on Monday that Chinese officials are prepared to return to the negotiating table.",
-            "BIARRITZ, France – President Donald Trump said Monday he is optimistic about a deal with Beijing.",
-            'A writes "Trump claimed on Monday" (verb "claimed"); B "Trump said Monday"',
+            "Trump, who denies Daniels' claim of a sexual relationship, has claimed any payments were a personal matter, not a campaign expense.",
+            "Trump, who denies any sexual relationship with either woman, has said any payments were a personal matter, not a campaign expense.",
+            'A writes "has claimed any" (verb "claimed"); B "has said any"',
         ),
         # held out: USA TODAY's "now infamous" call, plain in NPR and Politico
         (
@@ -650,6 +650,18 @@ def test_wording_flags_one_judging_word_where_the_same_sentence_is_plain(a: str,
         ("Trump insisted on Monday that talks would resume, as he has insisted before.", "Trump said on Monday that talks would resume, as he has insisted before."),
         # the sentences differ around the word: no slot to compare
         ("The contentious hearing lasted 5 hours.", "There were no fireworks during the 5 hours of testimony."),
+        # held out: one speaker's two statements, "claimed" one thing and "said" another
+        (
+            "Schiff acknowledged that the votes were not there to remove the president from office.",
+            "Schiff said the whistleblower would not be named in the hearings.",
+        ),
+        # held out: two things named by one name ("Black Lives Matter demonstrations" / "movement")
+        (
+            "The poll followed the remarkable Black Lives Matter demonstrations of 2014.",
+            "The poll followed the Black Lives Matter movement of 2014.",
+        ),
+        # a question is another act than a claim
+        ("The woman claimed that her daughter had been harassed.", "The woman was asking if her daughter had been harassed."),
     ],
 )
 def test_wording_leaves_nouns_opposites_pleas_quotes_facts_and_loose_pairs_alone(a: str, b: str) -> None:

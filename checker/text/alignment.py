@@ -54,6 +54,7 @@ class Slot:
     a1: int
     b0: int
     b1: int
+    shared_after: int = 0  # tokens both sentences share right after the slot
 
 
 def _anchored(before: tuple[Token, ...], after: tuple[Token, ...], edges: bool) -> bool:
@@ -88,5 +89,5 @@ def slots(a: str, b: str, *, edges: bool = False) -> list[Slot]:
         shared_before = ta[before[1] : before[2]] if before else ()
         shared_after = ta[after[1] : after[2]] if after else ()
         if _anchored(shared_before, shared_after, edges):
-            out.append(Slot(a0, a1, b0, b1))
+            out.append(Slot(a0, a1, b0, b1, len(shared_after)))
     return out

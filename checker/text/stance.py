@@ -15,10 +15,11 @@ from __future__ import annotations
 
 from functools import cache
 
-#: Plain verbs of saying: the word a neutral account uses for a statement.
+#: Plain verbs of saying: the word a neutral account uses for a statement (not "asked": a
+#: question is another act than a claim, "claimed that her" / "asking if her").
 NEUTRAL_SAYING = frozenset(
     """say said says saying tell told tells telling state stated states stating add added adds
-    adding write wrote writes writing written ask asked asks asking reply replied replies
+    adding write wrote writes writing written reply replied replies
     respond responded responds comment commented comments remark remarked remarks announce
     announced announces note noted notes explain explained explains""".split()
 )
