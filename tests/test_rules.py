@@ -680,3 +680,13 @@ def test_general_term_families_compare_only_words_in_one_slot() -> None:
         ("B", "The talks came days before the anniversary of the September 11 terrorist attacks this week."),
     )
     assert run_rules(elsewhere, rules, Selection(select=("news-framing",)))[0] == ()
+
+
+def test_a_party_and_state_tag_is_not_a_name() -> None:
+    """Held out (AllSides 27,001-35,000): "D-Calif." / "D-Calf." was flagged as two spellings
+    of a name; a lawmaker's party and state tag is not one (the names beside it still are)."""
+    story = story_of(
+        ("A", "The lead Democratic impeachment manager Rep. Adam Schiff (D-Calif.) said the person should not be outed."),
+        ("B", "The lead House impeachment manager, Rep. Adam Shiff, D-Calf., said the person should not be outed."),
+    )
+    assert [sorted(e.text for e in f.evidence) for f in findings(story, "CK101")] == [["Adam Schiff", "Adam Shiff"]]

@@ -457,6 +457,8 @@ def _sentence_mentions(
         if all(len(w.text.rstrip(".")) == 1 for w in name_words):
             continue
         start, end = name_words[0].start, name_words[-1].end
+        if _PARTY_STATE.fullmatch(text[start:end]):
+            continue  # "(D-Calif.)": a lawmaker's party and state, not a name (held out: "D-Calf")
         role = None
         if role_words:
             role = text[role_words[0].start : role_words[-1].end]
@@ -465,6 +467,9 @@ def _sentence_mentions(
         found.append((role_words[0].start if role_words else start, Mention("", 0, start, end, text[start:end], role)))
     return tuple(_with_listings(found, text))
 
+
+#: A lawmaker's party and state as US papers tag them: "D-Calif", "R-Tenn", "I-Vt".
+_PARTY_STATE = re.compile(r"[DRI]-[A-Z][A-Za-z]{0,5}\.?")
 
 #: A family word right before a name: "his father, Ron Paul", "son Hunter Biden". As the
 #: name's role it keeps two relatives of one family name apart (held out: Rand / Ron Paul).
