@@ -662,6 +662,16 @@ def test_wording_flags_one_judging_word_where_the_same_sentence_is_plain(a: str,
         ),
         # a question is another act than a claim
         ("The woman claimed that her daughter had been harassed.", "The woman was asking if her daughter had been harassed."),
+        # held out: the plain side is a quote itself, not the outlet's telling
+        (
+            "Trump's tweets attacking four congresswomen of color drew rebukes from Republicans.",
+            "Trump's “racist comments” against four congresswomen of color drew rebukes from Republicans.",
+        ),
+        # held out: the end of a quotation that opened in the sentence before
+        (
+            "an escalating and increasingly troubling trade war,” the senator said on Monday.",
+            "an escalating trade war,” the senator said on Monday.",
+        ),
     ],
 )
 def test_wording_leaves_nouns_opposites_pleas_quotes_facts_and_loose_pairs_alone(a: str, b: str) -> None:

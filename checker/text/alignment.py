@@ -36,11 +36,16 @@ class Token:
 
 @lru_cache(maxsize=8192)  # a sentence is lined up with every other outlet's in its claim
 def tokens(text: str) -> tuple[Token, ...]:
-    """Word tokens (words and numbers, no punctuation), each knowing whether it is quoted."""
+    """Word tokens (words and numbers, no punctuation), each knowing whether it is quoted.
+    A closing curly mark with no opening one before it ends a quotation that began in an
+    earlier sentence: the words before it are quoted too."""
+    carried = text.find("”")
+    if carried >= 0 and "“" in text[:carried]:
+        carried = -1
     out = []
     for m in _TOKEN.finditer(text):
         before = text[: m.start()]
-        quoted = before.count('"') % 2 == 1 or before.count("“") > before.count("”")
+        quoted = before.count('"') % 2 == 1 or before.count("“") > before.count("”") or m.start() < carried
         out.append(Token(m.start(), m.end(), m.group(0), quoted))
     return tuple(out)
 

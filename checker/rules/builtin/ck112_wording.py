@@ -21,7 +21,9 @@ a verb of saying whose two outlets go on to report different things (under a qua
 the content words after it shared: one speaker's two statements, "Schiff acknowledged
 that the votes..." / "Schiff said the whistleblower..."); an adjective whose noun phrase
 the two outlets do not share whole ("the remarkable Black Lives Matter demonstrations" /
-"the Black Lives Matter movement"); a question set against a claim ("claimed" / "asking");
+"the Black Lives Matter movement"); a question set against a claim ("claimed" / "asking"); a plain side that is itself quoted
+(Trump's "racist comments"), and words before a closing quotation mark whose quotation
+opened in an earlier sentence;
 a noun or verb the VADER lexicon rates, put for a plain one ("killed" / "left",
 "defeated" / "beat", "accusations" / "allegations"): tried on AllSides 27,001-31,000, where
 the lexicon's ratings of plain news verbs made it wrong or trivial far more often than
@@ -94,6 +96,8 @@ def _attributive(words: Sequence[Token], i: int) -> bool:
 def _judging(words: Sequence[Token], a0: int, a1: int, plain_slot: Sequence[Token], plain_words: set[str]) -> tuple[str, Token] | None:
     """The judging word of the slot ``words[a0:a1]`` and its kind, when the other slot is
     plain."""
+    if any(t.quoted for t in plain_slot):
+        return None  # the other side's words there are a speaker's, not its own telling
     for i in range(a0, a1):
         token = words[i]
         if token.quoted or not token.text[0].islower() or stem(token.key) in plain_words:
