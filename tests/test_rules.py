@@ -667,6 +667,10 @@ def test_wording_flags_one_judging_word_where_the_same_sentence_is_plain(a: str,
             "Trump's tweets attacking four congresswomen of color drew rebukes from Republicans.",
             "Trump's “racist comments” against four congresswomen of color drew rebukes from Republicans.",
         ),
+        # held out: both outlets rule on the truth, in two words
+        ("DeVos said the rules left students falsely accused of assault without recourse.", "DeVos said the rules left students wrongly accused of assault without recourse."),
+        # held out: "Trump's attacks" is a noun, not a verb of saying
+        ("Strzok said Trump's attacks on a Gold Star family appalled him.", "Strzok said Trump's remarks on a Gold Star family appalled him."),
         # held out: the end of a quotation that opened in the sentence before
         (
             "an escalating and increasingly troubling trade war,” the senator said on Monday.",

@@ -538,9 +538,9 @@ def test_shipped_rules_are_packs_with_a_readme_and_no_topic_of_the_fixtures() ->
     files = sorted(p.relative_to(SHIPPED_RULES).as_posix() for p in SHIPPED_RULES.rglob("*.yaml"))
     assert files == ["names/names.yaml", "news-framing/framing.yaml", "russia-ukraine/framing.yaml"]
     packs = {p.name: p.default for p in shipped_packs()}
-    assert packs == {"names": True, "news-framing": False, "russia-ukraine": False}
+    assert packs == {"names": True, "news-framing": True, "russia-ukraine": False}
     assert all((SHIPPED_RULES / name / "README.md").is_file() for name in packs)
-    assert {r.pack for r in SHIPPED.yaml_rules} == {"names"}  # opt-in packs load only when selected
+    assert {r.pack for r in SHIPPED.yaml_rules} == {"names", "news-framing"}  # opt-in packs load only when selected
     assert not any("nato" in r.id for r in SHIPPED.yaml_rules)
 
 
