@@ -74,9 +74,10 @@ class Framing(Rule):
 
     def check(self, ctx: RuleContext) -> Iterable[Finding]:
         # Term families (``kind: terms`` rules) run as rules of their own: see term_family_findings.
-        # The terms of the rule packs' families are loaded by definition ("invasion").
+        # The terms of the rule packs' families are loaded by definition ("invasion"); not
+        # those of ``aligned`` rules, whose families hold general words ("leader", "protest").
         family_words = frozenset(
-            t.casefold() for rule in ctx.ruleset.terms for family in rule.families for t in family.terms
+            t.casefold() for rule in ctx.ruleset.terms if not rule.aligned for family in rule.families for t in family.terms
         )
         for story in ctx.result.stories:
             yield from self._scare_quotes(ctx, story, family_words)
