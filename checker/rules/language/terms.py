@@ -7,13 +7,13 @@ CK102 framing reads the same term matching (scare quotes, distancing words).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import combinations
 
 from ...models import Claim, Finding, Sentence, Severity, Story
-from ...text.alignment import slots, tokens
+from ...text.alignment import Token, slots, tokens
 from ...text.connotation import part_of_speech
 from .._common import quotes
 from ..base import Rule, RuleContext
@@ -147,7 +147,9 @@ def _use_evidence(ctx: RuleContext, use: TermUse):
 
 def _aligned_uses(a: Sentence, b: Sentence, ua: Iterable[TermUse], ub: Iterable[TermUse]) -> tuple[TermUse, TermUse] | None:
     """Two unquoted uses of different families that stand in one slot of the lined-up
-    sentences ("North Korean [dictator / leader] Kim"), if there are."""
+    sentences ("North Korean [dictator / leader] Kim"), if there are; each widened to the
+    slot and a shared word on either side, so that the evidence shows the place
+    ("Korean dictator Kim") and two stories' findings do not share a fingerprint."""
     ta, tb = tokens(a.text), tokens(b.text)
     for slot in slots(a.text, b.text, edges=True):
         if slot.b0 == slot.b1:
@@ -157,8 +159,15 @@ def _aligned_uses(a: Sentence, b: Sentence, ua: Iterable[TermUse], ub: Iterable[
         for x in ua:
             for y in ub:
                 if x.family != y.family and not (x.quoted or y.quoted) and _overlaps(x, a_span) and _overlaps(y, b_span):
-                    return x, y
+                    return _widened(x, ta, slot.a0, slot.a1), _widened(y, tb, slot.b0, slot.b1)
     return None
+
+
+def _widened(use: TermUse, words: Sequence[Token], first: int, end: int) -> TermUse:
+    """``use`` stretched over the slot ``words[first:end]`` and one word either side."""
+    start = min(use.start, words[max(0, first - 1)].start)
+    stop = max(use.end, words[min(len(words), end + 1) - 1].end)
+    return replace(use, start=start, end=stop)
 
 
 def _overlaps(use: TermUse, span: tuple[int, int]) -> bool:
