@@ -34,6 +34,17 @@ class Token:
         return self.text.casefold().replace("’", "'")
 
 
+def is_content(token: Token) -> bool:
+    """A word that names something: neither a stop word nor a number."""
+    return token.key not in ENGLISH_STOP_WORDS and not token.text[0].isdigit()
+
+
+def around(words: tuple[Token, ...], first: int, end: int) -> tuple[int, int]:
+    """Offsets of ``words[first:end]`` with one word either side: the place of a slot as a
+    reader sees it ("Trump [claimed] on"); an empty slot gives its two neighbours."""
+    return words[max(0, first - 1)].start, words[min(len(words), end + 1) - 1].end
+
+
 @lru_cache(maxsize=8192)  # a sentence is lined up with every other outlet's in its claim
 def tokens(text: str) -> tuple[Token, ...]:
     """Word tokens (words and numbers, no punctuation), each knowing whether it is quoted.
@@ -66,7 +77,7 @@ def _anchored(before: tuple[Token, ...], after: tuple[Token, ...], edges: bool) 
     """Shared words on both sides of the slot (or one, at an edge of the sentence, with
     ``edges``), and among them two that name something (neither stop words nor numbers):
     "Trump [claimed / said] on Monday", not "the [contentious hearing lasted / ] 5"."""
-    content = sum(1 for t in before + after if t.key not in ENGLISH_STOP_WORDS and not t.text[0].isdigit())
+    content = sum(1 for t in before + after if is_content(t))
     return (bool(before) and bool(after) or edges and bool(before or after)) and content >= MIN_ANCHOR_WORDS
 
 

@@ -21,13 +21,13 @@ a verb of saying whose two outlets go on to report different things (under a qua
 the content words after it shared: one speaker's two statements, "Schiff acknowledged
 that the votes..." / "Schiff said the whistleblower..."); an adjective whose noun phrase
 the two outlets do not share whole ("the remarkable Black Lives Matter demonstrations" /
-"the Black Lives Matter movement"); a question set against a claim ("claimed" / "asking"); a plain side that is itself quoted
-(Trump's "racist comments"), and words before a closing quotation mark whose quotation
-opened in an earlier sentence;
-a noun or verb the VADER lexicon rates, put for a plain one ("killed" / "left",
-"defeated" / "beat", "accusations" / "allegations"): tried on AllSides 27,001-31,000, where
-the lexicon's ratings of plain news verbs made it wrong or trivial far more often than
-real, so only the verbs of saying of ``text.stance`` count.
+"the Black Lives Matter movement"); a question set against a claim ("claimed" /
+"asking"); a plain side that is itself quoted (Trump's "racist comments"), and words
+before a closing quotation mark whose quotation opened in an earlier sentence; a noun or
+verb the VADER lexicon rates, put for a plain one ("killed" / "left", "defeated" /
+"beat", "accusations" / "allegations"): tried on AllSides 27,001-31,000, where the
+lexicon's ratings of plain news verbs made it wrong or trivial far more often than real,
+so only the verbs of saying of ``text.stance`` count.
 """
 
 from __future__ import annotations
@@ -36,8 +36,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from ...models import Claim, Finding, Sentence, Severity
-from ...stop_words import ENGLISH_STOP_WORDS
-from ...text.alignment import Slot, Token, slots, tokens
+from ...text.alignment import Slot, Token, around, is_content, slots, tokens
 from ...text.connotation import evaluative_polarity, leaning, may_judge, part_of_speech
 from ...text.stance import VERACITY_ADVERBS, is_neutral_saying, loaded_saying
 from .._common import stem
@@ -83,14 +82,17 @@ def _is_modifier(word: str) -> bool:
     return part_of_speech(word).startswith(("JJ", "RB"))
 
 
+def _nominal(token: Token) -> bool:
+    """A word of a noun phrase: a name, a number, a noun or an adjective, or a word the
+    tagger's lexicon lacks ("tweets"; most such words are nouns)."""
+    tag = part_of_speech(token.key)
+    return token.text[0].isupper() or token.text[0].isdigit() or tag == "" or tag.startswith(("NN", "JJ"))
+
+
 def _attributive(words: Sequence[Token], i: int) -> bool:
     """The adjective at ``i`` qualifies a noun right after it ("the *shocking* video"), not
     a noun itself ("the *offensive* against"), nor a predicate ("is *happy* being")."""
-    if i + 1 >= len(words):
-        return False
-    after = words[i + 1]
-    tag = part_of_speech(after.key)  # "" for a word the tagger's lexicon lacks ("tweets"): most are nouns
-    return after.text[0].isupper() or after.text[0].isdigit() or tag == "" or tag.startswith(("NN", "JJ"))
+    return i + 1 < len(words) and _nominal(words[i + 1])
 
 
 def _judging(words: Sequence[Token], a0: int, a1: int, plain_slot: Sequence[Token], plain_words: set[str]) -> tuple[str, Token] | None:
@@ -121,8 +123,7 @@ def _judging(words: Sequence[Token], a0: int, a1: int, plain_slot: Sequence[Toke
 def _said_shared(after_a: Sequence[Token], after_b: Sequence[Token]) -> float:
     """Share of the content words after the verb (what was said) that the other outlet's
     sentence also has after its verb, over the shorter of the two."""
-    content = lambda ts: {t.key for t in ts if t.key not in ENGLISH_STOP_WORDS and not t.text[0].isdigit()}  # noqa: E731
-    a, b = content(after_a), content(after_b)
+    a, b = ({t.key for t in side if is_content(t)} for side in (after_a, after_b))
     return len(a & b) / min(len(a), len(b)) if a and b else 0.0
 
 
@@ -132,12 +133,7 @@ def _qualifies_shared_noun(words: Sequence[Token], slot: Slot, adjective: Token)
     *remarkable* [Black Lives Matter] demonstrations" / "... movement" (two things)."""
     if words[slot.a1 - 1] is not adjective:
         return False
-    phrase = 0
-    for token in words[slot.a1 :]:
-        tag = part_of_speech(token.key)
-        if not (token.text[0].isupper() or token.text[0].isdigit() or tag == "" or tag.startswith(("NN", "JJ"))):
-            break
-        phrase += 1
+    phrase = next((n for n, token in enumerate(words[slot.a1 :]) if not _nominal(token)), len(words) - slot.a1)
     return 0 < phrase <= slot.shared_after
 
 
@@ -155,9 +151,7 @@ def choices(a: Sentence, b: Sentence) -> list[_Choice]:
             continue  # the same speaker, another statement ("acknowledged the votes" / "said the whistleblower")
         if kind == "adjective" and not _qualifies_shared_noun(ta, slot, token):
             continue
-        a_start, a_end = ta[max(0, slot.a0 - 1)].start, ta[min(len(ta), slot.a1 + 1) - 1].end
-        b_start, b_end = tb[max(0, slot.b0 - 1)].start, tb[min(len(tb), slot.b1 + 1) - 1].end
-        out.append(_Choice(kind, token.text, a, a_start, a_end, b, b_start, b_end))
+        out.append(_Choice(kind, token.text, a, *around(ta, slot.a0, slot.a1), b, *around(tb, slot.b0, slot.b1)))
     return out
 
 

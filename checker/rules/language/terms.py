@@ -7,13 +7,13 @@ CK102 framing reads the same term matching (scare quotes, distancing words).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import combinations
 
 from ...models import Claim, Finding, Sentence, Severity, Story
-from ...text.alignment import Token, slots, tokens
+from ...text.alignment import Token, around, slots, tokens
 from ...text.connotation import part_of_speech
 from .._common import quotes
 from ..base import Rule, RuleContext
@@ -148,8 +148,8 @@ def _use_evidence(ctx: RuleContext, use: TermUse):
 def _aligned_uses(a: Sentence, b: Sentence, ua: Iterable[TermUse], ub: Iterable[TermUse]) -> tuple[TermUse, TermUse] | None:
     """Two unquoted uses of different families that stand in one slot of the lined-up
     sentences ("North Korean [dictator / leader] Kim"), if there are; each widened to the
-    slot and a shared word on either side, so that the evidence shows the place
-    ("Korean dictator Kim") and two stories' findings do not share a fingerprint."""
+    slot and a word on either side, so that the evidence shows the place ("Korean
+    dictator Kim"), not the bare term."""
     ta, tb = tokens(a.text), tokens(b.text)
     for slot in slots(a.text, b.text, edges=True):
         if slot.b0 == slot.b1:
@@ -163,11 +163,10 @@ def _aligned_uses(a: Sentence, b: Sentence, ua: Iterable[TermUse], ub: Iterable[
     return None
 
 
-def _widened(use: TermUse, words: Sequence[Token], first: int, end: int) -> TermUse:
+def _widened(use: TermUse, words: tuple[Token, ...], first: int, end: int) -> TermUse:
     """``use`` stretched over the slot ``words[first:end]`` and one word either side."""
-    start = min(use.start, words[max(0, first - 1)].start)
-    stop = max(use.end, words[min(len(words), end + 1) - 1].end)
-    return replace(use, start=start, end=stop)
+    start, stop = around(words, first, end)
+    return replace(use, start=min(use.start, start), end=max(use.end, stop))
 
 
 def _overlaps(use: TermUse, span: tuple[int, int]) -> bool:
