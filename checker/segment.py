@@ -23,7 +23,18 @@ import pysbd
 from pysbd.languages import LANGUAGE_CODES
 
 from checker.ingest import conventions
-from checker.ingest.conventions import DATELINE, END_MARK, SIGNOFF, is_caption, is_dateline
+from checker.ingest.conventions import (
+    CAPTION_CREDIT,
+    CONTRIBUTOR_LINE,
+    DATELINE,
+    END_MARK,
+    MEDIA_LABEL,
+    PHOTO_CREDIT,
+    SIGNOFF,
+    TWEET_SIGNATURE,
+    is_caption,
+    is_dateline,
+)
 from checker.models import Article, Sentence, SentenceKind
 
 _WIDGET = re.compile(
@@ -135,7 +146,7 @@ def segment(article: Article, spans: Sequence[tuple[int, int, str]] | None = Non
     if spans is None:
         spans = sentence_spans(text, language_of(article))
     return tuple(
-        Sentence(article.id, index, start, end, text[start:end], _fragment_aside(text[start:end], kind))  # type: ignore[arg-type]
+        Sentence(article.id, index, start, end, text[start:end], _sentence_kind(text[start:end], kind))  # type: ignore[arg-type]
         for index, (start, end, kind) in enumerate(spans)
     )
 
@@ -143,13 +154,27 @@ def segment(article: Article, spans: Sequence[tuple[int, int, str]] | None = Non
 _WORDS = re.compile(r"[^\W\d_]{2,}|[^\W\d_](?=\W*$)")
 
 
-def _fragment_aside(text: str, kind: SentenceKind) -> SentenceKind:
-    """A body "sentence" of one word states nothing: a splitter's fragment ("m." of a
-    tokenised "7 p. m."), a lone "Photo" or "Advertisement". As a claim it is worse than
-    nothing: two articles that both hold "m." shared a "near-identical sentence", which
-    chained 11 ECB+ topics into one story. It is kept, as boilerplate."""
-    if kind == "body" and len(_WORDS.findall(text)) < 2 and not _UNSPACED_SCRIPT.search(text):
+def _sentence_kind(text: str, kind: SentenceKind) -> SentenceKind:
+    """A body sentence that states nothing is set aside, kept as boilerplate or caption.
+
+    - One word: a splitter's fragment ("m." of a tokenised "7 p. m."), a lone "Photo". Two
+      articles that both held "m." shared a "near-identical sentence", which chained 11
+      ECB+ topics into one story.
+    - Page furniture a web page leaves in extracted text: an embedded tweet's signature
+      line, a photo credit standing alone, a contributor line, a player's or picture's
+      label ("Media caption ..."), a caption closing on "/Getty Images". Each of a kind reads
+      alike whatever the article reports, so on the AllSides archive most pairs of
+      articles "sharing two near-identical sentences" that had little else in common
+      shared tweet signatures and photo credits (``ingest/conventions.py``).
+    """
+    if kind != "body":
+        return kind
+    if len(_WORDS.findall(text)) < 2 and not _UNSPACED_SCRIPT.search(text):
         return "boilerplate"
+    if TWEET_SIGNATURE.match(text) or PHOTO_CREDIT.match(text) or CONTRIBUTOR_LINE.match(text):
+        return "boilerplate"
+    if MEDIA_LABEL.match(text) or CAPTION_CREDIT.search(text):
+        return "caption"
     return kind
 
 

@@ -290,3 +290,32 @@ def test_a_decimal_a_tokeniser_spaced_stays_in_its_sentence() -> None:
         "The vote was 52-48.",
         "2016 was a year.",
     ]
+
+
+def test_web_page_furniture_is_not_a_claim() -> None:
+    """Real AllSides text (newspaper3k) keeps an embedded tweet's signature, photo credits,
+    contributor lines and BBC player labels as sentences. Each reads like every other of
+    its kind, so two articles about different events "shared near-identical sentences"
+    (two Trump tweet signatures of different weeks) and were linked as one story. The
+    tweet itself, and a sentence that merely names an agency, stay claims."""
+    from checker.models import Article
+    from checker.segment import segment
+
+    text = (
+        "Now is the time for leadership – not politics. The American people deserve action.\n\n"
+        "— Donald J. Trump (@realDonaldTrump) November 5, 2019\n\n"
+        "Jewel Samad/AFP/Getty Images\n\n"
+        "Media playback is unsupported on your device Media caption How the mace drama unfolded\n\n"
+        "Mike Bloomberg walks out before speaking in West Palm Beach, Fla. Joe Raedle/Getty Images\n\n"
+        "The deal was first reported by Reuters.\n\n"
+        "Fox News' Paul Steinhauser and The Associated Press contributed to this report."
+    )
+    kinds = {s.text: s.kind for s in segment(Article(path="a.txt", text=text, outlet="A"))}
+    assert [t for t, kind in kinds.items() if kind == "body"] == [
+        "Now is the time for leadership – not politics.",
+        "The American people deserve action.",
+        "The deal was first reported by Reuters.",
+    ]
+    assert kinds["— Donald J. Trump (@realDonaldTrump) November 5, 2019"] == "boilerplate"
+    assert kinds["Media playback is unsupported on your device Media caption How the mace drama unfolded"] == "caption"
+    assert kinds["Jewel Samad/AFP/Getty Images"] == "caption"  # the paragraph closes on a credit
