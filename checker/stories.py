@@ -26,7 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -48,6 +48,17 @@ GROUP_LINK = 0.65
 MIN_PLACE_MENTIONS = 2  # a story's own place, named this often, keeps it apart from another place's
 SENTENCE_LINK = 0.75  # a sentence pair this close counts as shared content ...
 SHARED_SENTENCES_LINK = 2  # ... and this many such pairs link two articles
+# An article without a date could be of any day: no window of days narrows its search,
+# and no date keeps it apart from an article of another year on its topic. It links only
+# to articles whose mean vector is at least this close to its own (a dated article needs
+# ``GROUP_LINK`` within ``MAX_DAYS_APART``). On 4,554 AllSides articles (2,487 undated,
+# 2012-2020) the pairs that a floor of 0.65 puts in one story and 0.75 does not were 20 of
+# 20 different events of one topic; the dev events are grouped alike up to 0.75 and split
+# at 0.80. The floor is a rule of linking, not a shortcut of the search: every path (all
+# pairs, the blocked search, a store) applies it, so they find the same links; and the
+# search for an undated article stays among the few articles this near it
+# (benchmarks/RESULTS.md, "Archive scale: undated articles").
+UNDATED_CENTROID_FLOOR = 0.75
 
 _MONTHS = {name.lower(): number for name, number in MONTH_NUMBERS.items()}
 _MONTH_DAY = re.compile(
@@ -224,11 +235,13 @@ def link(
     article meets many others, and its mean vector is the same each time.
     """
     pair = f"{first.outlet} and {second.outlet}"
+    (ci, norm_i), (cj, norm_j) = centres or (_centre(a), _centre(b))
+    centroid = float(ci @ cj / (norm_i * norm_j))
+    if (first.date is None or second.date is None) and centroid < UNDATED_CENTROID_FLOOR:
+        return None
     shared = int(np.count_nonzero((a @ b.T >= SENTENCE_LINK).any(axis=1)))
     if shared >= SHARED_SENTENCES_LINK:
         return StoryLink(first.id, second.id, float(shared), f"{pair} share {shared} near-identical sentences")
-    (ci, norm_i), (cj, norm_j) = centres or (_centre(a), _centre(b))
-    centroid = float(ci @ cj / (norm_i * norm_j))
     if centroid >= GROUP_LINK:
         return StoryLink(first.id, second.id, centroid, f"{pair} have content similarity {centroid:.2f}")
     return None
@@ -255,6 +268,7 @@ EXACT_ARTICLES = 200
 _MARGIN = 1e-3  # candidate cuts sit this far below the link cuts: rounding never drops a pair
 _BLOCK = 4096  # rows per similarity block: memory is bounded by _BLOCK x _BLOCK floats
 _QUERY_ROWS = 512  # query sentences searched together (consecutive dates share a window)
+_WINDOW_QUERIES = 256  # undated articles whose mean-vector windows are found together
 
 
 def candidate_pairs(
@@ -301,11 +315,13 @@ def _blocked_pairs(
 ) -> list[tuple[int, int]]:
     """Exact neighbour search, blocked by date: query articles, taken in date order a few
     hundred sentences at a time, are compared only with the articles whose dates are
-    compatible with one of theirs; matrix products run in bounded blocks. Pairs are kept
+    compatible with one of theirs; an undated query article only with the articles above
+    ``UNDATED_CENTROID_FLOOR`` of it. Matrix products run in bounded blocks. Pairs are kept
     as arrays of article positions, not as Python tuples, until the end."""
     ids = [profiles[i].id for i in eligible]
     ordinal, day, dated = _day_arrays([profiles[i].date for i in eligible])
     sizes = np.array([mats[a].shape[0] for a in ids])
+    first_row = np.cumsum(sizes) - sizes
     sentences = np.vstack([mats[a] for a in ids]).astype(np.float32)
     owner = np.repeat(np.arange(len(ids)), sizes)
     distinct, distinct_of = _distinct_rows(sentences)
@@ -313,7 +329,8 @@ def _blocked_pairs(
     centroids /= np.linalg.norm(centroids, axis=1, keepdims=True)
     position = {g: k for k, g in enumerate(eligible)}
     # Undated articles may join any date. When all of them are queries, their own pass
-    # (against everything) finds their pairs, and dated windows can leave them out.
+    # (against every article near enough) finds their pairs, and dated windows can leave
+    # them out.
     undated = [k for k in range(len(ids)) if not dated[k]]
     undated_asked = set(undated) <= {position[g] for g in asked}
 
@@ -323,8 +340,8 @@ def _blocked_pairs(
     found: list[np.ndarray] = []  # keys first * len(ids) + second of positions that may link
 
     def search(local: list[int], window: np.ndarray) -> None:
-        rows = np.flatnonzero(_mask(len(ids), local)[owner])
-        columns = np.flatnonzero(_mask(len(ids), window)[owner])
+        rows = _rows_of(first_row, sizes, np.asarray(local))
+        columns = _rows_of(first_row, sizes, window)
         close = [
             _close_owners(distinct, distinct_of, owner, rows, columns, SENTENCE_LINK - _MARGIN),
             _close(centroids, np.asarray(local), window, GROUP_LINK - _MARGIN),
@@ -334,8 +351,8 @@ def _blocked_pairs(
         found.append(np.unique(low[low != high] * len(ids) + high[low != high]))
 
     everyone = np.arange(len(ids))
-    if None in by_date:
-        search(by_date.pop(None), everyone)
+    for k, window in _undated_windows(centroids, by_date.pop(None, [])):
+        search([k], window)
     block: list[int] = []
     block_rows = 0
     mask = np.zeros(len(ids), dtype=bool)
@@ -357,10 +374,20 @@ def _blocked_pairs(
     return list(zip(index[first[keep]].tolist(), index[second[keep]].tolist()))
 
 
-def _mask(size: int, chosen: Sequence[int] | np.ndarray) -> np.ndarray:
-    mask = np.zeros(size, dtype=bool)
-    mask[np.asarray(chosen, dtype=np.int64)] = True
-    return mask
+def _undated_windows(centroids: np.ndarray, undated: Sequence[int]) -> Iterator[tuple[int, np.ndarray]]:
+    """Each undated article with the articles it may link to: those whose mean vector is
+    within ``UNDATED_CENTROID_FLOOR`` of its own (``link`` refuses the rest)."""
+    for b in range(0, len(undated), _WINDOW_QUERIES):
+        block = np.asarray(undated[b : b + _WINDOW_QUERIES])
+        close = centroids[block] @ centroids.T >= UNDATED_CENTROID_FLOOR - _MARGIN
+        for k, row in zip(block.tolist(), close):
+            yield k, np.flatnonzero(row)
+
+
+def _rows_of(first_row: np.ndarray, sizes: np.ndarray, articles: np.ndarray) -> np.ndarray:
+    """The sentence rows of ``articles`` (positions in ascending order), ascending."""
+    counts = sizes[articles]
+    return np.repeat(first_row[articles] - (np.cumsum(counts) - counts), counts) + np.arange(int(counts.sum()))
 
 
 def _compatible(ordinal: np.ndarray, day: np.ndarray, dated: np.ndarray, a: np.ndarray | int, b: np.ndarray) -> np.ndarray:

@@ -65,3 +65,36 @@ def test_two_events_of_a_kind_in_two_places_stay_apart() -> None:
     assert [s.articles for s in stories_from_links(shared, links)] == [("a", "b", "c", "d")]
     faint = [quake("a", "Qeshm", 1), quake("b", "Qeshm", 0), quake("c", "Aceh", 1), quake("d", "Aceh", 0)]
     assert [s.articles for s in stories_from_links(faint, links)] == [("a", "b", "c", "d")]
+
+
+def test_an_undated_article_needs_likeness_not_just_two_stock_sentences(embedder) -> None:
+    """On the AllSides archive, undated articles of different years shared two stock
+    sentences with thousands of others ("sharing near-identical sentences", the strongest
+    link). Without a date, an article links only to one whose mean vector is close
+    (``UNDATED_CENTROID_FLOOR``); dated a day apart, the same two articles still link."""
+    from dataclasses import replace
+
+    from checker.segment import segment
+
+    stock = [
+        "Follow our live coverage for the latest updates on this developing story.",
+        "Our reporters will keep updating this article as more details emerge.",
+    ]
+    flood = Article(path="flood.txt", outlet="A", text="\n\n".join([
+        "Flash floods swept through Valencia on Tuesday, killing at least 60 people.",
+        "Rescue teams used helicopters to lift residents from rooftops.",
+        "The regional government declared three days of mourning.", *stock]))
+    tariff = Article(path="tariff.txt", outlet="B", text="\n\n".join([
+        "A federal appeals court struck down the steel tariffs in a 2-1 ruling.",
+        "The judges said the trade law did not allow duties of that size.",
+        "The administration said it would appeal to the Supreme Court.", *stock]))
+
+    def link(first: Article, second: Article):
+        sentences = [s for a in (first, second) for s in segment(a) if s.is_claim]
+        vectors = embedder.embed([s.text for s in sentences])
+        mats = events.article_matrices([first, second], sentences, {(s.article, s.index): v for s, v in zip(sentences, vectors)})
+        return events.link(ArticleProfile.of(first), ArticleProfile.of(second), mats[first.id], mats[second.id])
+
+    assert link(flood, tariff) is None
+    dated = link(replace(flood, published=dt.date(2024, 10, 29)), replace(tariff, published=dt.date(2024, 10, 30)))
+    assert dated is not None and dated.strength == 2.0
