@@ -15,7 +15,7 @@ the vectors come from a cache filled beforehand, e.g. by running slices of the c
 ``--cache`` first). Sentences missing from the cache are embedded and counted.
 
 Run by hand: ``.venv/bin/python benchmarks/archive_stories.py --cache FILE
-[--seed-cache FILE ...] [--articles 37554] [--backend onnx] [--note TEXT]``; appends a
+[--seed-cache FILE ...] [--articles 37554] [--backend onnx] [--workers 2] [--note TEXT]``; appends a
 section to RESULTS.md.
 """
 
@@ -65,6 +65,7 @@ def run(args: argparse.Namespace) -> dict:
     from checker.boilerplate import mark_boilerplate
     from checker.cache import Cache
     from checker.embed import embed_texts, make_embedder, text_key
+    from checker.executor import open_workers
     from checker.ingest import parse_inputs, read_inputs
     from checker.stories import group_stories
 
@@ -80,7 +81,8 @@ def run(args: argparse.Namespace) -> dict:
     times["reading and near copies"] = time.perf_counter() - start
 
     start = time.perf_counter()
-    sentences = pipeline._segment_all(articles, cache)
+    with open_workers(args.workers) as workers:  # splitting is per article: worker processes
+        sentences = pipeline._segment_all(articles, cache, workers=workers)
     sentences = mark_boilerplate(articles, sentences)
     times["segmenting and boilerplate"] = time.perf_counter() - start
 
@@ -154,6 +156,7 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, required=True)
     parser.add_argument("--seed-cache", type=Path, nargs="*", default=[])
     parser.add_argument("--workdir", type=Path, default=ROOT / ".checker" / "bench-real")
+    parser.add_argument("--workers", type=int, default=2, help="processes that split sentences (cold spans)")
     parser.add_argument("--note", default="")
     parser.add_argument("--commit", default="", help="the commit measured, when running from an unpacked snapshot")
     parser.add_argument("--no-results", action="store_true", help="print, do not append to RESULTS.md")
