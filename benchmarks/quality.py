@@ -304,6 +304,31 @@ def held_out_section() -> list[str]:
     return lines + [""]
 
 
+def archive_story_section() -> list[str]:
+    """Hand verdicts on same-story pairs of a real archive (benchmarks/story_pairs/): what
+    the dev events cannot show, since each holds one event and nothing near it."""
+    import yaml
+
+    lines = [
+        "## Story grouping on a real archive (judged pairs)",
+        "",
+        "The dev events and ECB+ topics are sets of distinct events; an archive is thousands of",
+        "articles on a few topics at once. Same-story pairs drawn at random from one run over",
+        "AllSides articles and judged blind by hand (`benchmarks/story_pairs/`, how they were",
+        "drawn in each file's header): same-event is what story grouping is for.",
+        "",
+        "| sample | pairs | judged | same-event | same-topic | unrelated | share same-event |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for path in sorted((ROOT / "benchmarks" / "story_pairs").glob("*.yaml")):
+        items = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        for kind in sorted({item["kind"] for item in items}):
+            chosen = [item for item in items if item["kind"] == kind]
+            counts = [sum(item["verdict"] == v for item in chosen) for v in ("same-event", "same-topic", "unrelated")]
+            lines.append(f"| {path.stem} | {kind} | {len(chosen)} | {counts[0]} | {counts[1]} | {counts[2]} | {counts[0] / len(chosen):.2f} |")
+    return lines + [""]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--eval-dir", type=Path, default=ROOT.parent / "shared" / "eval")
@@ -330,6 +355,7 @@ def main() -> None:
     lines += name_section(args.eval_dir)
     lines += fixture_section(embedder)
     lines += topic_grouping_section(args.eval_dir, embedder)
+    lines += archive_story_section()
     lines += real_news_section(args.eval_dir, embedder)
     lines += held_out_section()
     DOC.parent.mkdir(exist_ok=True)

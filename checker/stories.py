@@ -15,7 +15,9 @@ order of authority:
    articles do not grow into topic blobs. Two stories that each name their own place
    again and again (``MIN_PLACE_MENTIONS``) and never the other's do not merge that way:
    two earthquakes of one day read alike (ECB+ blind topics: pairwise precision 0.933 ->
-   1.000; dev events unchanged, 1.000 / 0.990).
+   1.000; dev events unchanged, 1.000 / 0.990). An article with no date at all links only
+   to articles whose mean embedding is at least ``UNDATED_CENTROID_FLOOR`` close: without
+   a date, two stock sentences or a shared topic say little about the event.
 
 A story is named by the earliest publication date of its articles and the place they name
 most; a date quoted in the text (often another event's) never names a story.
