@@ -316,6 +316,8 @@ def archive_story_section() -> list[str]:
         "articles on a few topics at once. Same-story pairs drawn at random from one run over",
         "AllSides articles and judged blind by hand (`benchmarks/story_pairs/`, how they were",
         "drawn in each file's header): same-event is what story grouping is for.",
+        "`allsides-story-pairs` was drawn at the code before two near-identical sentences meant",
+        "cosine >= 0.80 (0.75), `-s080` after it.",
         "",
         "| sample | pairs | judged | same-event | same-topic | unrelated | share same-event |",
         "|---|---|---|---|---|---|---|",
