@@ -98,3 +98,21 @@ def test_an_undated_article_needs_likeness_not_just_two_stock_sentences(embedder
     assert link(flood, tariff) is None
     dated = link(replace(flood, published=dt.date(2024, 10, 29)), replace(tariff, published=dt.date(2024, 10, 30)))
     assert dated is not None and dated.strength == 2.0
+
+
+def test_an_article_left_alone_says_why_it_was_kept_apart() -> None:
+    """Issue 17: a split must be explained. An outlet alone in its story is an outlet
+    nothing is compared with; "no other article reports this event" was printed even when
+    another article was linked to it and a rule kept them apart."""
+    day = EventDate(6, 29, 2022)
+    profiles = [_profile("a", day), _profile("b", day), _profile("c", day), _profile("d", EventDate(7, 20, 2022)), _profile("e", day)]
+    weak = lambda x, y, v: StoryLink(x, y, v, f"{x.upper()} and {y.upper()} have content similarity {v:.2f}")  # noqa: E731
+    links = [weak("a", "b", 0.80), weak("b", "c", 0.70), StoryLink("a", "d", 3.0, "A and D share 3 near-identical sentences")]
+    reasons = {s.articles: s.reason for s in stories_from_links(profiles, links)}
+    assert reasons[("c",)] == (
+        "kept apart: B and C have content similarity 0.70, but C's article is not as alike to A's in that story"
+    )
+    assert reasons[("d",)] == (
+        "kept apart: A and D share 3 near-identical sentences, but A's article in that story is dated more than 4 days from it"
+    )
+    assert reasons[("e",)] == "no other article reports this event"
