@@ -322,13 +322,24 @@ def archive_story_section() -> list[str]:
         "| sample | pairs | judged | same-event | same-topic | unrelated | share same-event |",
         "|---|---|---|---|---|---|---|",
     ]
+    stories: list[str] = []
     for path in sorted((ROOT / "benchmarks" / "story_pairs").glob("*.yaml")):
         items = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        if items and "on_event" in items[0]:  # whole stories checked, not pairs
+            verdicts = [item["verdict"] for item in items]
+            on, members = sum(item["on_event"] for item in items), sum(item["articles"] for item in items)
+            stories.append(
+                f"`{path.stem}`: the {len(items)} largest stories of one run over the whole archive, "
+                f"checked member by member: {verdicts.count('event')} one event, "
+                f"{verdicts.count('event-with-strays')} one event with strays, {verdicts.count('topic-blob')} topic blobs; "
+                f"{on} of {members} members on their story's main event ({on / members:.2f})."
+            )
+            continue
         for kind in sorted({item["kind"] for item in items}):
             chosen = [item for item in items if item["kind"] == kind]
             counts = [sum(item["verdict"] == v for item in chosen) for v in ("same-event", "same-topic", "unrelated")]
             lines.append(f"| {path.stem} | {kind} | {len(chosen)} | {counts[0]} | {counts[1]} | {counts[2]} | {counts[0] / len(chosen):.2f} |")
-    return lines + [""]
+    return lines + [""] + stories + [""]
 
 
 def main() -> None:
