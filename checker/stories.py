@@ -331,9 +331,10 @@ def _blocked_pairs(
     ordinal, day, dated = _day_arrays([profiles[i].date for i in eligible])
     sizes = np.array([mats[a].shape[0] for a in ids])
     first_row = np.cumsum(sizes) - sizes
-    sentences = np.vstack([mats[a] for a in ids]).astype(np.float32)
     owner = np.repeat(np.arange(len(ids)), sizes)
-    distinct, distinct_of = _distinct_rows(sentences)
+    # Only the distinct rows are searched: the stacked copy goes as soon as they are known
+    # (at archive scale each copy of the vectors is 2.3 GB).
+    distinct, distinct_of = _distinct_rows(np.vstack([mats[a] for a in ids], dtype=np.float32))
     centroids = np.vstack([mats[a].mean(axis=0) for a in ids]).astype(np.float32)
     centroids /= np.linalg.norm(centroids, axis=1, keepdims=True)
     position = {g: k for k, g in enumerate(eligible)}
@@ -413,6 +414,7 @@ def _distinct_rows(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     rows = np.ascontiguousarray(matrix)
     keys = rows.view(np.dtype((np.void, rows.dtype.itemsize * rows.shape[1]))).ravel()
     _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    del _, keys  # the sorted copy of every row
     return rows[first], inverse.ravel()
 
 
