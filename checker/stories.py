@@ -538,6 +538,11 @@ def stories_from_links(profiles: Sequence[ArticleProfile], links: Sequence[Story
     for pair, why in sorted(reasons.items()):
         reasons_of.setdefault(groups.find(pair[0]), []).append((pair, why))
 
+    strongest: dict[int, StoryLink] = {}  # each article's strongest link, to say why it stands alone
+    for found in ordered_links:
+        strongest.setdefault(index[found.first], found)
+        strongest.setdefault(index[found.second], found)
+
     stories: list[Story] = []
     used: Counter[str] = Counter()
     for root in sorted(components):
@@ -564,7 +569,7 @@ def stories_from_links(profiles: Sequence[ArticleProfile], links: Sequence[Story
             if links_here:
                 reason = "; ".join(links_here)
             else:
-                reason = _kept_apart(ordered, members, ordered_links, index, groups, linked) or "no other article reports this event"
+                reason = _kept_apart(ordered, members, strongest, index, groups, components, linked)
         used[base] += 1
         story_id = base if used[base] == 1 else f"{base}-{used[base]}"
         stories.append(Story(id=story_id, articles=tuple(p.id for p in chosen), reason=reason))
@@ -574,37 +579,37 @@ def stories_from_links(profiles: Sequence[ArticleProfile], links: Sequence[Story
 def _kept_apart(
     ordered: Sequence[ArticleProfile],
     alone: Sequence[int],
-    ordered_links: Sequence[StoryLink],
+    strongest: Mapping[int, StoryLink],
     index: Mapping[str, int],
     groups: _Groups,
+    components: Mapping[int, Sequence[int]],
     linked: set[tuple[int, int]],
-) -> str | None:
-    """Why an article that has a content link stands alone: the split a reviewer must be
-    told about (an outlet left out is an outlet nothing is compared with). None when no
-    other article is linked to it at all."""
+) -> str:
+    """Why an article stands alone. When it has a content link, the rule that kept it
+    apart from that article's story: the split a reviewer must be told about (an outlet
+    left out is an outlet nothing is compared with)."""
     (i,) = alone
-    for found in ordered_links:  # strongest first
-        if i not in (index[found.first], index[found.second]):
-            continue
-        j = index[found.second] if index[found.first] == i else index[found.first]
-        other = [k for k in range(len(ordered)) if groups.find(k) == groups.find(j)]
-        what = found.reason.replace(" (as is every other pair of their articles)", "")
-        far = next((k for k in other if not _dates_compatible(ordered[i].date, ordered[k].date)), None)
-        if far is not None:
-            return f"kept apart: {what}, but {ordered[far].outlet}'s article in that story is dated more than {MAX_DAYS_APART} days from it"
-        missing = next((k for k in other if (min(i, k), max(i, k)) not in linked), None)
-        if missing is not None:
-            undated = "" if ordered[i].date and ordered[missing].date else (
-                f" (without a date, two articles need a content similarity of {UNDATED_CENTROID_FLOOR:.2f})"
-            )
-            return (
-                f"kept apart: {what}, but {ordered[i].outlet}'s article is not as alike to "
-                f"{ordered[missing].outlet}'s in that story{undated}"
-            )
-        if _elsewhere(ordered, alone, other):
-            return f"kept apart: {what}, but each names its own place ({_top_place(ordered, alone)} / {_top_place(ordered, other)})"
-        return f"kept apart: {what}"
-    return None
+    found = strongest.get(i)
+    if found is None:
+        return "no other article reports this event"
+    j = index[found.second] if index[found.first] == i else index[found.first]
+    other = components[groups.find(j)]
+    what = found.reason.replace(" (as is every other pair of their articles)", "")
+    far = next((k for k in other if not _dates_compatible(ordered[i].date, ordered[k].date)), None)
+    if far is not None:
+        return f"kept apart: {what}, but {ordered[far].outlet}'s article in that story is dated more than {MAX_DAYS_APART} days from it"
+    missing = next((k for k in other if (min(i, k), max(i, k)) not in linked), None)
+    if missing is not None:
+        undated = "" if ordered[i].date and ordered[missing].date else (
+            f" (without a date, two articles need a content similarity of {UNDATED_CENTROID_FLOOR:.2f})"
+        )
+        return (
+            f"kept apart: {what}, but {ordered[i].outlet}'s article is not as alike to "
+            f"{ordered[missing].outlet}'s in that story{undated}"
+        )
+    if _elsewhere(ordered, alone, other):
+        return f"kept apart: {what}, but each names its own place ({_top_place(ordered, alone)} / {_top_place(ordered, other)})"
+    return f"kept apart: {what}"
 
 
 def _top_place(ordered: Sequence[ArticleProfile], members: Sequence[int]) -> str | None:
