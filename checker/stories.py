@@ -278,6 +278,7 @@ _MARGIN = 1e-3  # candidate cuts sit this far below the link cuts: rounding neve
 _BLOCK = 4096  # rows per similarity block: memory is bounded by _BLOCK x _BLOCK floats
 _QUERY_ROWS = 512  # query sentences searched together (consecutive dates share a window)
 _WINDOW_QUERIES = 256  # undated articles whose mean-vector windows are found together
+_HASH_ROWS = 65_536  # rows hashed or checked at once by ``_distinct_rows``
 
 
 def candidate_pairs(
@@ -410,11 +411,35 @@ def _compatible(ordinal: np.ndarray, day: np.ndarray, dated: np.ndarray, a: np.n
 
 
 def _distinct_rows(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct rows of ``matrix`` and, for each row, the index of its distinct row."""
+    """The distinct rows of ``matrix`` and, for each row, the index of its distinct row.
+
+    Rows are told apart by a 64-bit hash of their bytes, then every row is checked byte
+    for byte against the row it was taken for (a collision falls back to sorting the rows
+    themselves). Sorting 1.5 million 1,536-byte rows as keys was the whole archive's
+    peak memory, 14.6 GB (benchmarks/RESULTS.md, "where the 16 GB go").
+    """
     rows = np.ascontiguousarray(matrix)
+    words = rows.view(np.uint8).reshape(len(rows), -1)
+    if words.shape[1] % 4 == 0:
+        words = words.view(np.uint32)
+    multipliers = np.random.default_rng(0).integers(1, 2**63, size=words.shape[1], dtype=np.uint64) | np.uint64(1)
+    keys = np.empty(len(rows), dtype=np.uint64)
+    for start in range(0, len(rows), _HASH_ROWS):
+        block = words[start : start + _HASH_ROWS].astype(np.uint64)
+        keys[start : start + _HASH_ROWS] = (block * multipliers).sum(axis=1)  # wraps modulo 2**64
+    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    inverse = inverse.ravel()
+    for start in range(0, len(rows), _HASH_ROWS):
+        if not np.array_equal(words[start : start + _HASH_ROWS], words[first[inverse[start : start + _HASH_ROWS]]]):
+            return _distinct_rows_sorted(rows)
+    return rows[first], inverse
+
+
+def _distinct_rows_sorted(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``_distinct_rows`` by sorting the rows as byte strings: exact, and memory-hungry."""
     keys = rows.view(np.dtype((np.void, rows.dtype.itemsize * rows.shape[1]))).ravel()
     _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
-    del _, keys  # the sorted copy of every row
+    del _, keys
     return rows[first], inverse.ravel()
 
 

@@ -463,3 +463,17 @@ def test_claims_never_join_two_sentences_scoring_below_the_chain_floor(tmp_path,
     assert len(stories) > 20
     assert (weakest_pairs(similarity.CHAIN_FLOOR) >= similarity.CHAIN_FLOOR - 1e-6).all()
     assert (weakest_pairs(None) < similarity.CHAIN_FLOOR).any()
+
+
+def test_distinct_rows_by_hash_are_those_found_by_sorting(corpus) -> None:
+    """The story search compares each distinct sentence vector once. Finding them by a
+    checked 64-bit hash instead of sorting whole rows (the archive's memory peak) must
+    give the same grouping of rows: one distinct row per set of equal rows."""
+    _, _, vectors = corpus
+    rows = np.vstack(list(vectors.values()) * 2).astype(np.float32)  # every vector twice
+    hashed, of_hashed = events._distinct_rows(rows)
+    by_sort, of_sorted = events._distinct_rows_sorted(rows)
+    assert np.array_equal(hashed[of_hashed], rows) and np.array_equal(by_sort[of_sorted], rows)
+    assert len(hashed) == len(by_sort) <= len(rows) // 2
+    pairs = set(zip(of_hashed.tolist(), of_sorted.tolist()))
+    assert len(pairs) == len(hashed)  # the two numberings are one-to-one
