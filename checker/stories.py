@@ -396,7 +396,8 @@ def _undated_windows(centroids: np.ndarray, undated: Sequence[int]) -> Iterator[
 
 
 def _rows_of(first_row: np.ndarray, sizes: np.ndarray, articles: np.ndarray) -> np.ndarray:
-    """The sentence rows of ``articles`` (positions in ascending order), ascending."""
+    """The sentence rows of ``articles`` (positions), article by article: each article's
+    rows are one run of the stacked matrix, so no mask over every row is needed."""
     counts = sizes[articles]
     return np.repeat(first_row[articles] - (np.cumsum(counts) - counts), counts) + np.arange(int(counts.sum()))
 
