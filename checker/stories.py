@@ -581,10 +581,7 @@ def stories_from_links(profiles: Sequence[ArticleProfile], links: Sequence[Story
             # The earliest publication date: a date read in the text may be another event's.
             date = min((p.date for p in chosen if p.date and p.published), default=None,
                        key=lambda d: (d.year is None, d.year or 0, d.month, d.day))
-            places: Counter[str] = Counter()
-            for p in chosen:
-                places.update(dict(p.places))
-            place = _most_common(places)
+            place = _most_common(_places(ordered, members))
             parts = ["undated"]
             if date:
                 parts = [f"{date.year}-{date.month:02d}-{date.day:02d}" if date.year else f"{date.month:02d}-{date.day:02d}"]
@@ -595,7 +592,8 @@ def stories_from_links(profiles: Sequence[ArticleProfile], links: Sequence[Story
             if links_here:
                 reason = "; ".join(links_here)
             else:
-                reason = _kept_apart(ordered, members, strongest, index, groups, components, linked)
+                (alone,) = members  # a story of several articles has the links that joined them
+                reason = _kept_apart(ordered, alone, strongest, index, groups, components, linked)
         used[base] += 1
         story_id = base if used[base] == 1 else f"{base}-{used[base]}"
         stories.append(Story(id=story_id, articles=tuple(p.id for p in chosen), reason=reason))
@@ -604,7 +602,7 @@ def stories_from_links(profiles: Sequence[ArticleProfile], links: Sequence[Story
 
 def _kept_apart(
     ordered: Sequence[ArticleProfile],
-    alone: Sequence[int],
+    i: int,
     strongest: Mapping[int, StoryLink],
     index: Mapping[str, int],
     groups: _Groups,
@@ -614,7 +612,6 @@ def _kept_apart(
     """Why an article stands alone. When it has a content link, the rule that kept it
     apart from that article's story: the split a reviewer must be told about (an outlet
     left out is an outlet nothing is compared with)."""
-    (i,) = alone
     found = strongest.get(i)
     if found is None:
         return "no other article reports this event"
@@ -633,27 +630,24 @@ def _kept_apart(
             f"kept apart: {what}, but {ordered[i].outlet}'s article is not as alike to "
             f"{ordered[missing].outlet}'s in that story{undated}"
         )
-    if _elsewhere(ordered, alone, other):
-        return f"kept apart: {what}, but each names its own place ({_top_place(ordered, alone)} / {_top_place(ordered, other)})"
+    if _elsewhere(ordered, [i], other):
+        own, theirs = _most_common(_places(ordered, [i])), _most_common(_places(ordered, other))
+        return f"kept apart: {what}, but each names its own place ({own} / {theirs})"
     return f"kept apart: {what}"
 
 
-def _top_place(ordered: Sequence[ArticleProfile], members: Sequence[int]) -> str | None:
+def _places(ordered: Sequence[ArticleProfile], members: Sequence[int]) -> Counter[str]:
+    """How often the articles ``members`` name each place, together."""
     counts: Counter[str] = Counter()
     for i in members:
         counts.update(dict(ordered[i].places))
-    return _most_common(counts)
+    return counts
 
 
 def _elsewhere(ordered: Sequence[ArticleProfile], one: Sequence[int], other: Sequence[int]) -> bool:
     """Two stories, each naming its own place again and again, that never name the
     other's: two events of a kind (two earthquakes of one day), however alike they read."""
-    counts_one: Counter[str] = Counter()
-    counts_other: Counter[str] = Counter()
-    for i in one:
-        counts_one.update(dict(ordered[i].places))
-    for i in other:
-        counts_other.update(dict(ordered[i].places))
+    counts_one, counts_other = _places(ordered, one), _places(ordered, other)
     top_one, top_other = _most_common(counts_one), _most_common(counts_other)
     if top_one is None or top_other is None or min(counts_one[top_one], counts_other[top_other]) < MIN_PLACE_MENTIONS:
         return False
