@@ -84,7 +84,7 @@ PHOTO_CREDIT = re.compile(
 )
 """A photo credit standing alone: "Getty Images", "Jewel Samad/AFP/Getty Images"."""
 
-CAPTION_CREDIT = re.compile(rf"[\s/](?:Getty Images|AFP via Getty Images)\s*$")
+CAPTION_CREDIT = re.compile(r"[\s/](?:Getty Images|AFP via Getty Images)\s*$")
 """A caption that closes on its photo's credit: "... in West Palm Beach, Fla. Joe Raedle/Getty Images"."""
 
 MEDIA_LABEL = re.compile(r"^(?:Media playback is unsupported on your device|Media caption|Image (?:copyright|caption))\b")
