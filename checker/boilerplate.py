@@ -30,8 +30,17 @@ MIN_DAYS = 3
 _NOT_WORD = re.compile(r"\W+")
 
 
-def _key(text: str) -> str:
+def repeat_key(text: str) -> str:
+    """What "word for word" compares: the words, case and punctuation aside."""
     return _NOT_WORD.sub(" ", text.casefold()).strip()
+
+
+def is_furniture(days: Sequence[object]) -> bool:
+    """Whether one outlet's sentence, carried by articles published on ``days`` (one entry
+    an article; an undated article is a day of its own), is its site's furniture. The
+    store asks the same question of its counts (``store.py``), so a stored run and a
+    batch run over the same articles agree."""
+    return len(days) >= MIN_ARTICLES and len(set(days)) >= MIN_DAYS
 
 
 def mark_boilerplate(articles: Sequence[Article], sentences: Sequence[Sentence]) -> list[Sentence]:
@@ -40,16 +49,12 @@ def mark_boilerplate(articles: Sequence[Article], sentences: Sequence[Sentence])
     article_of = {a.id: a for a in articles}
     # (outlet, text) of each claim sentence, None for the others; then its articles.
     keys = [
-        (article_of[s.article].outlet, _key(s.text)) if s.is_claim and s.article in article_of else None
+        (article_of[s.article].outlet, repeat_key(s.text)) if s.is_claim and s.article in article_of else None
         for s in sentences
     ]
     carried: dict[tuple[str, str], set[str]] = defaultdict(set)
     for s, key in zip(sentences, keys):
         if key is not None:
             carried[key].add(s.article)
-    furniture = {key for key, ids in carried.items() if len(ids) >= MIN_ARTICLES and _days(ids, article_of) >= MIN_DAYS}
+    furniture = {key for key, ids in carried.items() if is_furniture([article_of[i].published or i for i in ids])}
     return [replace(s, kind="boilerplate") if key in furniture else s for s, key in zip(sentences, keys)]
-
-
-def _days(ids: set[str], article_of: dict[str, Article]) -> int:
-    return len({article_of[i].published or i for i in ids})

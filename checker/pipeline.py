@@ -172,8 +172,8 @@ def add(
 ) -> AddResult:
     """Store the articles under ``paths`` that ``store`` does not hold yet: ingest ->
     segment -> embed, written a batch per transaction (a killed run keeps the batches it
-    committed). Site furniture is not marked here: per batch, a store would depend on
-    the batch size (docs/architecture.md)."""
+    committed). The store marks site furniture over everything it holds
+    (``boilerplate.is_furniture``), as a batch run over the same articles does."""
     embedder = embedder or make_embedder(settings.model, settings.backend)
     cache = Cache(settings.cache) if settings.cache else None
     articles, notes = read_articles(paths, story_from_folders=settings.story_from_folders)

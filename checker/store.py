@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,13 +33,14 @@ from pathlib import Path
 import numpy as np
 
 from . import stories as story_grouping
+from .boilerplate import is_furniture, repeat_key
 from .embed import text_key
 from .errors import CheckerError
 from .serialise import article_from_dict, article_to_dict
 from .models import Article, Claim, Sentence, Story
 
 DEFAULT_STORE = Path(".checker") / "store.sqlite"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 BATCH_ARTICLES = 200  # articles written per transaction: a killed run keeps earlier batches
 _CHUNK = 500  # SQLite's bound-parameter limit is 999
 
@@ -68,8 +69,10 @@ CREATE TABLE sentences (
     end INTEGER NOT NULL,
     kind TEXT NOT NULL,
     text_key TEXT,
+    repeat_key TEXT,
     PRIMARY KEY (article, idx)
 );
+CREATE INDEX sentences_repeat ON sentences (repeat_key);
 CREATE TABLE texts (key TEXT PRIMARY KEY, text TEXT NOT NULL);
 CREATE TABLE embeddings (
     model TEXT NOT NULL, key TEXT NOT NULL, vector BLOB NOT NULL, PRIMARY KEY (model, key)
@@ -86,11 +89,31 @@ CREATE TABLE claims (
 );
 """
 
-#: Upgrades from older schema versions: ``{old_version: sql}``. Version 1 is the first, so
-#: there is none yet; a store of a version not listed here is refused.
-MIGRATIONS: dict[int, str] = {
+def _find_furniture_in_old_store(conn: sqlite3.Connection) -> None:
+    """2 -> 3: give every claim sentence its repeat key and mark the site furniture the
+    whole store repeats, relinking the articles it touched (as ``Store.write`` would have)."""
+    conn.execute("ALTER TABLE sentences ADD COLUMN repeat_key TEXT")
+    conn.execute("CREATE INDEX sentences_repeat ON sentences (repeat_key)")
+    texts = dict(conn.execute("SELECT key, text FROM texts"))
+    rows = conn.execute("SELECT article, idx, text_key FROM sentences WHERE text_key IS NOT NULL").fetchall()
+    conn.executemany(
+        "UPDATE sentences SET repeat_key = ? WHERE article = ? AND idx = ?",
+        [(_repeat_key(texts[key]), article, idx) for article, idx, key in rows if key in texts],
+    )
+    model = conn.execute("SELECT value FROM meta WHERE key = 'model'").fetchone()
+    keys = [k for k, in conn.execute("SELECT DISTINCT repeat_key FROM sentences WHERE repeat_key IS NOT NULL")]
+    if model is not None:
+        _relink(conn, _mark_furniture(conn, keys), model[0], None)
+
+
+#: Upgrades from older schema versions: ``{old_version: sql or a function of the
+#: connection}``, each run in the upgrade's transaction; a store of a version not listed
+#: here is refused.
+MIGRATIONS: dict[int, str | Callable[[sqlite3.Connection], None]] = {
     # 1 -> 2: whether an article's date is its publication date (story ids use only those).
     1: "ALTER TABLE articles ADD COLUMN published INTEGER NOT NULL DEFAULT 0",
+    # 2 -> 3: site furniture found by repetition over the whole store (boilerplate.py).
+    2: _find_furniture_in_old_store,
 }
 
 
@@ -188,9 +211,13 @@ class Store:
             )
         conn.execute("BEGIN IMMEDIATE")
         while version < SCHEMA_VERSION:
-            for statement in MIGRATIONS[version].split(";"):
-                if statement.strip():
-                    conn.execute(statement)
+            step = MIGRATIONS[version]
+            if callable(step):
+                step(conn)
+            else:
+                for statement in step.split(";"):
+                    if statement.strip():
+                        conn.execute(statement)
             version += 1
         conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(version),))
         conn.execute("COMMIT")
@@ -292,7 +319,10 @@ class Store:
         with self._write() as conn:
             self._model(conn, model_id, claim=True)
             ids = [a.id for a in batch]
-            _delete_articles(conn, ids)  # replaced articles: their old rows go first
+            # Replaced articles: their old rows go first, and what they repeated is counted again.
+            keys = {k for k, in _select(conn, "SELECT repeat_key FROM sentences WHERE repeat_key IS NOT NULL "
+                                        "AND article IN ({marks})", ids)}
+            _delete_articles(conn, ids)
             number = conn.execute("SELECT coalesce(max(batch), 0) + 1 FROM articles").fetchone()[0]
             for a in batch:
                 profile = story_grouping.ArticleProfile.of(a)
@@ -306,24 +336,20 @@ class Store:
                      sum(s.is_claim for s in sentences[a.id]), int(profile.published)),
                 )
                 conn.executemany(
-                    "INSERT INTO sentences VALUES (?, ?, ?, ?, ?, ?)",
-                    [(s.article, s.index, s.start, s.end, s.kind, text_key(s.text) if s.is_claim else None)
+                    "INSERT INTO sentences VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [(s.article, s.index, s.start, s.end, s.kind, *((text_key(s.text), _repeat_key(s.text))
+                                                                     if s.is_claim else (None, None)))
                      for s in sentences[a.id]],
                 )
+                keys.update(_repeat_key(s.text) for s in sentences[a.id] if s.is_claim)
             conn.executemany("INSERT OR IGNORE INTO texts VALUES (?, ?)", [(text_key(t), t) for t in claim_texts])
             conn.executemany(
                 "INSERT OR IGNORE INTO embeddings VALUES (?, ?, ?)",
                 [(model_id, k, v.astype(np.float32).tobytes()) for k, v in sorted(vectors.items())],
             )
-            links = _links_for(conn, ids, model_id, exact_up_to)
-            conn.executemany(
-                "INSERT OR REPLACE INTO links VALUES (?, ?, ?, ?)",
-                [(lk.first, lk.second, lk.strength, lk.reason) for lk in links],
-            )
-            conn.execute("DELETE FROM stories")
-            conn.executemany(
-                "INSERT INTO stories VALUES (?, ?)", [(a, s.id) for s in _stories(conn) for a in s.articles]
-            )
+            # Furniture the batch completes is marked in the stored articles too, which are
+            # then linked again without it (boilerplate.py; a batch run marks it first).
+            _relink(conn, set(ids) | _mark_furniture(conn, sorted(keys)), model_id, exact_up_to)
 
     # --- reading for a report -------------------------------------------------------------
     def stored_stories(self, focus: set[str] | None, model_id: str) -> StoredStories:
@@ -338,7 +364,10 @@ class Store:
             articles = _load_articles(conn, members)
             sentences = _load_sentences(conn, articles)
             vectors = _load_vectors(conn, sentences, model_id)
-            texts = tuple(t for t, in conn.execute("SELECT text FROM texts ORDER BY key"))
+            texts = tuple(t for t, in conn.execute(
+                "SELECT t.text FROM texts t JOIN (SELECT DISTINCT text_key FROM sentences WHERE kind = 'body') s "
+                "ON s.text_key = t.key ORDER BY t.key"
+            ))
         return StoredStories(chosen, tuple(articles), tuple(sentences), vectors, texts)
 
     def save_claims(self, claims: Sequence[Claim], story_ids: Sequence[str]) -> None:
@@ -361,7 +390,7 @@ class StoredStories:
     articles: tuple[Article, ...]
     sentences: tuple[Sentence, ...]
     vectors: Mapping[tuple[str, int], np.ndarray]
-    texts: tuple[str, ...]  # every claim text of the store
+    texts: tuple[str, ...]  # every claim text of the store (not its furniture)
 
 
 # --- helpers ----------------------------------------------------------------------------
@@ -391,6 +420,52 @@ def _delete_articles(conn: sqlite3.Connection, ids: Sequence[str]) -> None:
     for table, column in (("sentences", "article"), ("stories", "article"), ("claims", "article"),
                           ("links", "first"), ("links", "second"), ("articles", "id")):
         _select(conn, f"DELETE FROM {table} WHERE {column} IN ({{marks}})", ids)
+
+
+def _repeat_key(text: str) -> str:
+    """A claim sentence's text as ``boilerplate`` compares it, hashed to a short key."""
+    return text_key(repeat_key(text))
+
+
+def _mark_furniture(conn: sqlite3.Connection, keys: Sequence[str]) -> set[str]:
+    """Mark the claim sentences of ``keys`` (repeat keys) that their outlet repeats as site
+    furniture over the whole store, and unmark those it no longer does (a replaced
+    article); returns the articles whose sentences changed."""
+    rows = _select(
+        conn,
+        "SELECT s.repeat_key, a.outlet, s.article, s.idx, s.kind, a.published, a.year, a.month, a.day "
+        "FROM sentences s JOIN articles a ON a.id = s.article WHERE s.repeat_key IN ({marks})",
+        list(keys),
+    )
+    days: dict[tuple[str, str], dict[str, object]] = {}
+    for key, outlet, article, _, _, published, *date in rows:
+        days.setdefault((key, outlet), {})[article] = tuple(date) if published else article
+    changed: set[str] = set()
+    updates = []
+    for key, outlet, article, idx, kind, *_ in rows:
+        want = "boilerplate" if is_furniture(list(days[(key, outlet)].values())) else "body"
+        if kind != want:
+            updates.append((want, article, idx))
+            changed.add(article)
+    conn.executemany("UPDATE sentences SET kind = ? WHERE article = ? AND idx = ?", updates)
+    _select(conn, "UPDATE articles SET claim_sentences = (SELECT count(*) FROM sentences s WHERE s.article = "
+                  "articles.id AND s.kind = 'body') WHERE id IN ({marks})", sorted(changed))
+    return changed
+
+
+def _relink(conn: sqlite3.Connection, ids: Iterable[str], model: str, exact_up_to: int | None) -> None:
+    """Link the articles ``ids`` (new, or their claims changed) to every stored article
+    again, and regroup the stories."""
+    ids = sorted(ids)
+    _select(conn, "DELETE FROM links WHERE first IN ({marks})", ids)
+    _select(conn, "DELETE FROM links WHERE second IN ({marks})", ids)
+    if ids:
+        conn.executemany(
+            "INSERT OR REPLACE INTO links VALUES (?, ?, ?, ?)",
+            [(lk.first, lk.second, lk.strength, lk.reason) for lk in _links_for(conn, ids, model, exact_up_to)],
+        )
+    conn.execute("DELETE FROM stories")
+    conn.executemany("INSERT INTO stories VALUES (?, ?)", [(a, s.id) for s in _stories(conn) for a in s.articles])
 
 
 def _profiles(conn: sqlite3.Connection, where: str = "", args: Sequence[object] = ()) -> list[story_grouping.ArticleProfile]:
@@ -454,8 +529,8 @@ def _article_vectors(conn: sqlite3.Connection, ids: Sequence[str], model: str) -
     """Each article's claim-sentence vectors in sentence order (as ``story_grouping.article_matrices``)."""
     rows: dict[str, list[np.ndarray]] = {}
     sql = (
-        "SELECT s.article, s.idx, e.vector FROM sentences s JOIN embeddings e "
-        "ON e.model = ? AND e.key = s.text_key WHERE s.article IN ({marks}) ORDER BY s.article, s.idx"
+        "SELECT s.article, s.idx, e.vector FROM sentences s JOIN embeddings e ON e.model = ? AND e.key = s.text_key "
+        "WHERE s.kind = 'body' AND s.article IN ({marks}) ORDER BY s.article, s.idx"
     )
     for article, _, blob in _select(conn, sql, list(ids), first=[model]):
         rows.setdefault(article, []).append(np.frombuffer(blob, dtype=np.float32))

@@ -3,6 +3,7 @@ store that survives SIGKILL at any moment with concurrent readers (real model, r
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sqlite3
@@ -70,6 +71,71 @@ def test_new_articles_are_checked_against_the_stored_ones(tmp_path, embedder, ca
     assert [s.id for s in flood.stories] == ["2023-05-17-ellisford"]
     assert flood.findings == tuple(f for f in batch.findings if f.story == "2023-05-17-ellisford")
     assert store.integrity_problems() == []
+
+
+#: Page furniture real sites left in extracted text (boilerplate.py's examples).
+FURNITURE = ("Advertisement Continue reading the main story", "Sign up for our daily newsletter to get the latest news.")
+
+
+def _furnished(tmp_path: Path, n: int, fixture: str, day: int) -> Path:
+    """A fixture article as one outlet's page of 2023-05-1``day``, furniture and all."""
+    body = Path(fixture).read_text(encoding="utf-8")
+    row = {"outlet": "Daily Planet", "published": f"2023-05-{day:02d}", "text": body + "\n\n" + "\n\n".join(FURNITURE)}
+    path = tmp_path / f"page-{n}.jsonl"
+    path.write_text(json.dumps(row) + "\n", encoding="utf-8")
+    return path
+
+
+def test_the_store_marks_furniture_a_later_batch_completes(tmp_path, embedder, cache_path) -> None:
+    """One outlet's three articles about three events, on three days, each ending on the
+    same two lines of page furniture: added one at a time, the first two share "two
+    near-identical sentences" and make one story until the third shows the lines are the
+    site's; then the store holds what a batch run over the three says."""
+    pages = [
+        _furnished(tmp_path, 0, "fixtures/flood-relief-2023/riverlandpost_ellisford-under-water.txt", 15),
+        _furnished(tmp_path, 1, "fixtures/port-strike-2024/dailyledger_kellsmouth-walkout.txt", 16),
+        _furnished(tmp_path, 2, "fixtures/nato-2022/kuna_japan-pm-nato-partnership.txt", 17),
+    ]
+    store = Store(tmp_path / "s.sqlite")
+    settings = checker.Settings(cache=cache_path)
+    checker.add(pages[:2], store, settings, embedder=embedder)
+    assert [len(s.articles) for s in store.stories()] == [2]  # furniture not known yet
+    checker.add(pages[2:], store, settings, embedder=embedder)
+    assert [len(s.articles) for s in store.stories()] == [1, 1, 1]
+    assert store.integrity_problems() == []
+    stored = checker.check([], settings, embedder=embedder, rules=load_rules(()), store=store)
+    batch = checker.check(pages, settings, embedder=embedder, rules=load_rules(()))
+    assert _outcome(stored) == _outcome(batch)
+    assert {s.text for s in stored.sentences if s.kind == "boilerplate"} >= set(FURNITURE)
+
+
+def test_a_store_of_schema_2_finds_its_furniture_when_upgraded(tmp_path, embedder, cache_path) -> None:
+    """Schema 2 stores did not mark furniture found by repetition; opening one marks it over
+    the whole store and relinks the articles it touched."""
+    from checker.store import _relink
+
+    pages = [
+        _furnished(tmp_path, n, f"fixtures/{fixture}", 15 + n)
+        for n, fixture in enumerate(("flood-relief-2023/riverlandpost_ellisford-under-water.txt",
+                                     "port-strike-2024/dailyledger_kellsmouth-walkout.txt",
+                                     "nato-2022/kuna_japan-pm-nato-partnership.txt"))
+    ]
+    path = tmp_path / "s.sqlite"
+    checker.add(pages, Store(path), checker.Settings(cache=cache_path), embedder=embedder)
+    expected = Store(path).stories()
+    with sqlite3.connect(path) as conn:  # the store as schema 2 wrote it
+        conn.execute("UPDATE sentences SET kind = 'body' WHERE kind = 'boilerplate' AND repeat_key IS NOT NULL")
+        conn.execute("UPDATE articles SET claim_sentences = claim_sentences + 2")
+        model = conn.execute("SELECT value FROM meta WHERE key = 'model'").fetchone()[0]
+        _relink(conn, [a for a, in conn.execute("SELECT id FROM articles")], model, None)
+        conn.execute("DROP INDEX sentences_repeat")
+        conn.execute("ALTER TABLE sentences DROP COLUMN repeat_key")
+        conn.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT count(DISTINCT story) FROM stories").fetchone()[0] == 1
+    upgraded = Store(path)
+    assert upgraded.stories() == expected and len(expected) == 3
+    assert upgraded.integrity_problems() == []
 
 
 def test_re_adding_is_a_no_op_and_changed_text_replaces(tmp_path, embedder, cache_path) -> None:
