@@ -48,11 +48,12 @@ class NameVariant(Rule):
     code = "CK101"
     name = "name-variant"
     severity = Severity.ERROR
-    # Real / judged: the dev stories (1/1) and six fresh held-out archive samples (24/25,
-    # 20/23, 32/35, 28/32, 34/38 and 88/91, benchmarks/held_out/allsides-9000-final.yaml,
+    # Real / judged: the dev stories (1/1) and seven fresh held-out archive samples (24/25,
+    # 20/23, 32/35, 28/32, 34/38, 88/91 and 28/30, benchmarks/held_out/allsides-9000-final.yaml,
     # -11000-final.yaml, -15000-fresh.yaml, -19000-fresh.yaml, -23000-fresh.yaml,
-    # -35000-fresh.yaml), each after the fixes the ones before prompted: an error (>= 0.90).
-    measured_precision = "0.93 (227/245)"
+    # -35000-fresh.yaml, -27000-fresh.yaml), each after the fixes the ones before prompted:
+    # an error (>= 0.90).
+    measured_precision = "0.93 (255/275)"
 
     def check(self, ctx: RuleContext) -> Iterable[Finding]:
         for story in ctx.result.stories:
