@@ -228,7 +228,25 @@ def article_matrices(
     for s in sentences:
         if (s.article, s.index) in vectors and s.article in rows:
             rows[s.article].append(vectors[(s.article, s.index)])
-    return {a: np.vstack(v) for a, v in rows.items() if v}
+    return {a: _stacked(v) for a, v in rows.items() if v}
+
+
+def _stacked(parts: Sequence[np.ndarray]) -> np.ndarray:
+    """``np.vstack(parts)`` as float32, but a view, not a copy, when the parts are
+    consecutive rows of one matrix: a run embeds its claim sentences into one matrix,
+    article by article, and at archive scale each copy of it is 2.3 GB."""
+    base = parts[0].base
+    if base is not None and base.ndim == 2 and base.dtype == np.float32 and base.flags.c_contiguous:
+        origin, stride = base.__array_interface__["data"][0], base.strides[0]
+        first = row = (parts[0].__array_interface__["data"][0] - origin) // stride
+        for part in parts:
+            where = part.__array_interface__["data"][0]
+            if part.base is not base or not part.flags.c_contiguous or part.shape[-1] != base.shape[1] or where != origin + row * stride:
+                break
+            row += 1 if part.ndim == 1 else part.shape[0]
+        else:
+            return base[first:row]
+    return np.vstack(parts, dtype=np.float32)
 
 
 def link(
@@ -333,9 +351,10 @@ def _blocked_pairs(
     sizes = np.array([mats[a].shape[0] for a in ids])
     first_row = np.cumsum(sizes) - sizes
     owner = np.repeat(np.arange(len(ids)), sizes)
-    # Only the distinct rows are searched: the stacked copy goes as soon as they are known
-    # (at archive scale each copy of the vectors is 2.3 GB).
-    distinct, distinct_of = _distinct_rows(np.vstack([mats[a] for a in ids], dtype=np.float32))
+    # Only the distinct rows are searched. The stack is a view of the run's one vector
+    # matrix when the articles' matrices are (``_stacked``).
+    stack = _stacked([mats[a] for a in ids])
+    distinct, distinct_of = _distinct_rows(stack)
     centroids = np.vstack([mats[a].mean(axis=0) for a in ids]).astype(np.float32)
     centroids /= np.linalg.norm(centroids, axis=1, keepdims=True)
     position = {g: k for k, g in enumerate(eligible)}
@@ -354,7 +373,7 @@ def _blocked_pairs(
         rows = _rows_of(first_row, sizes, np.asarray(local))
         columns = _rows_of(first_row, sizes, window)
         close = [
-            _close_owners(distinct, distinct_of, owner, rows, columns, SENTENCE_LINK - _MARGIN),
+            _close_owners(stack, distinct, distinct_of, owner, rows, columns, SENTENCE_LINK - _MARGIN),
             _close(centroids, np.asarray(local), window, GROUP_LINK - _MARGIN),
         ]
         first, second = (np.concatenate(side) for side in zip(*close))
@@ -412,7 +431,8 @@ def _compatible(ordinal: np.ndarray, day: np.ndarray, dated: np.ndarray, a: np.n
 
 
 def _distinct_rows(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct rows of ``matrix`` and, for each row, the index of its distinct row.
+    """Where each distinct row of ``matrix`` first stands and, for each row, the index of
+    its distinct row (positions, not a copy of the rows).
 
     Rows are told apart by a 64-bit hash of their bytes, then every row is checked byte
     for byte against the row it was taken for (a collision falls back to sorting the rows
@@ -433,7 +453,7 @@ def _distinct_rows(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     for start in range(0, len(rows), _HASH_ROWS):
         if not np.array_equal(words[start : start + _HASH_ROWS], words[first[inverse[start : start + _HASH_ROWS]]]):
             return _distinct_rows_sorted(rows)
-    return rows[first], inverse
+    return first, inverse
 
 
 def _distinct_rows_sorted(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -441,23 +461,30 @@ def _distinct_rows_sorted(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     keys = rows.view(np.dtype((np.void, rows.dtype.itemsize * rows.shape[1]))).ravel()
     _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
     del _, keys
-    return rows[first], inverse.ravel()
+    return first, inverse.ravel()
 
 
 def _close_owners(
-    distinct: np.ndarray, distinct_of: np.ndarray, owners: np.ndarray, rows: np.ndarray, columns: np.ndarray, cut: float
+    stack: np.ndarray,
+    distinct: np.ndarray,
+    distinct_of: np.ndarray,
+    owners: np.ndarray,
+    rows: np.ndarray,
+    columns: np.ndarray,
+    cut: float,
 ) -> tuple[np.ndarray, np.ndarray]:
     """(owner of a row, owner of a column) pairs, as two arrays, with a sentence pair at
     cosine >= ``cut`` (repeats possible).
 
     Each distinct vector is compared once: wire copy repeats sentences across articles,
-    and an undated article is searched against the whole corpus. (Equal vectors can
-    differ in the last bits of a product: the cuts' margin covers that.)
+    and an undated article is searched against the whole corpus. ``distinct`` and
+    ``distinct_of`` are ``_distinct_rows(stack)``. (Equal vectors can differ in the last
+    bits of a product: the cuts' margin covers that.)
     """
     row_vectors, row_start, row_count, row_owners = _owners_by_vector(distinct_of, owners, rows)
     column_vectors, column_start, column_count, column_owners = _owners_by_vector(distinct_of, owners, columns)
-    r, c = _close(distinct, row_vectors, column_vectors, cut)
-    r, c = np.searchsorted(row_vectors, r), np.searchsorted(column_vectors, c)
+    r, c = _close(stack, distinct[row_vectors], distinct[column_vectors], cut)
+    r, c = np.searchsorted(row_vectors, distinct_of[r]), np.searchsorted(column_vectors, distinct_of[c])
     # Every owner of the row's vector with every owner of the column's.
     width = column_count[c]
     per_hit = row_count[r] * width
