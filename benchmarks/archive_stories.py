@@ -88,7 +88,7 @@ def run(args: argparse.Namespace) -> dict:
 
     claim_sentences = [s for s in sentences if s.is_claim]
     distinct = sorted({s.text for s in claim_sentences})
-    cached = len(cache.get_vectors(embedder.model_id, [text_key(t) for t in distinct]))
+    cached = len(cache.cached_keys(embedder.model_id, [text_key(t) for t in distinct]))
     start = time.perf_counter()
     matrix = embed_texts([s.text for s in claim_sentences], embedder, cache)
     vectors = {(s.article, s.index): matrix[i] for i, s in enumerate(claim_sentences)}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import zlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import closing
 from pathlib import Path
 
@@ -55,18 +55,30 @@ class Cache:
             ) from None
         return conn
 
-    def _select(self, sql: str, first: Sequence[object], keys: Sequence[str]) -> list[tuple]:
-        rows: list[tuple] = []
+    def _rows(self, sql: str, first: Sequence[object], keys: Sequence[str]) -> Iterator[tuple]:
         with closing(self._connect()) as conn:
             for begin in range(0, len(keys), _CHUNK):
                 chunk = list(keys[begin : begin + _CHUNK])
                 marks = ",".join("?" * len(chunk))
-                rows.extend(conn.execute(sql.format(marks=marks), [*first, *chunk]))
-        return rows
+                yield from conn.execute(sql.format(marks=marks), [*first, *chunk])
+
+    def _select(self, sql: str, first: Sequence[object], keys: Sequence[str]) -> list[tuple]:
+        return list(self._rows(sql, first, keys))
+
+    def iter_vectors(self, model_id: str, keys: Sequence[str]) -> Iterator[tuple[str, np.ndarray]]:
+        """The cached vectors of ``keys``, one at a time: a whole archive's as a dict of
+        small arrays is 2 GB beside the matrix they are copied into."""
+        sql = "SELECT key, vector FROM embeddings WHERE model = ? AND key IN ({marks})"
+        for key, blob in self._rows(sql, [model_id], keys):
+            yield key, np.frombuffer(blob, dtype=np.float32)
 
     def get_vectors(self, model_id: str, keys: Sequence[str]) -> dict[str, np.ndarray]:
-        sql = "SELECT key, vector FROM embeddings WHERE model = ? AND key IN ({marks})"
-        return {key: np.frombuffer(blob, dtype=np.float32) for key, blob in self._select(sql, [model_id], keys)}
+        return dict(self.iter_vectors(model_id, keys))
+
+    def cached_keys(self, model_id: str, keys: Sequence[str]) -> set[str]:
+        """Which of ``keys`` have a vector of ``model_id`` (without reading the vectors)."""
+        sql = "SELECT key FROM embeddings WHERE model = ? AND key IN ({marks})"
+        return {key for key, in self._rows(sql, [model_id], keys)}
 
     def put_vectors(self, model_id: str, vectors: Mapping[str, np.ndarray]) -> None:
         with closing(self._connect()) as conn, conn:

@@ -134,14 +134,28 @@ def embed_texts(
     floating-point results, do not depend on the order the articles were given in.
     """
     keys = [text_key(t) for t in texts]
-    known = cache.get_vectors(embedder.model_id, sorted(set(keys))) if cache else {}
+    rows_of: dict[str, list[int]] = {}
+    for row, key in enumerate(keys):
+        rows_of.setdefault(key, []).append(row)
+    matrix = np.zeros((0, 0), dtype=np.float32)
+
+    def place(key: str, vector: np.ndarray) -> None:
+        # Straight into the one matrix: a dict of a whole archive's vectors is 2 GB more.
+        nonlocal matrix
+        if not matrix.size:
+            matrix = np.empty((len(texts), vector.shape[0]), dtype=np.float32)
+        matrix[rows_of[key]] = vector
+
+    known: set[str] = set()
+    for key, vector in cache.iter_vectors(embedder.model_id, sorted(rows_of)) if cache else ():
+        place(key, vector)
+        known.add(key)
     missing = sorted({t for t, k in zip(texts, keys) if k not in known})
     if missing:
         fresh = embedder.embed(missing, progress)
         new = {text_key(t): fresh[i] for i, t in enumerate(missing)}
-        known.update(new)
+        for key, vector in new.items():
+            place(key, vector)
         if cache:
             cache.put_vectors(embedder.model_id, new)
-    if not texts:
-        return np.zeros((0, 0), dtype=np.float32)
-    return np.vstack([known[k] for k in keys])
+    return matrix
