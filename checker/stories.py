@@ -346,6 +346,7 @@ def _blocked_pairs(
     compatible with one of theirs; an undated query article only with the articles above
     ``UNDATED_CENTROID_FLOOR`` of it. Matrix products run in bounded blocks. Pairs are kept
     as arrays of article positions, not as Python tuples, until the end."""
+    eligible = _in_memory_order(eligible, [mats[profiles[i].id] for i in eligible])
     ids = [profiles[i].id for i in eligible]
     ordinal, day, dated = _day_arrays([profiles[i].date for i in eligible])
     sizes = np.array([mats[a].shape[0] for a in ids])
@@ -399,9 +400,23 @@ def _blocked_pairs(
     keys = np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
     first, second = keys // len(ids), keys % len(ids)
     keep = _compatible(ordinal, day, dated, first, second)
-    # Positions follow ``eligible``, which is in index order: pairs stay (lower, higher).
     index = np.asarray(eligible)
-    return list(zip(index[first[keep]].tolist(), index[second[keep]].tolist()))
+    a, b = index[first[keep]], index[second[keep]]
+    low, high = np.minimum(a, b), np.maximum(a, b)
+    order = np.lexsort((high, low))
+    return list(zip(low[order].tolist(), high[order].tolist()))
+
+
+def _in_memory_order(positions: list[int], matrices: Sequence[np.ndarray]) -> list[int]:
+    """``positions`` in the order their ``matrices`` lie in the one matrix they are views
+    of (a run's vectors are in reading order, ids sort otherwise: "#10" before "#2"), so
+    that their stack is a view too (``_stacked``); as given when they are not views of
+    one matrix. The pairs found do not depend on the order."""
+    bases = {id(m.base) for m in matrices}
+    if not matrices or len(bases) != 1 or matrices[0].base is None:
+        return positions
+    start = [m.__array_interface__["data"][0] for m in matrices]
+    return [positions[k] for k in sorted(range(len(positions)), key=start.__getitem__)]
 
 
 def _undated_windows(centroids: np.ndarray, undated: Sequence[int]) -> Iterator[tuple[int, np.ndarray]]:

@@ -494,3 +494,9 @@ def test_article_matrices_are_views_of_the_runs_matrix(corpus) -> None:
     assert np.array_equal(events._stacked(shuffled), np.vstack(shuffled)) and not np.shares_memory(events._stacked(shuffled), matrix)
     half = [m[:, :4] for m in ordered]
     assert np.array_equal(events._stacked(half), np.vstack(half))
+    # The search takes articles by id ("#10" sorts before "#2"), and stacks them in the
+    # order their rows lie in: a view again.
+    by_id = sorted(mats)
+    order = events._in_memory_order(list(range(len(by_id))), [mats[a] for a in by_id])
+    assert order != sorted(order)
+    assert np.shares_memory(events._stacked([mats[by_id[k]] for k in order]), matrix)
