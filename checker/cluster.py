@@ -25,6 +25,7 @@ from typing import Any
 
 from . import collector
 from .errors import CheckerError
+from .rules.ruleset import SHIPPED_RULES
 from .workers import Workers
 
 #: ``--cluster local``: a ``distributed.LocalCluster`` on this machine, for the run only.
@@ -269,8 +270,6 @@ def environment() -> dict[str, str]:
 def _source_hash() -> str:
     # As ``memo.code_fingerprint``, but by paths relative to the package: a worker installs
     # it elsewhere than the client.
-    from .rules.ruleset import SHIPPED_RULES
-
     package = Path(__file__).resolve().parent
     digest = hashlib.sha256()
     rules = sorted(p for p in SHIPPED_RULES.rglob("*") if p.suffix in (".yaml", ".yml", ".toml"))

@@ -26,6 +26,8 @@ from pathlib import Path
 import numpy as np
 import yaml
 
+from . import similarity
+from .embed import SentenceTransformerEmbedder, embed_texts
 from .errors import InputError
 from .judged import pairwise_agreement
 from .models import CheckResult, Finding
@@ -35,7 +37,7 @@ from .rules._common import pairs_across_outlets
 from .rules.builtin.ck103_number_mismatch import _conflicts as number_conflicts
 from .rules.builtin.ck104_date_mismatch import _conflicts as date_conflicts
 from .similarity import CLAIM_THRESHOLD
-from .text.names import DEFAULT_NAME_THRESHOLD
+from .text.names import DEFAULT_NAME_THRESHOLD, entity_score
 
 TASKS = ("claim", "name")
 
@@ -96,13 +98,8 @@ def read_pairs(path: str | Path) -> list[Pair]:
 def pair_scores(task: str, pairs: Sequence[Pair], embedder=None, cache=None) -> np.ndarray:
     """The score the pipeline's decision cuts, for every pair."""
     if task == "name":
-        from .text.names import entity_score
-
         return np.array([entity_score(p.a, p.b) for p in pairs])
     if task == "claim":
-        from . import similarity
-        from .embed import SentenceTransformerEmbedder, embed_texts
-
         embedder = embedder or SentenceTransformerEmbedder()
         a = [p.a for p in pairs]
         b = [p.b for p in pairs]

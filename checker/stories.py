@@ -21,6 +21,11 @@ order of authority:
 
 A story is named by the earliest publication date of its articles and the place they name
 most; a date quoted in the text (often another event's) never names a story.
+
+Over 600 lines because the search for candidate pairs (``candidate_pairs``: an exact
+neighbour search blocked by date, which makes an archive of 37,000 articles take minutes)
+sits beside the link rules it must agree with: its cuts are the link cuts less a margin,
+and a test holds it to the links of all pairs.
 """
 
 from __future__ import annotations
