@@ -26,6 +26,7 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 
+from .boilerplate import repeat_key
 from .models import Article, Claim, Recurrence, Sentence, Story
 
 # scores[i, j] for sentences a[i], b[j], given their cosine similarities.
@@ -314,6 +315,11 @@ def _attach_neighbours(
 
 #: Distinct sentences compared per block when looking for recurrences (bounds memory).
 _RECURRENCE_BLOCK = 2048
+#: Every pair of distinct claim texts is compared for recurrences up to this many texts
+#: (5,000 real articles: 190,000, minutes). The whole AllSides archive has 1.5 million:
+#: 10^12 pairs, hours on 2 cores; beyond this a recurrence is a text repeated word for
+#: word (case and punctuation aside: ``boilerplate.repeat_key``), and the run says so.
+RECURRENCE_PAIRS_UP_TO = 250_000
 
 
 @dataclass(frozen=True)
@@ -326,15 +332,46 @@ class CloseTexts:
     weakest: np.ndarray  # per group, the lowest similarity of a link inside it
 
 
+def _first_keys(sentences: Sequence[Sentence], vectors: Mapping[SentenceKey, np.ndarray]) -> dict[str, SentenceKey]:
+    """Each distinct claim text with a vector, and its first sentence."""
+    first: dict[str, SentenceKey] = {}
+    for s in sorted((s for s in sentences if s.is_claim and _key(s) in vectors), key=_key):
+        first.setdefault(s.text, _key(s))
+    return first
+
+
+def compares_every_pair(sentences: Sequence[Sentence]) -> bool:
+    """Whether recurrences among ``sentences`` are found by comparing every pair of
+    distinct claim texts (``RECURRENCE_PAIRS_UP_TO``), or word for word."""
+    return len({s.text for s in sentences if s.is_claim}) <= RECURRENCE_PAIRS_UP_TO
+
+
 def recurrence_texts(
     sentences: Sequence[Sentence], vectors: Mapping[SentenceKey, np.ndarray]
 ) -> tuple[tuple[str, ...], np.ndarray]:
     """The distinct texts of the claim sentences (sorted), and a vector for each."""
-    first: dict[str, SentenceKey] = {}
-    for s in sorted((s for s in sentences if s.is_claim and _key(s) in vectors), key=_key):
-        first.setdefault(s.text, _key(s))
+    first = _first_keys(sentences, vectors)
     texts = tuple(sorted(first))
     return texts, np.vstack([vectors[first[t]] for t in texts]) if texts else np.zeros((0, 0), dtype=np.float32)
+
+
+def repeated_texts(sentences: Sequence[Sentence], vectors: Mapping[SentenceKey, np.ndarray]) -> CloseTexts:
+    """``close_texts`` for a run too big to compare every pair: texts in one group when
+    their words are the same, case and punctuation aside; a group's ``weakest`` is the
+    lowest cosine of a member with its first text. Needs no matrix of every text."""
+    first = _first_keys(sentences, vectors)
+    texts = tuple(sorted(first))
+    ids: dict[str, int] = {}
+    group = np.array([ids.setdefault(repeat_key(t), len(ids)) for t in texts], dtype=np.int64)
+    weakest = np.ones(len(ids))
+    members: dict[int, list[str]] = {}
+    for text, g in zip(texts, group.tolist()):
+        members.setdefault(g, []).append(text)
+    for g, same in members.items():
+        if len(same) > 1:
+            head = vectors[first[same[0]]].astype(np.float64)
+            weakest[g] = min(round(float(head @ vectors[first[t]].astype(np.float64)), 6) for t in same[1:])
+    return CloseTexts(texts, group, weakest)
 
 
 _FLOAT32_SLACK = 1e-4  # far above a float32 dot product's error for unit vectors of 384 dims
@@ -392,7 +429,8 @@ def find_recurrences(
     keyed = sorted((s for s in sentences if s.is_claim and _key(s) in vectors and s.article in story_of), key=_key)
     if len(stories) < 2 or not keyed:
         return ()
-    close = close or close_texts(*recurrence_texts(keyed, vectors), threshold)
+    if close is None:
+        close = close_texts(*recurrence_texts(keyed, vectors), threshold) if compares_every_pair(sentences) else repeated_texts(keyed, vectors)
     text_index = {t: i for i, t in enumerate(close.texts)}
     members: dict[int, list[Sentence]] = {}
     for s in keyed:

@@ -18,7 +18,7 @@ from itertools import chain
 import numpy as np
 
 from . import collector
-from .claims import close_texts, recurrence_texts
+from .claims import close_texts, compares_every_pair, recurrence_texts
 from .duplicates import NearCopy, find_near_copies
 from .models import Article, Sentence, Story
 from .segment import Block, Spans, layout, run_spans, spans_from_layout
@@ -145,7 +145,12 @@ def early_story_tasks(
     without workers (the caller computes them itself, when it needs them)."""
     if not workers.parallel:
         return None, None
-    recurring = workers.map(close_texts, *([part] for part in recurrence_texts(sentences, vectors)))
+    # Beyond ``RECURRENCE_PAIRS_UP_TO`` texts the recurrences need no pair search: the
+    # caller finds them word for word, and no matrix of every text is sent.
+    recurring = (
+        workers.map(close_texts, *([part] for part in recurrence_texts(sentences, vectors)))
+        if compares_every_pair(sentences) else None
+    )
     context = workers.map(ScoringContext.from_texts, [claim_texts]) if claim_texts is not None else None
     return recurring, context
 

@@ -165,6 +165,27 @@ def test_recurrences_are_the_groups_of_every_close_sentence_pair(corpus) -> None
     assert len(found) < len(cross) / 10  # one row per background claim, not one per pair
 
 
+def test_an_archive_too_big_to_compare_every_pair_finds_word_for_word_recurrences(corpus, monkeypatch) -> None:
+    """Beyond ``RECURRENCE_PAIRS_UP_TO`` distinct texts (the whole archive: 1.5 million,
+    10^12 pairs), a background claim is a text repeated word for word across stories:
+    the recurrences of identical texts are those of the pair search, the rest are not
+    looked for, and the result says so."""
+    from checker.boilerplate import repeat_key
+
+    articles, sentences, vectors = corpus
+    stories = events.group_stories(articles, sentences, vectors)
+    every_pair = cluster.find_recurrences(stories, sentences, vectors)
+    monkeypatch.setattr(cluster, "RECURRENCE_PAIRS_UP_TO", 10)
+    by_words = cluster.find_recurrences(stories, sentences, vectors)
+    assert by_words and all(len({repeat_key(s.text) for s in r.sentences}) == 1 for r in by_words)
+    # The corpus repeats fixture sentences verbatim: each word-for-word recurrence is the
+    # identical-text part of a recurrence the pair search found.
+    for r in by_words:
+        whole = next(e for e in every_pair if set(r.sentences) <= set(e.sentences))
+        assert set(r.sentences) == {s for s in whole.sentences if s.text == r.sentences[0].text}
+    assert len(by_words) >= len([e for e in every_pair if len({s.text for s in e.sentences}) == 1])
+
+
 def test_onnx_int8_backend_agrees_with_fp32_and_exports_once(tmp_path, embedder) -> None:
     from checker.onnx_embed import OnnxEmbedder
 
