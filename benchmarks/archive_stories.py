@@ -64,7 +64,7 @@ def run(args: argparse.Namespace) -> dict:
     from checker import pipeline
     from checker.boilerplate import mark_boilerplate
     from checker.cache import Cache
-    from checker.embed import embed_texts, make_embedder, text_key
+    from checker.embed import SentenceVectors, embed_texts, make_embedder, text_key
     from checker.executor import open_workers
     from checker.ingest import parse_inputs, read_inputs
     from checker.stories import group_stories
@@ -91,7 +91,7 @@ def run(args: argparse.Namespace) -> dict:
     cached = len(cache.cached_keys(embedder.model_id, [text_key(t) for t in distinct]))
     start = time.perf_counter()
     matrix = embed_texts([s.text for s in claim_sentences], embedder, cache)
-    vectors = {(s.article, s.index): matrix[i] for i, s in enumerate(claim_sentences)}
+    vectors = SentenceVectors(claim_sentences, matrix)
     times["embedding (from the cache)"] = time.perf_counter() - start
 
     start = time.perf_counter()

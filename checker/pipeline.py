@@ -19,7 +19,7 @@ from . import store as corpus_store
 from .claims import RECURRENCE_PAIRS_UP_TO, PairScorer, cluster_claims, compares_every_pair, find_recurrences
 from .cache import Cache
 from .duplicates import without_collapsed
-from .embed import DEFAULT_MODEL, Embedder, embed_texts, make_embedder, text_key
+from .embed import DEFAULT_MODEL, Embedder, SentenceVectors, embed_texts, make_embedder, text_key
 from .boilerplate import mark_boilerplate
 from .executor import (
     StoryShard,
@@ -151,7 +151,7 @@ def check(
         claim_sentences = [s for s in sentences if s.is_claim]
         advance = progress("embedding", len({s.text for s in claim_sentences}))
         matrix = embed_texts([s.text for s in claim_sentences], embedder, cache, advance)
-        vectors = {(s.article, s.index): matrix[i] for i, s in enumerate(claim_sentences)}
+        vectors = SentenceVectors(claim_sentences, matrix)
         result = analyse(
             articles, sentences, vectors, settings, ruleset,
             model=embedder.model_id, notes=notes, progress=progress, workers=workers,

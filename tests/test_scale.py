@@ -19,6 +19,7 @@ from checker import stories as events
 from checker.cache import Cache
 from checker.embed import embed_texts, make_embedder
 from checker.ingest import read_articles
+from checker.models import Sentence
 from checker.report import render
 from checker.segment import segment
 from checker.workers import Workers
@@ -498,6 +499,22 @@ def test_distinct_rows_by_hash_are_those_found_by_sorting(corpus) -> None:
     assert len(hashed) == len(by_sort) <= len(rows) // 2
     pairs = set(zip(of_hashed.tolist(), of_sorted.tolist()))
     assert len(pairs) == len(hashed)  # the two numberings are one-to-one
+
+
+def test_sentence_vectors_read_rows_of_the_runs_matrix(corpus) -> None:
+    """``SentenceVectors`` is the per-sentence dictionary the stages read, without a row
+    object per sentence: the same keys, the same rows, views of the matrix."""
+    from checker.embed import SentenceVectors
+
+    _, _, vectors = corpus
+    keys = sorted(vectors)[::-1]  # any order in, the same mapping out
+    matrix = np.vstack([vectors[k] for k in keys])
+    mapped = SentenceVectors([Sentence(a, i, 0, 0, "") for a, i in keys], matrix)
+    assert len(mapped) == len(vectors) and set(mapped) == set(vectors)
+    assert all(np.array_equal(mapped[k], vectors[k]) and np.shares_memory(mapped[k], matrix) for k in keys)
+    article, index = keys[0]
+    assert (article, index + 10_000) not in mapped and ("no such article", 0) not in mapped
+    assert mapped.get(("no such article", 0)) is None
 
 
 def test_article_matrices_are_views_of_the_runs_matrix(corpus) -> None:
