@@ -59,9 +59,10 @@ class Article:
         return self.path
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Sentence:
-    """A sentence of an article, with its place in the text and its role."""
+    """A sentence of an article, with its place in the text and its role. (Slots: a whole
+    archive holds 1.9 million of them.)"""
 
     article: str  # Article.id
     index: int  # position among the article's sentences, from 0
