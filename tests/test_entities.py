@@ -543,6 +543,7 @@ def test_a_surname_slip_is_one_letter_or_a_romanisation(a: str, b: str, slip: bo
 def test_formal_and_familiar_given_names_are_one_name() -> None:
     assert names.familiar_forms("Joe Biden", "Joseph Biden")
     assert names.familiar_forms("Bill Clinton", "William Clinton")
+    assert names.familiar_forms("Jack Lew", "Jacob Lew")  # AllSides, five stories; not in the table
     assert not names.familiar_forms("Mario Rubio", "Marco Rubio")  # CNN's slip: a finding
     assert not names.familiar_forms("Joe Biden", "Joe Bidden")
 
