@@ -11,7 +11,6 @@ is byte-identical to a run on one machine. ``distributed`` is an optional depend
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import re
@@ -25,7 +24,7 @@ from typing import Any
 
 from . import collector
 from .errors import CheckerError
-from .rules.ruleset import SHIPPED_RULES
+from .memo import code_fingerprint
 from .workers import Workers
 
 #: ``--cluster local``: a ``distributed.LocalCluster`` on this machine, for the run only.
@@ -268,13 +267,5 @@ def environment() -> dict[str, str]:
 
 
 def _source_hash() -> str:
-    # As ``memo.code_fingerprint``, but by paths relative to the package: a worker installs
-    # it elsewhere than the client.
-    package = Path(__file__).resolve().parent
-    digest = hashlib.sha256()
-    rules = sorted(p for p in SHIPPED_RULES.rglob("*") if p.suffix in (".yaml", ".yml", ".toml"))
-    for root, files in ((package, sorted(package.rglob("*.py"))), (SHIPPED_RULES, rules)):
-        for path in files:
-            digest.update(path.relative_to(root).as_posix().encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
+    # Paths relative to the package: a worker installs it elsewhere than the client.
+    return code_fingerprint()[:16]

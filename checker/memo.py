@@ -22,13 +22,16 @@ from .serialise import FORMAT
 
 @cache
 def code_fingerprint() -> str:
-    """Hash of this package's source and shipped rule files: a code change is a new key."""
+    """Hash of this package's source and shipped rule files: a code change is a new key.
+    Paths count relative to the package, so a checkout moved or installed elsewhere (or a
+    cluster worker's copy, ``cluster.py``) has the same fingerprint."""
     package = Path(__file__).resolve().parent
     digest = hashlib.sha256()
-    files = sorted(package.rglob("*.py")) + sorted(p for p in SHIPPED_RULES.rglob("*") if p.suffix in (".yaml", ".yml", ".toml"))
-    for path in files:
-        digest.update(path.as_posix().encode())
-        digest.update(path.read_bytes())
+    rules = sorted(p for p in SHIPPED_RULES.rglob("*") if p.suffix in (".yaml", ".yml", ".toml"))
+    for root, files in ((package, sorted(package.rglob("*.py"))), (SHIPPED_RULES, rules)):
+        for path in files:
+            digest.update(path.relative_to(root).as_posix().encode())
+            digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
