@@ -75,6 +75,11 @@ def test_two_verdicts_for_one_key_are_refused(tmp_path: Path) -> None:
         ("European Union", "Europe", False),
         ("New York", "New Yorker", False),
         ("Golden Showers", "Golden Shower Thing", False),
+        # The whole AllSides archive: two names, not one spelled twice; a word order stays.
+        ("Jeff Flake of Arizona", "Jeff Sessions of Alabama", False),
+        ("Institute of Human Virology", "Wuhan Institute of Virology", False),
+        ("Marjory Stoneman Douglas High School", "Marjory Douglas Stoneman High School", True),
+        ("Massive Ordnance Air Blast Bomb", "Massive Ordnance Air Burst Bomb", True),
     ],
 )
 def test_name_variants_are_spellings_not_plurals_or_demonyms(a: str, b: str, variant: bool) -> None:

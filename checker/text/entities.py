@@ -26,7 +26,7 @@ from .names import (
     NameRelation,
     acronym_letters,
     _align,
-    _fold,
+    fold_romanisation,
     _is_acronym_of,
     _is_hypocorism,
     _token_similarity,
@@ -187,7 +187,7 @@ def _close_parts(parts: Sequence[str]) -> list[set[int]]:
         return []
     maybe = np.zeros((n, n), dtype=bool)
     certain = np.zeros((n, n), dtype=bool)
-    for variant in (list(parts), [_fold(p) for p in parts]):
+    for variant in (list(parts), [fold_romanisation(p) for p in parts]):
         lengths = np.array([len(p) for p in variant])
         budget = np.minimum(np.maximum(lengths[:, None], lengths[None, :]), _EDIT_LENGTH_CAP)
         mapped = [p.translate(_LETTER_CLASSES) for p in variant]

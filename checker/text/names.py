@@ -136,7 +136,7 @@ _EDIT_LENGTH_CAP = 6
 
 
 @lru_cache(maxsize=8192)
-def _fold(token: str) -> str:
+def fold_romanisation(token: str) -> str:
     """The token with romanisation differences folded away ("selenskyj" -> "selenskij")."""
     if token.startswith("hs"):
         token = "sh" + token[2:]
@@ -222,7 +222,7 @@ def _token_similarity(a: str, b: str) -> float:
     if len(a) == 1 or len(b) == 1:
         return 1.0 if a[0] == b[0] else 0.0
     best = 0.0
-    for x, y in ((a, b), (_fold(a), _fold(b))):
+    for x, y in ((a, b), (fold_romanisation(a), fold_romanisation(b))):
         budget = min(max(len(x), len(y)), _EDIT_LENGTH_CAP)
         plain = OSA.distance(x, y)
         if plain > budget:
@@ -244,7 +244,7 @@ def _may_be_close(a: str, b: str) -> bool:
         return True
     if a in _QUALIFIERS or b in _QUALIFIERS:
         return False
-    for x, y in ((a, b), (_fold(a), _fold(b))):
+    for x, y in ((a, b), (fold_romanisation(a), fold_romanisation(b))):
         budget = min(max(len(x), len(y)), _EDIT_LENGTH_CAP)
         if _grouped_distance(x, y) + OSA.distance(x, y) <= budget:
             return True
@@ -487,7 +487,7 @@ def surname_slip(x: str, y: str, *, min_length: int = _SLIP_MIN_LENGTH) -> bool:
     "McDonnell"), nor is anything in surnames under ``min_length`` letters ("Carey" /
     "Carney"): those are two people. A full name gives more to go on ("Siobhan Carey" /
     "Siobhan Cary"): its caller passes a lower ``min_length``."""
-    fx, fy = _fold(x), _fold(y)
+    fx, fy = fold_romanisation(x), fold_romanisation(y)
     if x == y or fx == fy:
         return True
     if min(len(x), len(y)) < min_length:

@@ -22,7 +22,12 @@ Nor, from the sixth held-out sample: a relative ("his father, Ron Paul": the fam
 the mention's role, so it conflicts with "Sen. Rand Paul"); an adjective more than two
 letters from the other word ("Fake News" / "Fox News"; "Normal Siegel" for "Norman
 Siegel" is a slip and stays); a link's tooltip run into a name ("Susan Collins Susan
-Margaret CollinsLawmakers", The Hill; ``mentions`` drops the repeat).
+Margaret CollinsLawmakers", The Hill; ``mentions`` drops the repeat). Nor, from the whole
+AllSides archive: two names that differ in two or more words, none a spelling of the
+other ("Jeff Flake of Arizona" / "Jeff Sessions of Alabama", "Ron Johnson of Wisconsin" /
+"Ron Wyden of Oregon", "Institute of Human Virology" / "Wuhan Institute of Virology"),
+unless the words are the same in another order ("Marjory Stoneman Douglas" / "Marjory
+Douglas Stoneman" stays).
 Why it matters: a misspelled name is an error readers notice, and it splits searches.
 """
 
@@ -36,7 +41,7 @@ from rapidfuzz.distance import OSA
 from ...models import Finding, Severity, Story
 from ...text.connotation import part_of_speech
 from ...text.mentions import Mention
-from ...text.names import acronym_letters, familiar_forms, name_key
+from ...text.names import fold_romanisation, acronym_letters, familiar_forms, name_key
 from ...text.quantities import is_number_word
 from ..base import Rule, RuleContext, register
 
@@ -128,9 +133,18 @@ def _spelled_differently(a: str, b: str) -> bool:
     changed = [(x.casefold(), y.casefold()) for x, y in zip(wa, wb) if x.casefold() != y.casefold()]
     if any(x.startswith(y) or y.startswith(x) for x, y in changed):
         return False
+    unlike = [(x, y) for x, y in changed if not _alike(x, y)]
+    if len(unlike) >= 2 and sorted(x for x, _ in changed) != sorted(y for _, y in changed):
+        return False  # "Jeff Flake of Arizona" / "Jeff Sessions of Alabama": two names
     if any(_adjective_for_name(x, y) for x, y in zip(wa, wb) if x.casefold() != y.casefold()):
         return False
     return not changed or not all(_spelling_convention(x, y) for x, y in changed)
+
+
+def _alike(x: str, y: str) -> bool:
+    """Whether one word could be a spelling of the other: the same once romanisation is
+    folded away, or a few letters apart for its length ("Antonin" / "Anthony" is not)."""
+    return fold_romanisation(x) == fold_romanisation(y) or OSA.distance(x, y) <= max(1, max(len(x), len(y)) // 3)
 
 
 # American and British spelling: "Theater" / "Theatre", "Center" / "Centre", "Defense" /
