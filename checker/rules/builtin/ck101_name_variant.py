@@ -89,13 +89,17 @@ class NameVariant(Rule):
                     claim=ctx.claim_of(by_article[ma.article][ma.sentence], by_article[mb.article][mb.sentence]),
                     key=" / ".join(sorted([name_key(link.a) or link.a, name_key(link.b) or link.b])),
                     message=(
-                        f"{', '.join(outlets_a)} writes \"{link.a}\", {', '.join(outlets_b)} writes "
-                        f"\"{link.b}\" ({link.reason})"
+                        f"{_who(outlets_a)} \"{link.a}\", {_who(outlets_b)} \"{link.b}\" ({link.reason})"
                     ),
                     evidence=[self._evidence(ctx, ma), self._evidence(ctx, mb)],
                     # Context that agrees (a role, a claim, a list slot) beside the spelling.
                     confidence=0.8 if "same role" in link.reason or "same claim" in link.reason else 0.6,
                 )
+
+
+def _who(outlets: list[str]) -> str:
+    """"Kyodo writes", "Reuters, Vox write": the outlets of one side, as a subject."""
+    return f"{', '.join(outlets)} {'writes' if len(outlets) == 1 else 'write'}"
 
 
 def _surname(name: str) -> str:
