@@ -62,18 +62,12 @@ class Cache:
                 marks = ",".join("?" * len(chunk))
                 yield from conn.execute(sql.format(marks=marks), [*first, *chunk])
 
-    def _select(self, sql: str, first: Sequence[object], keys: Sequence[str]) -> list[tuple]:
-        return list(self._rows(sql, first, keys))
-
     def iter_vectors(self, model_id: str, keys: Sequence[str]) -> Iterator[tuple[str, np.ndarray]]:
         """The cached vectors of ``keys``, one at a time: a whole archive's as a dict of
         small arrays is 2 GB beside the matrix they are copied into."""
         sql = "SELECT key, vector FROM embeddings WHERE model = ? AND key IN ({marks})"
         for key, blob in self._rows(sql, [model_id], keys):
             yield key, np.frombuffer(blob, dtype=np.float32)
-
-    def get_vectors(self, model_id: str, keys: Sequence[str]) -> dict[str, np.ndarray]:
-        return dict(self.iter_vectors(model_id, keys))
 
     def cached_keys(self, model_id: str, keys: Sequence[str]) -> set[str]:
         """Which of ``keys`` have a vector of ``model_id`` (without reading the vectors)."""
@@ -89,7 +83,7 @@ class Cache:
 
     def get_spans(self, keys: Sequence[str]) -> dict[str, list[tuple[int, int, str]]]:
         sql = "SELECT key, spans FROM spans WHERE key IN ({marks})"
-        return {key: [tuple(s) for s in json.loads(text)] for key, text in self._select(sql, [], keys)}
+        return {key: [tuple(s) for s in json.loads(text)] for key, text in self._rows(sql, [], keys)}
 
     def put_spans(self, spans: Mapping[str, Sequence[tuple[int, int, str]]]) -> None:
         with closing(self._connect()) as conn, conn:

@@ -480,7 +480,6 @@ def _distinct_rows_sorted(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``_distinct_rows`` by sorting the rows as byte strings: exact, and memory-hungry."""
     keys = rows.view(np.dtype((np.void, rows.dtype.itemsize * rows.shape[1]))).ravel()
     _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
-    del _, keys
     return first, inverse.ravel()
 
 

@@ -41,7 +41,7 @@ from rapidfuzz.distance import OSA
 from ...models import Finding, Severity, Story
 from ...text.connotation import part_of_speech
 from ...text.mentions import Mention
-from ...text.names import fold_romanisation, acronym_letters, familiar_forms, name_key
+from ...text.names import acronym_letters, familiar_forms, fold_romanisation, name_key
 from ...text.quantities import is_number_word
 from ..base import Rule, RuleContext, register
 
