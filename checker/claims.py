@@ -340,10 +340,26 @@ def _first_keys(sentences: Sequence[Sentence], vectors: Mapping[SentenceKey, np.
     return first
 
 
+def _distinct_claim_texts(sentences: Sequence[Sentence]) -> int:
+    return len({s.text for s in sentences if s.is_claim})
+
+
 def compares_every_pair(sentences: Sequence[Sentence]) -> bool:
     """Whether recurrences among ``sentences`` are found by comparing every pair of
     distinct claim texts (``RECURRENCE_PAIRS_UP_TO``), or word for word."""
-    return len({s.text for s in sentences if s.is_claim}) <= RECURRENCE_PAIRS_UP_TO
+    return _distinct_claim_texts(sentences) <= RECURRENCE_PAIRS_UP_TO
+
+
+def recurrence_note(sentences: Sequence[Sentence]) -> str | None:
+    """What a run must say when its recurrences were found word for word; None when every
+    pair was compared."""
+    count = _distinct_claim_texts(sentences)
+    if count <= RECURRENCE_PAIRS_UP_TO:
+        return None
+    return (
+        f"{count:,} distinct claim sentences are too many to compare every pair for background "
+        f"claims (more than {RECURRENCE_PAIRS_UP_TO:,}): those listed recur word for word"
+    )
 
 
 def recurrence_texts(

@@ -16,7 +16,7 @@ import numpy as np
 
 from . import collector, memo, serialise, similarity
 from . import store as corpus_store
-from .claims import RECURRENCE_PAIRS_UP_TO, PairScorer, cluster_claims, compares_every_pair, find_recurrences
+from .claims import PairScorer, cluster_claims, find_recurrences, recurrence_note
 from .cache import Cache
 from .duplicates import without_collapsed
 from .embed import DEFAULT_MODEL, Embedder, SentenceVectors, embed_texts, make_embedder, text_key
@@ -276,11 +276,8 @@ def analyse(
         analysed = workers.map(partial(_analyse_stories, settings=settings, ruleset=ruleset, scorer=scorer), shards)
         # ``group_stories`` places every article, so the texts found early are the recurrences' texts.
         recurrences = find_recurrences(stories, sentences, vectors, close=next(recurring) if recurring else None)
-        if not compares_every_pair(claim_sentences):
-            notes.append(
-                f"{len({s.text for s in claim_sentences}):,} distinct claim sentences are too many to compare every "
-                f"pair for background claims (more than {RECURRENCE_PAIRS_UP_TO:,}): those listed recur word for word"
-            )
+        if note := recurrence_note(claim_sentences):
+            notes.append(note)
         claims: list[Claim] = []
         outputs: list[tuple[RuleOutput, ...]] = []
         for shard, (shard_claims, shard_outputs) in zip(shards, analysed):

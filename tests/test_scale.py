@@ -176,7 +176,13 @@ def test_an_archive_too_big_to_compare_every_pair_finds_word_for_word_recurrence
     articles, sentences, vectors = corpus
     stories = events.group_stories(articles, sentences, vectors)
     every_pair = cluster.find_recurrences(stories, sentences, vectors)
+    assert cluster.recurrence_note(sentences) is None
     monkeypatch.setattr(cluster, "RECURRENCE_PAIRS_UP_TO", 10)
+    distinct = len({s.text for s in sentences if s.is_claim})
+    assert cluster.recurrence_note(sentences) == (
+        f"{distinct:,} distinct claim sentences are too many to compare every pair for background "
+        "claims (more than 10): those listed recur word for word"
+    )
     by_words = cluster.find_recurrences(stories, sentences, vectors)
     assert by_words and all(len({repeat_key(s.text) for s in r.sentences}) == 1 for r in by_words)
     # The corpus repeats fixture sentences verbatim: each word-for-word recurrence is the
