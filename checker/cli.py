@@ -437,9 +437,10 @@ def add_command(
                             cache=None if no_cache else cache)
         with ExitStack() as stack:
             result = add(paths, Store(store), settings, progress=_progress_factory(stack))
+        copies = f", {len(result.collapsed) + len(result.dropped)} wire copies left out" if result.collapsed or result.dropped else ""
         typer.echo(
             f"{store}: {len(result.added)} added, {len(result.replaced)} replaced, "
-            f"{len(result.unchanged)} already stored",
+            f"{len(result.unchanged)} already stored{copies}",
             err=True,
         )
         for note in result.notes:

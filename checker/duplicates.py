@@ -108,7 +108,7 @@ def find_near_copies(articles: Sequence[Article]) -> list[NearCopy]:
         if len(words[article.id]) < MIN_WORDS:
             continue
         own = _shingles(hashes.of(words.pop(article.id)))
-        sampled = own[(own * _MIX >> np.uint64(60)) == 0].tolist()  # one in 16, by hash
+        sampled = _sampled(own).tolist()
         votes = Counter(other for h in sampled for other in index.get(h, ()))
         best: tuple[float, str] | None = None
         for other, count in sorted(votes.items(), key=lambda kv: (-kv[1], kv[0])):
@@ -129,6 +129,21 @@ def find_near_copies(articles: Sequence[Article]) -> list[NearCopy]:
             if len(index[h]) < _STOCK_PHRASE:
                 index[h].append(article.id)
     return sorted(copies.values(), key=lambda c: c.copy.path)
+
+
+def sampled_shingles(text: str) -> list[int]:
+    """The shingles of ``text`` that :func:`find_near_copies` indexes, as signed 64-bit
+    numbers (SQLite's integers): what the store keeps of each article to find its near
+    copies among new articles without reading every stored text."""
+    words = _WORD.findall(text.casefold())
+    if len(words) < MIN_WORDS:
+        return []
+    return _sampled(_shingles(_WordHashes().of(words))).view(np.int64).tolist()
+
+
+def _sampled(shingles: np.ndarray) -> np.ndarray:
+    """One shingle in 16, picked by its hash, so that every copy samples the same ones."""
+    return shingles[(shingles * _MIX >> np.uint64(60)) == 0]
 
 
 class _WordHashes:

@@ -18,7 +18,7 @@ from . import collector, memo, serialise, similarity
 from . import store as corpus_store
 from .claims import PairScorer, cluster_claims, find_recurrences, recurrence_note
 from .cache import Cache
-from .duplicates import without_collapsed
+from .duplicates import find_near_copies, without_collapsed
 from .embed import DEFAULT_MODEL, Embedder, SentenceVectors, embed_texts, make_embedder, text_key
 from .boilerplate import mark_boilerplate
 from .executor import (
@@ -31,7 +31,7 @@ from .executor import (
     story_shards,
     story_workers,
 )
-from .ingest import parse_inputs, read_articles, read_inputs
+from .ingest import parse_inputs, read_inputs
 from .models import Article, CheckResult, Claim, Finding, Sentence, Story
 from .rules import RuleOutput, RuleSet, Selection, apply_rules, finish_rules, load_rules
 from .segment import language_of, segment, spans_key
@@ -171,13 +171,16 @@ def add(
     progress: ProgressFactory = _no_progress,
 ) -> AddResult:
     """Store the articles under ``paths`` that ``store`` does not hold yet: ingest ->
-    segment -> embed, written a batch per transaction (a killed run keeps the batches it
-    committed). The store marks site furniture over everything it holds
-    (``boilerplate.is_furniture``), as a batch run over the same articles does."""
+    near-copies -> segment -> embed, written a batch per transaction (a killed run keeps
+    the batches it committed). Near copies are found among the new articles and the
+    stored ones they may copy (``Store.near_copy_candidates``), and site furniture over
+    everything stored (``boilerplate.is_furniture``), as a batch run over the same
+    articles finds them."""
     embedder = embedder or make_embedder(settings.model, settings.backend)
     cache = Cache(settings.cache) if settings.cache else None
-    articles, notes = read_articles(paths, story_from_folders=settings.story_from_folders)
+    articles, notes = parse_inputs(read_inputs(paths), story_from_folders=settings.story_from_folders, near_copies=False)
     fresh, outcome = store.triage(articles, embedder.model_id)
+    fresh, outcome, drop = _near_copies_against_store(fresh, outcome, store)
     advance = progress("adding", len(fresh))
     size = corpus_store.BATCH_ARTICLES
     for begin in range(0, len(fresh), size):
@@ -189,9 +192,36 @@ def add(
         known = store.embedded([text_key(t) for t in texts], embedder.model_id)
         missing = [t for t in texts if text_key(t) not in known]
         vectors = dict(zip(map(text_key, missing), embed_texts(missing, embedder, cache))) if missing else {}
-        store.write(batch, sentences, vectors, embedder.model_id, settings.exact_up_to)
+        dropped = sorted(copy for copy, kept in drop.items() if kept in sentences)
+        store.write(batch, sentences, vectors, embedder.model_id, settings.exact_up_to, drop=dropped)
         advance(len(batch))
+    if leftover := sorted(copy for copy, kept in drop.items() if kept is None):
+        store.write([], {}, {}, embedder.model_id, settings.exact_up_to, drop=leftover)
     return replace(outcome, notes=tuple(notes) + outcome.notes)
+
+
+def _near_copies_against_store(
+    fresh: list[Article], outcome: AddResult, store: Store
+) -> tuple[list[Article], AddResult, dict[str, str | None]]:
+    """The new articles less the wire copies, what the add did, and the stored articles to
+    leave out, each with the new article it copies (None: a stored text its new, copied
+    text replaces). ``find_near_copies`` decides over the new and the candidate stored
+    articles together, so an add of several batches finds what one batch run finds."""
+    new = {a.id for a in fresh}
+    copies = [c for c in find_near_copies([*fresh, *store.near_copy_candidates(fresh)])
+              if c.copy.id in new or c.kept.id in new]
+    collapsed = {c.copy.id for c in copies if c.collapsed and c.copy.id in new}
+    drop: dict[str, str | None] = {c.copy.id: c.kept.id for c in copies if c.collapsed and c.copy.id not in new}
+    drop.update({i: None for i in outcome.replaced if i in collapsed})  # its old text goes too
+    outcome = replace(
+        outcome,
+        added=tuple(i for i in outcome.added if i not in collapsed),
+        replaced=tuple(i for i in outcome.replaced if i not in collapsed),
+        collapsed=tuple(sorted(collapsed)),
+        dropped=tuple(sorted(drop)),
+        notes=tuple(c.note() for c in copies) + outcome.notes,
+    )
+    return without_collapsed(fresh, copies), outcome, drop
 
 
 def _check_against(

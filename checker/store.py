@@ -16,8 +16,10 @@ Why it is safe: every batch of articles is written in one transaction (WAL journ
 run killed at any moment leaves the store as it was after the last committed batch, with
 nothing half-written; readers see one consistent snapshot. Re-adding an article whose
 text is stored is a no-op (content hash); an article whose path is stored with other
-text replaces it. A store written by another schema version is refused with a message
-saying what to do, never half-read.
+text replaces it. Wire copy of a stored article is left out as a batch run leaves it
+out (each article's sampled shingles are indexed for that: ``near_copy_candidates``). A
+store written by another schema version is upgraded (``MIGRATIONS``) or refused with a
+message saying what to do, never half-read.
 """
 
 from __future__ import annotations
@@ -34,13 +36,14 @@ import numpy as np
 
 from . import stories as story_grouping
 from .boilerplate import is_furniture, repeat_key
+from .duplicates import find_near_copies, sampled_shingles
 from .embed import text_key
 from .errors import CheckerError
 from .serialise import article_from_dict, article_to_dict
 from .models import Article, Claim, Sentence, Story
 
 DEFAULT_STORE = Path(".checker") / "store.sqlite"
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 BATCH_ARTICLES = 200  # articles written per transaction: a killed run keeps earlier batches
 _CHUNK = 500  # SQLite's bound-parameter limit is 999
 
@@ -83,6 +86,8 @@ CREATE TABLE links (
 );
 CREATE INDEX links_second ON links (second);
 CREATE TABLE stories (article TEXT PRIMARY KEY, story TEXT NOT NULL);
+CREATE TABLE shingles (hash INTEGER NOT NULL, article TEXT NOT NULL, PRIMARY KEY (hash, article)) WITHOUT ROWID;
+CREATE INDEX shingles_article ON shingles (article);
 CREATE TABLE claims (
     claim TEXT NOT NULL, story TEXT NOT NULL, article TEXT NOT NULL, idx INTEGER NOT NULL,
     similarity REAL NOT NULL, PRIMARY KEY (claim, article, idx)
@@ -106,6 +111,25 @@ def _find_furniture_in_old_store(conn: sqlite3.Connection) -> None:
         _relink(conn, _mark_furniture(conn, keys), model[0], None)
 
 
+_SHINGLES = (
+    "CREATE TABLE shingles (hash INTEGER NOT NULL, article TEXT NOT NULL, PRIMARY KEY (hash, article)) WITHOUT ROWID",
+    "CREATE INDEX shingles_article ON shingles (article)",
+)
+
+
+def _find_near_copies_in_old_store(conn: sqlite3.Connection) -> None:
+    """3 -> 4: index every stored article's sampled shingles, and leave out the wire copies
+    that earlier adds stored beside their source (as one batch run over them would)."""
+    for statement in _SHINGLES:
+        conn.execute(statement)
+    articles = [_article_from_json(d) for d, in conn.execute("SELECT data FROM articles ORDER BY id")]
+    _index_shingles(conn, articles)
+    collapsed = [c.copy.id for c in find_near_copies(articles) if c.collapsed]
+    model = conn.execute("SELECT value FROM meta WHERE key = 'model'").fetchone()
+    if collapsed and model is not None:
+        _remove(conn, collapsed, model[0], None)
+
+
 #: Upgrades from older schema versions: ``{old_version: sql or a function of the
 #: connection}``, each run in the upgrade's transaction; a store of a version not listed
 #: here is refused.
@@ -114,6 +138,8 @@ MIGRATIONS: dict[int, str | Callable[[sqlite3.Connection], None]] = {
     1: "ALTER TABLE articles ADD COLUMN published INTEGER NOT NULL DEFAULT 0",
     # 2 -> 3: site furniture found by repetition over the whole store (boilerplate.py).
     2: _find_furniture_in_old_store,
+    # 3 -> 4: near copies found against the stored articles, not only within one add.
+    3: _find_near_copies_in_old_store,
 }
 
 
@@ -128,12 +154,14 @@ class AddResult:
     added: tuple[str, ...] = ()
     replaced: tuple[str, ...] = ()  # same path, new text
     unchanged: tuple[str, ...] = ()  # text already stored (under this or another path)
+    collapsed: tuple[str, ...] = ()  # wire copies of another article, left out (notes say of which)
+    dropped: tuple[str, ...] = ()  # stored wire copies left out for a fuller copy just added
     notes: tuple[str, ...] = ()
 
     @property
     def given(self) -> tuple[str, ...]:
         """Every article named by the input, whatever happened to it."""
-        return tuple(sorted(self.added + self.replaced + self.unchanged))
+        return tuple(sorted(self.added + self.replaced + self.unchanged + self.collapsed))
 
 
 class Store:
@@ -297,7 +325,7 @@ class Store:
                 fresh.append(a)
         replaced = sorted(a.id for a in fresh if a.id in by_id)
         added = sorted(a.id for a in fresh if a.id not in by_id)
-        return fresh, AddResult(tuple(added), tuple(replaced), tuple(sorted(unchanged)), tuple(notes))
+        return fresh, AddResult(added=tuple(added), replaced=tuple(replaced), unchanged=tuple(sorted(unchanged)), notes=tuple(notes))
 
     def embedded(self, keys: Sequence[str], model_id: str) -> set[str]:
         """Which text keys (``embed.text_key``) already have a vector of ``model_id``."""
@@ -312,17 +340,20 @@ class Store:
         vectors: Mapping[str, np.ndarray],
         model_id: str,
         exact_up_to: int | None = None,
+        *,
+        drop: Sequence[str] = (),
     ) -> None:
         """Store ``batch`` (its sentences by article id, the new vectors by text key) in one
-        transaction, link it to the stored articles and regroup the stories."""
+        transaction, link it to the stored articles and regroup the stories. ``drop``:
+        stored articles that are wire copies of one in ``batch``, left out in the same
+        transaction (``near_copy_candidates``)."""
         claim_texts = sorted({s.text for ss in sentences.values() for s in ss if s.is_claim})
         with self._write() as conn:
             self._model(conn, model_id, claim=True)
             ids = [a.id for a in batch]
-            # Replaced articles: their old rows go first, and what they repeated is counted again.
-            keys = {k for k, in _select(conn, "SELECT repeat_key FROM sentences WHERE repeat_key IS NOT NULL "
-                                        "AND article IN ({marks})", ids)}
-            _delete_articles(conn, ids)
+            # Replaced and dropped articles: their old rows go first, and what they repeated
+            # is counted again.
+            keys = _forget(conn, [*ids, *drop])
             number = conn.execute("SELECT coalesce(max(batch), 0) + 1 FROM articles").fetchone()[0]
             for a in batch:
                 profile = story_grouping.ArticleProfile.of(a)
@@ -342,6 +373,7 @@ class Store:
                      for s in sentences[a.id]],
                 )
                 keys.update(_repeat_key(s.text) for s in sentences[a.id] if s.is_claim)
+            _index_shingles(conn, batch)
             conn.executemany("INSERT OR IGNORE INTO texts VALUES (?, ?)", [(text_key(t), t) for t in claim_texts])
             conn.executemany(
                 "INSERT OR IGNORE INTO embeddings VALUES (?, ?, ?)",
@@ -350,6 +382,28 @@ class Store:
             # Furniture the batch completes is marked in the stored articles too, which are
             # then linked again without it (boilerplate.py; a batch run marks it first).
             _relink(conn, set(ids) | _mark_furniture(conn, sorted(keys)), model_id, exact_up_to)
+
+    def near_copy_candidates(self, articles: Sequence[Article]) -> list[Article]:
+        """The stored articles that may be near copies of ``articles`` or have one among
+        them: those that share a good part of an article's sampled shingles (an indexed
+        lookup, a lenient first cut). ``duplicates.find_near_copies`` over both decides,
+        as in a batch run."""
+        new = {a.id: sampled_shingles(a.text) for a in articles}
+        wanted = sorted({h for hs in new.values() for h in hs})
+        with self._read() as conn:
+            postings: dict[int, list[str]] = {}
+            for h, article in _select(conn, "SELECT hash, article FROM shingles WHERE hash IN ({marks})", wanted):
+                postings.setdefault(h, []).append(article)
+            votes: dict[tuple[str, str], int] = {}
+            for id_, hashes in new.items():
+                for h in hashes:
+                    for stored in postings.get(h, ()):
+                        if stored != id_ and stored not in new:
+                            votes[(id_, stored)] = votes.get((id_, stored), 0) + 1
+            sizes = dict(_select(conn, "SELECT article, count(*) FROM shingles WHERE article IN ({marks}) GROUP BY article",
+                                 sorted({s for _, s in votes})))
+            chosen = sorted({s for (id_, s), n in votes.items() if 2 * n >= min(len(new[id_]), sizes[s])})
+            return _load_articles(conn, chosen)
 
     # --- reading for a report -------------------------------------------------------------
     def stored_stories(self, focus: set[str] | None, model_id: str) -> StoredStories:
@@ -394,7 +448,7 @@ class StoredStories:
 
 
 # --- helpers ----------------------------------------------------------------------------
-def _select(conn: sqlite3.Connection, sql: str, keys: Sequence[str], first: Sequence[object] = ()) -> list[tuple]:
+def _select(conn: sqlite3.Connection, sql: str, keys: Sequence[object], first: Sequence[object] = ()) -> list[tuple]:
     rows: list[tuple] = []
     for begin in range(0, len(keys), _CHUNK):
         chunk = list(keys[begin : begin + _CHUNK])
@@ -418,8 +472,29 @@ def _article_from_json(text: str) -> Article:
 
 def _delete_articles(conn: sqlite3.Connection, ids: Sequence[str]) -> None:
     for table, column in (("sentences", "article"), ("stories", "article"), ("claims", "article"),
-                          ("links", "first"), ("links", "second"), ("articles", "id")):
+                          ("links", "first"), ("links", "second"), ("shingles", "article"), ("articles", "id")):
         _select(conn, f"DELETE FROM {table} WHERE {column} IN ({{marks}})", ids)
+
+
+def _forget(conn: sqlite3.Connection, ids: Sequence[str]) -> set[str]:
+    """Delete the stored articles ``ids``; returns the repeat keys of their claim
+    sentences, whose furniture must be counted again without them."""
+    keys = {k for k, in _select(conn, "SELECT repeat_key FROM sentences WHERE repeat_key IS NOT NULL "
+                                "AND article IN ({marks})", list(ids))}
+    _delete_articles(conn, list(ids))
+    return keys
+
+
+def _remove(conn: sqlite3.Connection, ids: Sequence[str], model: str, exact_up_to: int | None) -> None:
+    """Leave out the stored articles ``ids`` and regroup what they touched."""
+    _relink(conn, _mark_furniture(conn, sorted(_forget(conn, ids))), model, exact_up_to)
+
+
+def _index_shingles(conn: sqlite3.Connection, articles: Iterable[Article]) -> None:
+    conn.executemany(
+        "INSERT OR IGNORE INTO shingles VALUES (?, ?)",
+        [(h, a.id) for a in articles for h in sampled_shingles(a.text)],
+    )
 
 
 def _repeat_key(text: str) -> str:

@@ -130,12 +130,88 @@ def test_a_store_of_schema_2_finds_its_furniture_when_upgraded(tmp_path, embedde
         _relink(conn, [a for a, in conn.execute("SELECT id FROM articles")], model, None)
         conn.execute("DROP INDEX sentences_repeat")
         conn.execute("ALTER TABLE sentences DROP COLUMN repeat_key")
+        conn.execute("DROP TABLE shingles")
         conn.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
     with sqlite3.connect(path) as conn:
         assert conn.execute("SELECT count(DISTINCT story) FROM stories").fetchone()[0] == 1
     upgraded = Store(path)
     assert upgraded.stories() == expected and len(expected) == 3
     assert upgraded.integrity_problems() == []
+
+
+PORT = Path("fixtures/port-strike-2024")
+
+
+def _wire_copy(tmp_path: Path, *, edit: bool) -> Path:
+    """The Coast Wire story as another outlet runs it: own headline, last paragraph cut,
+    and with ``edit`` one change of wording in its body."""
+    body = (PORT / "coastwire_kellsmouth-port-shut.txt").read_text(encoding="utf-8").split("---\n", 2)[2]
+    body = body.replace("Strike shuts Kellsmouth port as talks collapse", "Dockworkers strike at Kellsmouth")
+    if edit:
+        body = body.replace("walked off the job", "downed tools")
+    path = tmp_path / "copies" / "harborgazette_strike.txt"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text("---\noutlet: Harbor Gazette\npublished: 2024-10-02\n---\n" + body.rsplit("\n\nThe last strike", 1)[0] + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_wire_copy_is_found_against_the_stored_articles(tmp_path, embedder, cache_path) -> None:
+    """Wire copy printed by another outlet a day later comes in another add: it is left out
+    as a batch run would leave it out, whichever of the two arrives first."""
+    settings = checker.Settings(cache=cache_path)
+    source = PORT / "coastwire_kellsmouth-port-shut.txt"
+    other = PORT / "dailyledger_kellsmouth-walkout.txt"
+    copy = _wire_copy(tmp_path, edit=False)
+    batch = checker.check([source, other, copy], settings, embedder=embedder, rules=load_rules(()))
+    assert len(batch.articles) == 2
+
+    source_first = Store(tmp_path / "a.sqlite")
+    checker.add([source, other], source_first, settings, embedder=embedder)
+    later = checker.add([copy], source_first, settings, embedder=embedder)
+    assert (later.added, later.collapsed) == ((), (os.path.relpath(copy),))
+    assert later.notes[0].startswith(f"syndicated copy: {os.path.relpath(copy)} (Harbor Gazette) repeats {source}")
+
+    copy_first = Store(tmp_path / "b.sqlite")
+    checker.add([copy, other], copy_first, settings, embedder=embedder)
+    fuller = checker.add([source], copy_first, settings, embedder=embedder)
+    assert (fuller.added, fuller.dropped) == ((str(source),), (os.path.relpath(copy),))
+
+    for store in (source_first, copy_first):
+        assert store.article_ids() == sorted([str(source), str(other)])
+        assert store.integrity_problems() == []
+        stored = checker.check([], settings, embedder=embedder, rules=load_rules(()), store=store)
+        assert _outcome(stored) == _outcome(batch)
+
+
+def test_an_edited_wire_copy_in_a_later_add_is_kept_and_noted(tmp_path, embedder, cache_path) -> None:
+    settings = checker.Settings(cache=cache_path)
+    store = Store(tmp_path / "s.sqlite")
+    checker.add([PORT / "coastwire_kellsmouth-port-shut.txt"], store, settings, embedder=embedder)
+    copy = _wire_copy(tmp_path, edit=True)
+    later = checker.add([copy], store, settings, embedder=embedder)
+    assert later.added == (os.path.relpath(copy),) and not later.collapsed
+    assert later.notes[0].startswith("near copy:") and '"downed tools" for "walked off the job"' in later.notes[0]
+
+
+def test_a_store_of_schema_3_leaves_out_its_wire_copies_when_upgraded(tmp_path, embedder, cache_path) -> None:
+    """Schema 3 found near copies only within one add; opening such a store indexes its
+    shingles and leaves out the copies that earlier adds stored beside their source."""
+    settings = checker.Settings(cache=cache_path)
+    source, copy = PORT / "coastwire_kellsmouth-port-shut.txt", _wire_copy(tmp_path, edit=False)
+    path = tmp_path / "s.sqlite"
+    checker.add([source, PORT / "dailyledger_kellsmouth-walkout.txt"], Store(path), settings, embedder=embedder)
+    with sqlite3.connect(path) as conn:  # a store that does not know its shingles, as schema 3
+        conn.execute("DELETE FROM shingles")
+    checker.add([copy], Store(path), settings, embedder=embedder)
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 3
+        conn.execute("DROP TABLE shingles")
+        conn.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+    upgraded = Store(path)
+    assert upgraded.article_ids() == sorted([str(source), str(PORT / "dailyledger_kellsmouth-walkout.txt")])
+    assert upgraded.integrity_problems() == []
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT count(DISTINCT article) FROM shingles").fetchone()[0] == 2
 
 
 def test_re_adding_is_a_no_op_and_changed_text_replaces(tmp_path, embedder, cache_path) -> None:
