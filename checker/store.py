@@ -20,6 +20,10 @@ text replaces it. Wire copy of a stored article is left out as a batch run leave
 out (each article's sampled shingles are indexed for that: ``near_copy_candidates``). A
 store written by another schema version is upgraded (``MIGRATIONS``) or refused with a
 message saying what to do, never half-read.
+
+Over 600 lines because the schema, its migrations and the SQL that keeps the store's
+three cross-article decisions (near copies, site furniture, story links) equal to a
+batch run's must change together; the decisions themselves live in their stages.
 """
 
 from __future__ import annotations
@@ -61,7 +65,8 @@ CREATE TABLE articles (
     day_of_year INTEGER,
     places TEXT NOT NULL,
     claim_sentences INTEGER NOT NULL,
-    published INTEGER NOT NULL DEFAULT 0
+    published INTEGER NOT NULL DEFAULT 0,
+    centroid BLOB
 );
 CREATE INDEX articles_ordinal ON articles (ordinal);
 CREATE INDEX articles_day ON articles (day_of_year);
@@ -99,6 +104,7 @@ def _find_furniture_in_old_store(conn: sqlite3.Connection) -> None:
     whole store repeats, relinking the articles it touched (as ``Store.write`` would have)."""
     conn.execute("ALTER TABLE sentences ADD COLUMN repeat_key TEXT")
     conn.execute("CREATE INDEX sentences_repeat ON sentences (repeat_key)")
+    _keep_centroids(conn)  # relinking reads them (a column of schema 4)
     texts = dict(conn.execute("SELECT key, text FROM texts"))
     rows = conn.execute("SELECT article, idx, text_key FROM sentences WHERE text_key IS NOT NULL").fetchall()
     conn.executemany(
@@ -118,16 +124,29 @@ _SHINGLES = (
 
 
 def _find_near_copies_in_old_store(conn: sqlite3.Connection) -> None:
-    """3 -> 4: index every stored article's sampled shingles, and leave out the wire copies
-    that earlier adds stored beside their source (as one batch run over them would)."""
+    """3 -> 4: keep every stored article's mean vector and sampled shingles, and leave out
+    the wire copies that earlier adds stored beside their source (as one batch run over
+    them would)."""
     for statement in _SHINGLES:
         conn.execute(statement)
+    _keep_centroids(conn)
     articles = [_article_from_json(d) for d, in conn.execute("SELECT data FROM articles ORDER BY id")]
     _index_shingles(conn, articles)
     collapsed = [c.copy.id for c in find_near_copies(articles) if c.collapsed]
     model = conn.execute("SELECT value FROM meta WHERE key = 'model'").fetchone()
     if collapsed and model is not None:
         _remove(conn, collapsed, model[0], None)
+
+
+def _keep_centroids(conn: sqlite3.Connection) -> None:
+    """Give an older store the column of mean vectors, filled (once, whichever upgrade
+    comes first)."""
+    if "centroid" in {row[1] for row in conn.execute("PRAGMA table_info(articles)")}:
+        return
+    conn.execute("ALTER TABLE articles ADD COLUMN centroid BLOB")
+    model = conn.execute("SELECT value FROM meta WHERE key = 'model'").fetchone()
+    if model is not None:
+        _store_centroids(conn, [i for i, in conn.execute("SELECT id FROM articles ORDER BY id")], model[0])
 
 
 #: Upgrades from older schema versions: ``{old_version: sql or a function of the
@@ -138,7 +157,8 @@ MIGRATIONS: dict[int, str | Callable[[sqlite3.Connection], None]] = {
     1: "ALTER TABLE articles ADD COLUMN published INTEGER NOT NULL DEFAULT 0",
     # 2 -> 3: site furniture found by repetition over the whole store (boilerplate.py).
     2: _find_furniture_in_old_store,
-    # 3 -> 4: near copies found against the stored articles, not only within one add.
+    # 3 -> 4: near copies found against the stored articles, not only within one add; a
+    # mean vector per article, so that an undated article is linked without reading all.
     3: _find_near_copies_in_old_store,
 }
 
@@ -360,7 +380,7 @@ class Store:
                 d = profile.date
                 ordinal = dt.date(d.year, d.month, d.day).toordinal() if d and d.year else None
                 conn.execute(
-                    "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
                     (a.id, a.content_hash, number, _article_json(a), a.outlet, a.story,
                      d.year if d else None, d.month if d else None, d.day if d else None,
                      ordinal, _day_of_year(d), json.dumps(profile.places),
@@ -532,6 +552,7 @@ def _relink(conn: sqlite3.Connection, ids: Iterable[str], model: str, exact_up_t
     """Link the articles ``ids`` (new, or their claims changed) to every stored article
     again, and regroup the stories."""
     ids = sorted(ids)
+    _store_centroids(conn, ids, model)
     _select(conn, "DELETE FROM links WHERE first IN ({marks})", ids)
     _select(conn, "DELETE FROM links WHERE second IN ({marks})", ids)
     if ids:
@@ -563,34 +584,74 @@ def _stories(conn: sqlite3.Connection) -> tuple[Story, ...]:
     return story_grouping.stories_from_links(_profiles(conn), links)
 
 
-def _window(conn: sqlite3.Connection, new: Sequence[story_grouping.ArticleProfile]) -> list[story_grouping.ArticleProfile]:
-    """Stored articles that could share a story with one of ``new``: dates compatible,
-    no explicit story, some claim sentence. Indexed range queries, not a corpus scan."""
+def _window(conn: sqlite3.Connection, new: Sequence[story_grouping.ArticleProfile], model: str) -> list[story_grouping.ArticleProfile]:
+    """Stored articles that could share a story with one of ``new``: no explicit story,
+    some claim sentence, and either dates compatible (an indexed range query) or, where
+    one of the two is undated, mean vectors within ``UNDATED_CENTROID_FLOOR`` (the
+    stored mean vectors, not every sentence vector: ``stories.link`` refuses the rest)."""
     gap = story_grouping.MAX_DAYS_APART
     base = "WHERE story_field IS NULL AND claim_sentences > 0 AND "
     found: dict[str, story_grouping.ArticleProfile] = {}
     dates = {p.date for p in new if not p.story}
-    if None in dates:
-        return [p for p in _profiles(conn, base + "1")]
-    for d in sorted(dates, key=lambda d: (d.year or 0, d.month, d.day)):
+    for d in sorted(dates - {None}, key=lambda d: (d.year or 0, d.month, d.day)):  # type: ignore[union-attr]
         day = _day_of_year(d)
         near_day = "(abs(day_of_year - ?) <= ? OR abs(day_of_year - ?) >= ?)"
-        if d.year is not None:
-            o = dt.date(d.year, d.month, d.day).toordinal()
-            where = f"(ordinal BETWEEN ? AND ? OR (ordinal IS NULL AND {near_day}) OR month IS NULL)"
+        if d.year is not None:  # type: ignore[union-attr]
+            o = dt.date(d.year, d.month, d.day).toordinal()  # type: ignore[union-attr]
+            where = f"(ordinal BETWEEN ? AND ? OR (ordinal IS NULL AND month IS NOT NULL AND {near_day}))"
             args: list[object] = [o - gap, o + gap, day, gap, day, 365 - gap]
         else:
-            where = f"({near_day} OR month IS NULL)"
+            where = f"(month IS NOT NULL AND {near_day})"
             args = [day, gap, day, 365 - gap]
         for p in _profiles(conn, base + where, args):
             found[p.id] = p
+    if dates:
+        undated = [p.id for p in new if not p.story and p.date is None]
+        queries = _centroids(conn, "id IN ({marks})", [p.id for p in new if not p.story])
+        # Undated new articles may meet any stored one; dated ones only the undated.
+        near = set(_close_to(queries, undated, _centroids(conn, "1", [])) if undated else ())
+        near |= set(_close_to(queries, list(queries), _centroids(conn, "month IS NULL", [])))
+        for p in _profiles(conn, base + f"id IN ({','.join('?' * len(near))})", sorted(near)) if near else ():
+            found[p.id] = p
     return list(found.values())
+
+
+def _centroids(conn: sqlite3.Connection, where: str, ids: Sequence[str]) -> dict[str, np.ndarray]:
+    """Stored mean vectors (unit length) of the articles ``where`` selects."""
+    sql = f"SELECT id, centroid FROM articles WHERE centroid IS NOT NULL AND {where}"
+    rows = _select(conn, sql, list(ids)) if ids else conn.execute(sql).fetchall()
+    return {i: np.frombuffer(blob, dtype=np.float32) for i, blob in rows}
+
+
+def _close_to(queries: Mapping[str, np.ndarray], asking: Sequence[str], stored: Mapping[str, np.ndarray]) -> list[str]:
+    """The ``stored`` articles whose mean vector is near enough one of ``asking``'s to
+    link an undated article (``stories.UNDATED_CENTROID_FLOOR``)."""
+    asking = [q for q in asking if q in queries]
+    if not asking or not stored:
+        return []
+    ids = list(stored)
+    close = np.vstack([queries[q] for q in asking]) @ np.vstack([stored[i] for i in ids]).T
+    hit = (close >= story_grouping.UNDATED_CENTROID_FLOOR - story_grouping.CUT_MARGIN).any(axis=0)
+    return [i for i, h in zip(ids, hit.tolist()) if h]
+
+
+def _store_centroids(conn: sqlite3.Connection, ids: Sequence[str], model: str) -> None:
+    """Keep each article's mean claim-sentence vector, of unit length (None without one)."""
+    mats = _article_vectors(conn, ids, model)
+    rows = []
+    for i in ids:
+        blob = None
+        if i in mats:
+            mean = mats[i].mean(axis=0).astype(np.float32)
+            blob = (mean / np.linalg.norm(mean)).astype(np.float32).tobytes()
+        rows.append((blob, i))
+    conn.executemany("UPDATE articles SET centroid = ? WHERE id = ?", rows)
 
 
 def _links_for(conn: sqlite3.Connection, ids: Sequence[str], model: str, exact_up_to: int | None) -> list[story_grouping.StoryLink]:
     """Links between the just-written articles ``ids`` and every stored article."""
     new = _profiles(conn, f"WHERE id IN ({','.join('?' * len(ids))})", ids)
-    window = {p.id: p for p in _window(conn, new)}
+    window = {p.id: p for p in _window(conn, new, model)}
     window.update({p.id: p for p in new})
     profiles = sorted(window.values(), key=lambda p: p.id)
     mats = _article_vectors(conn, [p.id for p in profiles], model)

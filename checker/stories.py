@@ -297,7 +297,7 @@ def _dates_compatible(a: EventDate | None, b: EventDate | None) -> bool:
 #: blocked neighbour search finds (``candidate_pairs``): the same links, found in time and
 #: memory that grow with the corpus times the articles of a few days, not its square.
 EXACT_ARTICLES = 200
-_MARGIN = 1e-3  # candidate cuts sit this far below the link cuts: rounding never drops a pair
+CUT_MARGIN = 1e-3  # candidate cuts sit this far below the link cuts: rounding never drops a pair
 _BLOCK = 4096  # rows per similarity block: memory is bounded by _BLOCK x _BLOCK floats
 _QUERY_ROWS = 512  # query sentences searched together (consecutive dates share a window)
 _WINDOW_QUERIES = 256  # undated articles whose mean-vector windows are found together
@@ -379,8 +379,8 @@ def _blocked_pairs(
         rows = _rows_of(first_row, sizes, np.asarray(local))
         columns = _rows_of(first_row, sizes, window)
         close = [
-            _close_owners(stack, distinct, distinct_of, owner, rows, columns, SENTENCE_LINK - _MARGIN),
-            _close(centroids, np.asarray(local), window, GROUP_LINK - _MARGIN),
+            _close_owners(stack, distinct, distinct_of, owner, rows, columns, SENTENCE_LINK - CUT_MARGIN),
+            _close(centroids, np.asarray(local), window, GROUP_LINK - CUT_MARGIN),
         ]
         first, second = (np.concatenate(side) for side in zip(*close))
         low, high = np.minimum(first, second), np.maximum(first, second)
@@ -429,7 +429,7 @@ def _undated_windows(centroids: np.ndarray, undated: Sequence[int]) -> Iterator[
     within ``UNDATED_CENTROID_FLOOR`` of its own (``link`` refuses the rest)."""
     for b in range(0, len(undated), _WINDOW_QUERIES):
         block = np.asarray(undated[b : b + _WINDOW_QUERIES])
-        close = centroids[block] @ centroids.T >= UNDATED_CENTROID_FLOOR - _MARGIN
+        close = centroids[block] @ centroids.T >= UNDATED_CENTROID_FLOOR - CUT_MARGIN
         for k, row in zip(block.tolist(), close):
             yield k, np.flatnonzero(row)
 

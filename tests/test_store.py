@@ -131,6 +131,7 @@ def test_a_store_of_schema_2_finds_its_furniture_when_upgraded(tmp_path, embedde
         conn.execute("DROP INDEX sentences_repeat")
         conn.execute("ALTER TABLE sentences DROP COLUMN repeat_key")
         conn.execute("DROP TABLE shingles")
+        conn.execute("ALTER TABLE articles DROP COLUMN centroid")
         conn.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
     with sqlite3.connect(path) as conn:
         assert conn.execute("SELECT count(DISTINCT story) FROM stories").fetchone()[0] == 1
@@ -206,12 +207,39 @@ def test_a_store_of_schema_3_leaves_out_its_wire_copies_when_upgraded(tmp_path, 
     with sqlite3.connect(path) as conn:
         assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 3
         conn.execute("DROP TABLE shingles")
+        conn.execute("ALTER TABLE articles DROP COLUMN centroid")
         conn.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
     upgraded = Store(path)
     assert upgraded.article_ids() == sorted([str(source), str(PORT / "dailyledger_kellsmouth-walkout.txt")])
     assert upgraded.integrity_problems() == []
     with sqlite3.connect(path) as conn:
         assert conn.execute("SELECT count(DISTINCT article) FROM shingles").fetchone()[0] == 2
+
+
+def test_an_undated_article_meets_only_the_stored_articles_near_it(tmp_path, embedder, cache_path) -> None:
+    """An undated article may join a story of any date, so a store once read every stored
+    vector for it. It now reads the stored mean vectors and links against the articles
+    near enough (``stories.UNDATED_CENTROID_FLOOR``), with the batch run's result."""
+    from checker.store import _profiles, _window
+
+    flood = Path("fixtures/flood-relief-2023")
+    undated = tmp_path / "undated" / "meridianwire_marven-flood.txt"
+    undated.parent.mkdir()
+    undated.write_text((flood / undated.name).read_text(encoding="utf-8").replace("published: 2023-05-18\n", ""), encoding="utf-8")
+    dated = [flood / "riverlandpost_ellisford-under-water.txt", flood / "valleyherald_ellisford-floods.txt", PORT]
+    settings = checker.Settings(cache=cache_path)
+    store = Store(tmp_path / "s.sqlite")
+    checker.add(dated, store, settings, embedder=embedder)
+    checker.add([undated], store, settings, embedder=embedder)
+    batch = checker.check([*dated, undated], settings, embedder=embedder, rules=load_rules(()))
+    stored = checker.check([], settings, embedder=embedder, rules=load_rules(()), store=store)
+    assert _outcome(stored) == _outcome(batch)
+    (story,) = [s for s in stored.stories if os.path.relpath(undated) in s.articles]
+    assert len(story.articles) == 3  # it joined the flood story
+    with sqlite3.connect(store.path) as conn:
+        model = conn.execute("SELECT value FROM meta WHERE key = 'model'").fetchone()[0]
+        window = _window(conn, _profiles(conn, "WHERE id = ?", [os.path.relpath(undated)]), model)
+    assert {p.id for p in window} <= set(story.articles)  # not the port strike's articles
 
 
 def test_re_adding_is_a_no_op_and_changed_text_replaces(tmp_path, embedder, cache_path) -> None:
