@@ -201,3 +201,15 @@ def test_full_report_without_a_baseline_is_unchanged_by_the_review_context(seed_
     plain = render(seed_result, "markdown")
     assert "baselined" not in plain and "Generated" not in plain
     assert plain == render(seed_result, "markdown", ReportContext(fail_on=Severity.ERROR))
+
+
+def test_a_difference_found_in_several_stories_is_listed_once_on_top(seed_result) -> None:
+    """An archive holds one spelling habit in many stories (Zelensky / Zelenskiy: 26 on the
+    whole AllSides archive); the top list names it once and says where else it is."""
+    (variant,) = [f for f in seed_result.findings if f.rule == "CK101"]
+    other = next(s.id for s in seed_result.stories if s.id != variant.story)
+    again = replace(variant, story=other, fingerprint="0" * 20)
+    report = render(replace(seed_result, findings=(*seed_result.findings, again)), "markdown")
+    top = report.split("Top findings:")[1].split("\n\n")[1]
+    assert top.count(variant.message) == 1 and f"{variant.message} (also in 1 other story)" in top
+    assert f"| CK101 | {variant.key} | 2 |" in report

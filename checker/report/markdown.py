@@ -113,17 +113,54 @@ def top_findings(findings: Iterable[Finding], limit: int = TOP_FINDINGS) -> list
 
 
 def _top_findings(result: CheckResult) -> list[str]:
-    """At most ``TOP_FINDINGS`` of the whole run, each linked to its story's section."""
-    top = top_findings(result.findings)
+    """At most ``TOP_FINDINGS`` differences of the whole run, each linked to its story's
+    section. A difference found in several stories (one name spelled two ways all year)
+    is listed once, with the number of other stories that have it."""
+    stories = _stories_of_difference(result.findings)
+    top: list[Finding] = []
+    for f in top_findings(result.findings, limit=len(result.findings)):
+        if len(top) == TOP_FINDINGS:
+            break
+        if not any(_difference(f) == _difference(t) and f.key for t in top):
+            top.append(f)
     if not top:
         return []
     lines = ["", "Top findings:", ""]
     for n, f in enumerate(top, 1):
         story = f"[{escape_md(f.story)}](#{_anchor('Story ' + f.story)})"
+        others = len(stories[_difference(f)]) - 1 if f.key else 0
+        also = f" (also in {counted(others, 'other story')})" if others else ""
         lines.append(
-            f"{n}. **{f.severity.value}** {f.rule} {f.name} ({f.confidence:.2f}), {story}: {escape_md(f.message)}"
+            f"{n}. **{f.severity.value}** {f.rule} {f.name} ({f.confidence:.2f}), {story}: {escape_md(f.message)}{also}"
         )
-    return lines
+    return lines + _recurring(stories)
+
+
+#: Differences found in the most stories, listed in the summary.
+RECURRING_ROWS = 10
+
+
+def _difference(finding: Finding) -> tuple[str, str]:
+    return finding.rule, finding.key
+
+
+def _stories_of_difference(findings: Iterable[Finding]) -> dict[tuple[str, str], set[str]]:
+    stories: dict[tuple[str, str], set[str]] = {}
+    for f in findings:
+        if f.key:
+            stories.setdefault(_difference(f), set()).add(f.story)
+    return stories
+
+
+def _recurring(stories: dict[tuple[str, str], set[str]]) -> list[str]:
+    """The differences found in more than one story: a house style or a habit, worth one
+    decision rather than one per story."""
+    several = sorted(((len(s), rule, key) for (rule, key), s in stories.items() if len(s) > 1), key=lambda r: (-r[0], r[1], r[2]))
+    if not several:
+        return []
+    lines = ["", f"Found in several stories ({len(several)}; the {min(len(several), RECURRING_ROWS)} most frequent):", ""]
+    rows = ([rule, escape_md(key), str(n)] for n, rule, key in several[:RECURRING_ROWS])
+    return lines + _table(["rule", "difference", "stories"], rows)
 
 
 def _story_index(result: CheckResult) -> list[str]:
