@@ -242,7 +242,7 @@ def _check_against(
         added = add(paths, store, settings, embedder=embedder, progress=progress)
         notes, focus = added.notes, set(added.given)
     stored = store.stored_stories(focus, embedder.model_id)
-    scorer = similarity.sentence_pair_scorer([Sentence("", i, 0, 0, t) for i, t in enumerate(stored.texts)])
+    scorer = similarity.SentencePairScorer(stored.context)
     result = analyse(
         stored.articles, stored.sentences, stored.vectors, settings, ruleset, model=embedder.model_id,
         notes=notes, stories=stored.stories, scorer=scorer, progress=progress, workers=workers,

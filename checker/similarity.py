@@ -33,7 +33,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from functools import lru_cache
 
 import numpy as np
@@ -175,24 +175,59 @@ class ScoringContext:
 
     @classmethod
     def from_texts(cls, texts: Iterable[str]) -> ScoringContext:
-        unique = sorted(set(texts))
-        lowercase: Counter[str] = Counter()
-        capitalised: Counter[str] = Counter()
+        unique = set(texts)
+        counts = WordCounts()
         for text in unique:
-            for position, token in enumerate(_tokens(text)):
-                if token[0].islower():
-                    lowercase[_word_key(token)] += 1
-                elif token[0].isupper() and position > 0:
-                    capitalised[_word_key(token)] += 1
-        words = cls(common_words=frozenset(w for w, n in lowercase.items() if n >= capitalised[w]))
-        sentences_naming: Counter[str] = Counter()
-        for text in unique:
-            sentences_naming.update(sentence_terms(text, words).names)
-        cut = max(BACKGROUND_MIN_SENTENCES, BACKGROUND_SHARE * len(unique))
+            counts.add(text)
+        return cls.from_counts(counts, len(unique))
+
+    @classmethod
+    def from_counts(cls, counts: WordCounts, texts: int) -> ScoringContext:
+        """The context of ``texts`` distinct sentences whose words ``counts`` counted: what
+        a store keeps up to date as it grows, instead of reading every text again."""
+        common = frozenset(w for w, n in counts.lowercase.items() if n > 0 and n >= counts.capitalised[w])
+        cut = max(BACKGROUND_MIN_SENTENCES, BACKGROUND_SHARE * texts)
         return cls(
-            common_words=words.common_words,
-            background_names=frozenset(name for name, n in sentences_naming.items() if n > cut),
+            common_words=common,
+            background_names=frozenset(n for n, k in counts.naming.items() if k > cut and n not in common),
         )
+
+
+_NO_CONTEXT = ScoringContext()
+
+
+@dataclass
+class WordCounts:
+    """Over a set of distinct sentences: each word's lowercase uses and capitalised uses
+    after a sentence's first word, and how many sentences name it (a capitalised use
+    that is no number, date or stop word). ``ScoringContext.from_counts`` reads them."""
+
+    lowercase: Counter[str] = field(default_factory=Counter)
+    capitalised: Counter[str] = field(default_factory=Counter)
+    naming: Counter[str] = field(default_factory=Counter)
+
+    def add(self, text: str, sign: int = 1) -> None:
+        """Count one more sentence (``sign=-1``: one fewer)."""
+        for table, counted in zip((self.lowercase, self.capitalised, self.naming), sentence_word_counts(text)):
+            for word, n in counted.items():
+                table[word] += sign * n
+
+
+def sentence_word_counts(text: str) -> tuple[Counter[str], Counter[str], Counter[str]]:
+    """One sentence's share of :class:`WordCounts` (naming: 1 per word it names)."""
+    lowercase: Counter[str] = Counter()
+    capitalised: Counter[str] = Counter()
+    naming: set[str] = set()
+    tokens = _tokens(text)
+    for position, token in enumerate(tokens):
+        key = _word_key(token)
+        if token[0].islower():
+            lowercase[key] += 1
+        elif token[0].isupper() and position > 0:
+            capitalised[key] += 1
+        if token[0].isupper() and _number_key(tokens, position) is None and _is_name(key, _NO_CONTEXT):
+            naming.add(key)
+    return lowercase, capitalised, Counter(dict.fromkeys(naming, 1))
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,7 @@ from pathlib import Path
 
 import numpy as np
 
+from . import similarity
 from . import stories as story_grouping
 from .boilerplate import is_furniture, repeat_key
 from .duplicates import find_near_copies, sampled_shingles
@@ -47,7 +48,7 @@ from .serialise import article_from_dict, article_to_dict
 from .models import Article, Claim, Sentence, Story
 
 DEFAULT_STORE = Path(".checker") / "store.sqlite"
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 BATCH_ARTICLES = 200  # articles written per transaction: a killed run keeps earlier batches
 _CHUNK = 500  # SQLite's bound-parameter limit is 999
 
@@ -81,7 +82,10 @@ CREATE TABLE sentences (
     PRIMARY KEY (article, idx)
 );
 CREATE INDEX sentences_repeat ON sentences (repeat_key);
-CREATE TABLE texts (key TEXT PRIMARY KEY, text TEXT NOT NULL);
+CREATE TABLE texts (key TEXT PRIMARY KEY, text TEXT NOT NULL, counted INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE word_counts (
+    word TEXT PRIMARY KEY, lowercase INTEGER NOT NULL, capitalised INTEGER NOT NULL, naming INTEGER NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE embeddings (
     model TEXT NOT NULL, key TEXT NOT NULL, vector BLOB NOT NULL, PRIMARY KEY (model, key)
 );
@@ -117,6 +121,10 @@ def _find_furniture_in_old_store(conn: sqlite3.Connection) -> None:
         _relink(conn, _mark_furniture(conn, keys), model[0], None)
 
 
+_WORD_COUNTS = (
+    "CREATE TABLE word_counts (word TEXT PRIMARY KEY, lowercase INTEGER NOT NULL, "
+    "capitalised INTEGER NOT NULL, naming INTEGER NOT NULL) WITHOUT ROWID"
+)
 _SHINGLES = (
     "CREATE TABLE shingles (hash INTEGER NOT NULL, article TEXT NOT NULL, PRIMARY KEY (hash, article)) WITHOUT ROWID",
     "CREATE INDEX shingles_article ON shingles (article)",
@@ -136,6 +144,14 @@ def _find_near_copies_in_old_store(conn: sqlite3.Connection) -> None:
     model = conn.execute("SELECT value FROM meta WHERE key = 'model'").fetchone()
     if collapsed and model is not None:
         _remove(conn, collapsed, model[0], None)
+
+
+def _count_words_in_old_store(conn: sqlite3.Connection) -> None:
+    """4 -> 5: count the words of every stored body text once (``_recount``), so that a
+    report reads the counts, not the texts."""
+    conn.execute("ALTER TABLE texts ADD COLUMN counted INTEGER NOT NULL DEFAULT 0")
+    conn.execute(_WORD_COUNTS)
+    _recount(conn, [k for k, in conn.execute("SELECT key FROM texts")])
 
 
 def _keep_centroids(conn: sqlite3.Connection) -> None:
@@ -160,6 +176,8 @@ MIGRATIONS: dict[int, str | Callable[[sqlite3.Connection], None]] = {
     # 3 -> 4: near copies found against the stored articles, not only within one add; a
     # mean vector per article, so that an undated article is linked without reading all.
     3: _find_near_copies_in_old_store,
+    # 4 -> 5: the claim scorer's word counts kept up to date, so that a report reads no text.
+    4: _count_words_in_old_store,
 }
 
 
@@ -317,6 +335,10 @@ class Store:
             for what, sql in checks.items():
                 rows = conn.execute(sql + " LIMIT 3").fetchall()
                 problems += [f"{what}: {r[0]}" for r in rows]
+            body = [t for t, in conn.execute("SELECT t.text FROM texts t JOIN (SELECT DISTINCT text_key FROM sentences "
+                                             "WHERE kind = 'body') s ON s.text_key = t.key")]
+            if _scoring_context(conn) != similarity.ScoringContext.from_texts(body):
+                problems.append("kept word counts differ from the counts of the stored texts")
             if conn.execute("SELECT count(*) FROM articles").fetchone()[0]:
                 stored = {r[0]: r[1] for r in conn.execute("SELECT article, story FROM stories")}
                 fresh = {a: s.id for s in _stories(conn) for a in s.articles}
@@ -373,6 +395,7 @@ class Store:
             ids = [a.id for a in batch]
             # Replaced and dropped articles: their old rows go first, and what they repeated
             # is counted again.
+            gone = _text_keys(conn, [*ids, *drop])
             keys = _forget(conn, [*ids, *drop])
             number = conn.execute("SELECT coalesce(max(batch), 0) + 1 FROM articles").fetchone()[0]
             for a in batch:
@@ -394,14 +417,16 @@ class Store:
                 )
                 keys.update(_repeat_key(s.text) for s in sentences[a.id] if s.is_claim)
             _index_shingles(conn, batch)
-            conn.executemany("INSERT OR IGNORE INTO texts VALUES (?, ?)", [(text_key(t), t) for t in claim_texts])
+            conn.executemany("INSERT OR IGNORE INTO texts (key, text) VALUES (?, ?)", [(text_key(t), t) for t in claim_texts])
             conn.executemany(
                 "INSERT OR IGNORE INTO embeddings VALUES (?, ?, ?)",
                 [(model_id, k, v.astype(np.float32).tobytes()) for k, v in sorted(vectors.items())],
             )
             # Furniture the batch completes is marked in the stored articles too, which are
             # then linked again without it (boilerplate.py; a batch run marks it first).
-            _relink(conn, set(ids) | _mark_furniture(conn, sorted(keys)), model_id, exact_up_to)
+            changed = set(ids) | _mark_furniture(conn, sorted(keys))
+            _recount(conn, gone | _text_keys(conn, sorted(changed)))
+            _relink(conn, changed, model_id, exact_up_to)
 
     def near_copy_candidates(self, articles: Sequence[Article]) -> list[Article]:
         """The stored articles that may be near copies of ``articles`` or have one among
@@ -428,8 +453,8 @@ class Store:
     # --- reading for a report -------------------------------------------------------------
     def stored_stories(self, focus: set[str] | None, model_id: str) -> StoredStories:
         """The stories that hold an article of ``focus`` (None: every story), with their
-        articles, sentences and vectors, and every claim text of the store (the claim
-        scorer's corpus context is the whole store, as in a batch run over it)."""
+        articles, sentences and vectors, and the claim scorer's context of the whole store
+        (as in a batch run over it), from the word counts the store keeps."""
         with self._read() as conn:
             self._model(conn, model_id, claim=False)
             every = _stories(conn)
@@ -438,11 +463,8 @@ class Store:
             articles = _load_articles(conn, members)
             sentences = _load_sentences(conn, articles)
             vectors = _load_vectors(conn, sentences, model_id)
-            texts = tuple(t for t, in conn.execute(
-                "SELECT t.text FROM texts t JOIN (SELECT DISTINCT text_key FROM sentences WHERE kind = 'body') s "
-                "ON s.text_key = t.key ORDER BY t.key"
-            ))
-        return StoredStories(chosen, tuple(articles), tuple(sentences), vectors, texts)
+            context = _scoring_context(conn)
+        return StoredStories(chosen, tuple(articles), tuple(sentences), vectors, context)
 
     def save_claims(self, claims: Sequence[Claim], story_ids: Sequence[str]) -> None:
         """Replace the stored claims of ``story_ids`` with ``claims``."""
@@ -464,7 +486,7 @@ class StoredStories:
     articles: tuple[Article, ...]
     sentences: tuple[Sentence, ...]
     vectors: Mapping[tuple[str, int], np.ndarray]
-    texts: tuple[str, ...]  # every claim text of the store (not its furniture)
+    context: similarity.ScoringContext  # of every claim text of the store (not its furniture)
 
 
 # --- helpers ----------------------------------------------------------------------------
@@ -506,8 +528,45 @@ def _forget(conn: sqlite3.Connection, ids: Sequence[str]) -> set[str]:
 
 
 def _remove(conn: sqlite3.Connection, ids: Sequence[str], model: str, exact_up_to: int | None) -> None:
-    """Leave out the stored articles ``ids`` and regroup what they touched."""
+    """Leave out the stored articles ``ids`` and regroup what they touched (in an upgrade
+    from schema 3, before the word counts exist: the next upgrade counts them)."""
     _relink(conn, _mark_furniture(conn, sorted(_forget(conn, ids))), model, exact_up_to)
+
+
+def _text_keys(conn: sqlite3.Connection, articles: Sequence[str]) -> set[str]:
+    return {k for k, in _select(conn, "SELECT text_key FROM sentences WHERE text_key IS NOT NULL AND article IN ({marks})", list(articles))}
+
+
+def _recount(conn: sqlite3.Connection, keys: Iterable[str]) -> None:
+    """Keep ``word_counts`` the counts of the distinct texts that body sentences hold (the
+    claim scorer's corpus, ``similarity.WordCounts``): of the texts ``keys``, count those
+    that became body text and discount those that stopped being it."""
+    keys = sorted(keys)
+    body = {k for k, in _select(conn, "SELECT DISTINCT text_key FROM sentences WHERE kind = 'body' AND text_key IN ({marks})", keys)}
+    delta = similarity.WordCounts()
+    flips = []
+    for key, text, counted in _select(conn, "SELECT key, text, counted FROM texts WHERE key IN ({marks})", keys):
+        if bool(counted) != (key in body):
+            delta.add(text, 1 if key in body else -1)
+            flips.append((int(key in body), key))
+    if not flips:
+        return
+    conn.executemany("UPDATE texts SET counted = ? WHERE key = ?", flips)
+    words = sorted(set(delta.lowercase) | set(delta.capitalised) | set(delta.naming))
+    conn.executemany(
+        "INSERT INTO word_counts VALUES (?, ?, ?, ?) ON CONFLICT (word) DO UPDATE SET lowercase = lowercase + "
+        "excluded.lowercase, capitalised = capitalised + excluded.capitalised, naming = naming + excluded.naming",
+        [(w, delta.lowercase[w], delta.capitalised[w], delta.naming[w]) for w in words],
+    )
+
+
+def _scoring_context(conn: sqlite3.Connection) -> similarity.ScoringContext:
+    """The claim scorer's context of the store's body texts, from the kept counts."""
+    counts = similarity.WordCounts()
+    for word, lowercase, capitalised, naming in conn.execute("SELECT * FROM word_counts WHERE lowercase > 0 OR naming > 0"):
+        counts.lowercase[word], counts.capitalised[word], counts.naming[word] = lowercase, capitalised, naming
+    texts = conn.execute("SELECT count(*) FROM texts WHERE counted = 1").fetchone()[0]
+    return similarity.ScoringContext.from_counts(counts, texts)
 
 
 def _index_shingles(conn: sqlite3.Connection, articles: Iterable[Article]) -> None:

@@ -17,6 +17,7 @@ from checker.similarity import (
     ScoringContext,
     claim_score,
     claim_scores,
+    WordCounts,
     pair_features,
     same_claim,
     sentence_terms,
@@ -214,3 +215,19 @@ def test_a_worker_keeps_one_scorer_per_run(seed_sentences) -> None:
     other = pickle.loads(pickle.dumps(similarity.sentence_pair_scorer(sentences[:30])))
     assert other is not first and other.context != first.context
     assert np.array_equal(other(a, b, cosines), similarity.sentence_pair_scorer(sentences[:30])(a, b, cosines))
+
+
+def test_the_scoring_context_from_kept_counts_is_the_one_from_the_texts() -> None:
+    """A store keeps word counts as texts come and go (store._recount) instead of reading
+    every text for each report; the context must be the batch run's."""
+    articles, _ = read_articles(["fixtures/nato-2022"])
+    texts = [s.text for a in articles for s in segment(a) if s.is_claim]
+    counts = WordCounts()
+    for text in set(texts):
+        counts.add(text)
+    for text in set(texts[:15]):
+        counts.add(text, -1)
+    rest = set(texts) - set(texts[:15])
+    expected = ScoringContext.from_texts(rest)
+    assert ScoringContext.from_counts(counts, len(rest)) == expected
+    assert "kishida" in expected.background_names  # the case that matters is covered

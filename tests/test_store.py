@@ -132,6 +132,8 @@ def test_a_store_of_schema_2_finds_its_furniture_when_upgraded(tmp_path, embedde
         conn.execute("ALTER TABLE sentences DROP COLUMN repeat_key")
         conn.execute("DROP TABLE shingles")
         conn.execute("ALTER TABLE articles DROP COLUMN centroid")
+        conn.execute("DROP TABLE word_counts")
+        conn.execute("ALTER TABLE texts DROP COLUMN counted")
         conn.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
     with sqlite3.connect(path) as conn:
         assert conn.execute("SELECT count(DISTINCT story) FROM stories").fetchone()[0] == 1
@@ -208,6 +210,8 @@ def test_a_store_of_schema_3_leaves_out_its_wire_copies_when_upgraded(tmp_path, 
         assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 3
         conn.execute("DROP TABLE shingles")
         conn.execute("ALTER TABLE articles DROP COLUMN centroid")
+        conn.execute("DROP TABLE word_counts")
+        conn.execute("ALTER TABLE texts DROP COLUMN counted")
         conn.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
     upgraded = Store(path)
     assert upgraded.article_ids() == sorted([str(source), str(PORT / "dailyledger_kellsmouth-walkout.txt")])
