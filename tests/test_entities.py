@@ -561,6 +561,24 @@ def test_an_adviser_is_a_role() -> None:
     assert [(m.text, m.role) for m in found] == [("David Plouffe", "Senior White House Adviser")]
 
 
+def test_a_plural_title_is_a_role() -> None:
+    """The whole AllSides archive: "Democrats Sens" / "Democratic Sens" was read as one
+    name spelled twice (Washington Times); "Sens." heads a role, as "Sen." does."""
+    text = "Democrats Sens. Charles E. Schumer of New York and Michael F. Bennet of Colorado, as well as Sens. John McCain and Jeff Flake, spoke."
+    found = find_mentions([Sentence("a", 0, 0, len(text), text)], text)
+    assert [(m.text, m.role) for m in found][:3] == [
+        ("Charles E. Schumer of New York", "Democrats Sens."), ("Michael F. Bennet of Colorado", None), ("John McCain", "Sens.")]
+
+
+def test_a_plural_title_agrees_with_its_singular() -> None:
+    """ "Reps. Collin Peterson of Minnesota and Jeff Van Drew" and CNBC's "Rep. Colin
+    Peterson": one title, so the role still links the misspelling (a real finding)."""
+    from checker.text.entities import _roles_agree
+
+    assert _roles_agree("Reps.", "Rep.") and _roles_agree("Democratic Sens.", "Sen.")
+    assert not _roles_agree("Reps.", "Sen.")
+
+
 def test_a_justice_is_a_role() -> None:
     """Held out: "Chief Justice John Roberts" / "Chief Justice John Marshall" were linked
     as one name; the title is a role, and the names differ."""

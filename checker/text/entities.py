@@ -18,7 +18,7 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from .mentions import _ROLE_HEADS, _ROLE_MODIFIERS, Mention
+from .mentions import _ROLE_HEADS, _ROLE_MODIFIERS, PLURAL_TITLES, Mention
 from .names import (
     _EDIT_LENGTH_CAP,
     _LETTER_CLASSES,
@@ -115,7 +115,7 @@ def _role_parts(role: str) -> tuple[frozenset[str], frozenset[str]]:
     """(title words, place words) of a role: "South Korean President" ->
     ({"president"}, {"south", "korean"})."""
     words = [w.casefold().rstrip(".") for w in re.findall(r"[^\W_]+(?:[-'’.][^\W_]+)*\.?", role)]
-    words = [re.sub(r"['’]s$", "", w) for w in words]
+    words = [PLURAL_TITLES.get(w, re.sub(r"['’]s$", "", w)) for w in words]
     titles = frozenset(w for w in words if w in _ROLE_HEADS or w in _ROLE_MODIFIERS)
     places = frozenset(w for w in words if w not in titles)
     return titles, places

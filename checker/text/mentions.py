@@ -50,8 +50,11 @@ _ROLE_HEADS = _word_set(
     ayatollah colonel captain admiral marshal commander ceo chief representative
     congressman congresswoman lawmaker mr mrs ms dr prof sir dame lord lady gen col lt
     capt sgt rep sen gov monsieur madame herr frau adviser advisor aide strategist
+    reps sens govs
     """
 )
+# "Reps. Collin Peterson and Jeff Van Drew": the plural before two names is each one's title.
+PLURAL_TITLES = {"reps": "rep", "sens": "sen", "govs": "gov"}
 # ... "General" only after these ("Secretary General", not "General Motors") ...
 _GENERAL_AFTER = _word_set("secretary attorney surgeon inspector solicitor director")
 # ... and words that only qualify a head ("Foreign Minister", "Vice President").
@@ -64,7 +67,9 @@ _ROLE_MODIFIERS = _word_set(
 )
 _ROLE_WORDS = _ROLE_HEADS | _ROLE_MODIFIERS
 # Abbreviated titles written with a full stop.
-_TITLE_ABBREVIATIONS = _word_set("mr mrs ms dr prof gen col lt capt sgt rep sen gov st")
+# Plurals before two names ("Sens. Charles E. Schumer and Michael F. Bennet"), as US copy
+# writes them; without them "Democratic Sens" read as a name (whole AllSides archive).
+_TITLE_ABBREVIATIONS = _word_set("mr mrs ms dr prof gen col lt capt sgt rep sen gov st reps sens govs")
 # Words that end an organisation's name: a title before them is part of the name
 # ("Prime Minister's Office", "UN General Assembly"), not a role.
 _ORGANISATION_WORDS = _word_set(

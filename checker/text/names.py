@@ -523,11 +523,15 @@ def _nicknames():
 def familiar_forms(a: str, b: str) -> bool:
     """Whether two names are one name with the given name written formally and familiarly
     ("Joseph Biden" / "Joe Biden", "William" / "Bill"): house style, not a misspelling.
-    The rest of the name must be the same."""
+    The rest of the name must be the same, and the family name is not the word that differs."""
     left, right = name_tokens(a), name_tokens(b)
-    if len(left) < 2 or len(left) != len(right) or left[1:] != right[1:] or left[0] == right[0]:
+    if len(left) < 2 or len(left) != len(right):
         return False
-    x, y = left[0], right[0]
+    # The given name may stand after a title the title list lacks ("Sheriff Joe Lombardo").
+    differ = [k for k, (x, y) in enumerate(zip(left, right)) if x != y]
+    if len(differ) != 1 or differ[0] == len(left) - 1:
+        return False
+    x, y = left[differ[0]], right[differ[0]]
     if _is_hypocorism(x, y) or _is_hypocorism(y, x):
         return True
     if frozenset((x, y)) in _FAMILIAR_MISSING:
