@@ -82,6 +82,7 @@ CREATE TABLE sentences (
     PRIMARY KEY (article, idx)
 );
 CREATE INDEX sentences_repeat ON sentences (repeat_key);
+CREATE INDEX sentences_text ON sentences (text_key);
 CREATE TABLE texts (key TEXT PRIMARY KEY, text TEXT NOT NULL, counted INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE word_counts (
     word TEXT PRIMARY KEY, lowercase INTEGER NOT NULL, capitalised INTEGER NOT NULL, naming INTEGER NOT NULL
@@ -150,6 +151,7 @@ def _count_words_in_old_store(conn: sqlite3.Connection) -> None:
     """4 -> 5: count the words of every stored body text once (``_recount``), so that a
     report reads the counts, not the texts."""
     conn.execute("ALTER TABLE texts ADD COLUMN counted INTEGER NOT NULL DEFAULT 0")
+    conn.execute("CREATE INDEX sentences_text ON sentences (text_key)")  # what _recount looks up
     conn.execute(_WORD_COUNTS)
     _recount(conn, [k for k, in conn.execute("SELECT key FROM texts")])
 
