@@ -95,7 +95,7 @@ CREATE TABLE links (
     PRIMARY KEY (first, second)
 );
 CREATE INDEX links_second ON links (second);
-CREATE TABLE stories (article TEXT PRIMARY KEY, story TEXT NOT NULL);
+CREATE TABLE stories (article TEXT PRIMARY KEY, story TEXT NOT NULL, reason TEXT NOT NULL DEFAULT '');
 CREATE TABLE shingles (hash INTEGER NOT NULL, article TEXT NOT NULL, PRIMARY KEY (hash, article)) WITHOUT ROWID;
 CREATE INDEX shingles_article ON shingles (article);
 CREATE TABLE claims (
@@ -110,6 +110,7 @@ def _find_furniture_in_old_store(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE sentences ADD COLUMN repeat_key TEXT")
     conn.execute("CREATE INDEX sentences_repeat ON sentences (repeat_key)")
     _keep_centroids(conn)  # relinking reads them (a column of schema 4)
+    _keep_story_reasons(conn)  # and writes these (schema 5)
     texts = dict(conn.execute("SELECT key, text FROM texts"))
     rows = conn.execute("SELECT article, idx, text_key FROM sentences WHERE text_key IS NOT NULL").fetchall()
     conn.executemany(
@@ -139,6 +140,7 @@ def _find_near_copies_in_old_store(conn: sqlite3.Connection) -> None:
     for statement in _SHINGLES:
         conn.execute(statement)
     _keep_centroids(conn)
+    _keep_story_reasons(conn)
     articles = [_article_from_json(d) for d, in conn.execute("SELECT data FROM articles ORDER BY id")]
     _index_shingles(conn, articles)
     collapsed = [c.copy.id for c in find_near_copies(articles) if c.collapsed]
@@ -148,12 +150,20 @@ def _find_near_copies_in_old_store(conn: sqlite3.Connection) -> None:
 
 
 def _count_words_in_old_store(conn: sqlite3.Connection) -> None:
-    """4 -> 5: count the words of every stored body text once (``_recount``), so that a
-    report reads the counts, not the texts."""
+    """4 -> 5: count the words of every stored body text once (``_recount``), and keep
+    each story's reason, so that a report reads the counts and the stories as stored."""
     conn.execute("ALTER TABLE texts ADD COLUMN counted INTEGER NOT NULL DEFAULT 0")
     conn.execute("CREATE INDEX sentences_text ON sentences (text_key)")  # what _recount looks up
     conn.execute(_WORD_COUNTS)
     _recount(conn, [k for k, in conn.execute("SELECT key FROM texts")])
+    _keep_story_reasons(conn)
+    _regroup(conn)
+
+
+def _keep_story_reasons(conn: sqlite3.Connection) -> None:
+    """Give an older store the column of story reasons (filled by the next regrouping)."""
+    if "reason" not in {row[1] for row in conn.execute("PRAGMA table_info(stories)")}:
+        conn.execute("ALTER TABLE stories ADD COLUMN reason TEXT NOT NULL DEFAULT ''")
 
 
 def _keep_centroids(conn: sqlite3.Connection) -> None:
@@ -178,7 +188,8 @@ MIGRATIONS: dict[int, str | Callable[[sqlite3.Connection], None]] = {
     # 3 -> 4: near copies found against the stored articles, not only within one add; a
     # mean vector per article, so that an undated article is linked without reading all.
     3: _find_near_copies_in_old_store,
-    # 4 -> 5: the claim scorer's word counts kept up to date, so that a report reads no text.
+    # 4 -> 5: the claim scorer's word counts kept up to date, so that a report reads no
+    # text; stories kept whole (with their reasons), so that a report does not regroup.
     4: _count_words_in_old_store,
 }
 
@@ -311,7 +322,7 @@ class Store:
     def stories(self) -> tuple[Story, ...]:
         """The stories of the whole store, from its links (as a batch run would group them)."""
         with self._read() as conn:
-            return _stories(conn)
+            return _kept_stories(conn)
 
     def integrity_problems(self) -> list[str]:
         """What is inconsistent in the store (empty when all is well); for tests and doctors."""
@@ -342,9 +353,7 @@ class Store:
             if _scoring_context(conn) != similarity.ScoringContext.from_texts(body):
                 problems.append("kept word counts differ from the counts of the stored texts")
             if conn.execute("SELECT count(*) FROM articles").fetchone()[0]:
-                stored = {r[0]: r[1] for r in conn.execute("SELECT article, story FROM stories")}
-                fresh = {a: s.id for s in _stories(conn) for a in s.articles}
-                if stored != fresh:
+                if _kept_stories(conn) != _stories(conn):
                     problems.append("stored stories differ from the stories of the stored links")
         return problems
 
@@ -459,7 +468,7 @@ class Store:
         (as in a batch run over it), from the word counts the store keeps."""
         with self._read() as conn:
             self._model(conn, model_id, claim=False)
-            every = _stories(conn)
+            every = _kept_stories(conn)
             chosen = tuple(s for s in every if focus is None or focus & set(s.articles))
             members = sorted({a for s in chosen for a in s.articles})
             articles = _load_articles(conn, members)
@@ -621,8 +630,25 @@ def _relink(conn: sqlite3.Connection, ids: Iterable[str], model: str, exact_up_t
             "INSERT OR REPLACE INTO links VALUES (?, ?, ?, ?)",
             [(lk.first, lk.second, lk.strength, lk.reason) for lk in _links_for(conn, ids, model, exact_up_to)],
         )
+    _regroup(conn)
+
+
+def _regroup(conn: sqlite3.Connection) -> None:
+    """Group every stored article again from the stored links, and keep the stories."""
     conn.execute("DELETE FROM stories")
-    conn.executemany("INSERT INTO stories VALUES (?, ?)", [(a, s.id) for s in _stories(conn) for a in s.articles])
+    conn.executemany("INSERT INTO stories VALUES (?, ?, ?)", [(a, s.id, s.reason) for s in _stories(conn) for a in s.articles])
+
+
+def _kept_stories(conn: sqlite3.Connection) -> tuple[Story, ...]:
+    """The stories as the last regrouping kept them, in ``stories_from_links``' order (by
+    first article); the same as ``_stories`` without grouping the whole store again."""
+    members: dict[str, list[str]] = {}
+    reasons: dict[str, str] = {}
+    for article, story, reason in conn.execute("SELECT article, story, reason FROM stories"):
+        members.setdefault(story, []).append(article)
+        reasons[story] = reason
+    ordered = sorted((sorted(articles), story) for story, articles in members.items())
+    return tuple(Story(id=story, articles=tuple(articles), reason=reasons[story]) for articles, story in ordered)
 
 
 def _profiles(conn: sqlite3.Connection, where: str = "", args: Sequence[object] = ()) -> list[story_grouping.ArticleProfile]:

@@ -134,6 +134,7 @@ def test_a_store_of_schema_2_finds_its_furniture_when_upgraded(tmp_path, embedde
         conn.execute("ALTER TABLE articles DROP COLUMN centroid")
         conn.execute("DROP TABLE word_counts")
         conn.execute("DROP INDEX sentences_text")
+        conn.execute("ALTER TABLE stories DROP COLUMN reason")
         conn.execute("ALTER TABLE texts DROP COLUMN counted")
         conn.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
     with sqlite3.connect(path) as conn:
@@ -213,6 +214,7 @@ def test_a_store_of_schema_3_leaves_out_its_wire_copies_when_upgraded(tmp_path, 
         conn.execute("ALTER TABLE articles DROP COLUMN centroid")
         conn.execute("DROP TABLE word_counts")
         conn.execute("DROP INDEX sentences_text")
+        conn.execute("ALTER TABLE stories DROP COLUMN reason")
         conn.execute("ALTER TABLE texts DROP COLUMN counted")
         conn.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
     upgraded = Store(path)
