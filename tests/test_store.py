@@ -109,6 +109,14 @@ def test_the_store_marks_furniture_a_later_batch_completes(tmp_path, embedder, c
     assert {s.text for s in stored.sentences if s.kind == "boilerplate"} >= set(FURNITURE)
 
 
+def _drop_schema_4_and_5(conn: sqlite3.Connection) -> None:
+    """What schemas 4 and 5 added, taken off a store to make it an older one."""
+    for statement in ("DROP TABLE shingles", "ALTER TABLE articles DROP COLUMN centroid", "DROP TABLE word_counts",
+                      "DROP INDEX sentences_text", "ALTER TABLE stories DROP COLUMN reason",
+                      "ALTER TABLE texts DROP COLUMN counted"):
+        conn.execute(statement)
+
+
 def test_a_store_of_schema_2_finds_its_furniture_when_upgraded(tmp_path, embedder, cache_path) -> None:
     """Schema 2 stores did not mark furniture found by repetition; opening one marks it over
     the whole store and relinks the articles it touched."""
@@ -130,12 +138,7 @@ def test_a_store_of_schema_2_finds_its_furniture_when_upgraded(tmp_path, embedde
         _relink(conn, [a for a, in conn.execute("SELECT id FROM articles")], model, None)
         conn.execute("DROP INDEX sentences_repeat")
         conn.execute("ALTER TABLE sentences DROP COLUMN repeat_key")
-        conn.execute("DROP TABLE shingles")
-        conn.execute("ALTER TABLE articles DROP COLUMN centroid")
-        conn.execute("DROP TABLE word_counts")
-        conn.execute("DROP INDEX sentences_text")
-        conn.execute("ALTER TABLE stories DROP COLUMN reason")
-        conn.execute("ALTER TABLE texts DROP COLUMN counted")
+        _drop_schema_4_and_5(conn)
         conn.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
     with sqlite3.connect(path) as conn:
         assert conn.execute("SELECT count(DISTINCT story) FROM stories").fetchone()[0] == 1
@@ -210,12 +213,7 @@ def test_a_store_of_schema_3_leaves_out_its_wire_copies_when_upgraded(tmp_path, 
     checker.add([copy], Store(path), settings, embedder=embedder)
     with sqlite3.connect(path) as conn:
         assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 3
-        conn.execute("DROP TABLE shingles")
-        conn.execute("ALTER TABLE articles DROP COLUMN centroid")
-        conn.execute("DROP TABLE word_counts")
-        conn.execute("DROP INDEX sentences_text")
-        conn.execute("ALTER TABLE stories DROP COLUMN reason")
-        conn.execute("ALTER TABLE texts DROP COLUMN counted")
+        _drop_schema_4_and_5(conn)
         conn.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
     upgraded = Store(path)
     assert upgraded.article_ids() == sorted([str(source), str(PORT / "dailyledger_kellsmouth-walkout.txt")])
