@@ -666,6 +666,16 @@ def _profiles(conn: sqlite3.Connection, where: str = "", args: Sequence[object] 
     ]
 
 
+def _profiles_of(conn: sqlite3.Connection, ids: Sequence[str], where: str = "WHERE ") -> list[story_grouping.ArticleProfile]:
+    """``_profiles`` of the articles ``ids`` (``where`` may hold conditions ending in AND),
+    a chunk of ids at a time: SQLite bounds the parameters of one statement."""
+    found: list[story_grouping.ArticleProfile] = []
+    for begin in range(0, len(ids), _CHUNK):
+        chunk = list(ids[begin : begin + _CHUNK])
+        found += _profiles(conn, where + f"id IN ({','.join('?' * len(chunk))})", chunk)
+    return sorted(found, key=lambda p: p.id)
+
+
 def _stories(conn: sqlite3.Connection) -> tuple[Story, ...]:
     links = [story_grouping.StoryLink(*row) for row in conn.execute("SELECT first, second, strength, reason FROM links")]
     return story_grouping.stories_from_links(_profiles(conn), links)
@@ -698,7 +708,7 @@ def _window(conn: sqlite3.Connection, new: Sequence[story_grouping.ArticleProfil
         # Undated new articles may meet any stored one; dated ones only the undated.
         near = set(_close_to(queries, undated, _centroids(conn, "1", [])) if undated else ())
         near |= set(_close_to(queries, list(queries), _centroids(conn, "month IS NULL", [])))
-        for p in _profiles(conn, base + f"id IN ({','.join('?' * len(near))})", sorted(near)) if near else ():
+        for p in _profiles_of(conn, sorted(near), base):
             found[p.id] = p
     return list(found.values())
 
@@ -737,7 +747,7 @@ def _store_centroids(conn: sqlite3.Connection, ids: Sequence[str], model: str) -
 
 def _links_for(conn: sqlite3.Connection, ids: Sequence[str], model: str, exact_up_to: int | None) -> list[story_grouping.StoryLink]:
     """Links between the just-written articles ``ids`` and every stored article."""
-    new = _profiles(conn, f"WHERE id IN ({','.join('?' * len(ids))})", ids)
+    new = _profiles_of(conn, ids)
     window = {p.id: p for p in _window(conn, new, model)}
     window.update({p.id: p for p in new})
     profiles = sorted(window.values(), key=lambda p: p.id)
