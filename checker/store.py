@@ -22,8 +22,9 @@ store written by another schema version is upgraded (``MIGRATIONS``) or refused 
 message saying what to do, never half-read.
 
 Over 600 lines because the schema, its migrations and the SQL that keeps the store's
-three cross-article decisions (near copies, site furniture, story links) equal to a
-batch run's must change together; the decisions themselves live in their stages.
+four cross-article decisions (near copies, site furniture, the claim scorer's word
+counts, story links) equal to a batch run's must change together; the decisions
+themselves live in their stages.
 """
 
 from __future__ import annotations
@@ -51,6 +52,16 @@ DEFAULT_STORE = Path(".checker") / "store.sqlite"
 SCHEMA_VERSION = 5
 BATCH_ARTICLES = 200  # articles written per transaction: a killed run keeps earlier batches
 _CHUNK = 500  # SQLite's bound-parameter limit is 999
+
+# Tables that upgrades add too (``MIGRATIONS``), written once.
+_WORD_COUNTS = (
+    "CREATE TABLE word_counts (word TEXT PRIMARY KEY, lowercase INTEGER NOT NULL, "
+    "capitalised INTEGER NOT NULL, naming INTEGER NOT NULL) WITHOUT ROWID"
+)
+_SHINGLES = (
+    "CREATE TABLE shingles (hash INTEGER NOT NULL, article TEXT NOT NULL, PRIMARY KEY (hash, article)) WITHOUT ROWID",
+    "CREATE INDEX shingles_article ON shingles (article)",
+)
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -84,9 +95,6 @@ CREATE TABLE sentences (
 CREATE INDEX sentences_repeat ON sentences (repeat_key);
 CREATE INDEX sentences_text ON sentences (text_key);
 CREATE TABLE texts (key TEXT PRIMARY KEY, text TEXT NOT NULL, counted INTEGER NOT NULL DEFAULT 0);
-CREATE TABLE word_counts (
-    word TEXT PRIMARY KEY, lowercase INTEGER NOT NULL, capitalised INTEGER NOT NULL, naming INTEGER NOT NULL
-) WITHOUT ROWID;
 CREATE TABLE embeddings (
     model TEXT NOT NULL, key TEXT NOT NULL, vector BLOB NOT NULL, PRIMARY KEY (model, key)
 );
@@ -96,13 +104,11 @@ CREATE TABLE links (
 );
 CREATE INDEX links_second ON links (second);
 CREATE TABLE stories (article TEXT PRIMARY KEY, story TEXT NOT NULL, reason TEXT NOT NULL DEFAULT '');
-CREATE TABLE shingles (hash INTEGER NOT NULL, article TEXT NOT NULL, PRIMARY KEY (hash, article)) WITHOUT ROWID;
-CREATE INDEX shingles_article ON shingles (article);
 CREATE TABLE claims (
     claim TEXT NOT NULL, story TEXT NOT NULL, article TEXT NOT NULL, idx INTEGER NOT NULL,
     similarity REAL NOT NULL, PRIMARY KEY (claim, article, idx)
 );
-"""
+""" + ";\n".join((_WORD_COUNTS, *_SHINGLES))
 
 def _find_furniture_in_old_store(conn: sqlite3.Connection) -> None:
     """2 -> 3: give every claim sentence its repeat key and mark the site furniture the
@@ -121,16 +127,6 @@ def _find_furniture_in_old_store(conn: sqlite3.Connection) -> None:
     keys = [k for k, in conn.execute("SELECT DISTINCT repeat_key FROM sentences WHERE repeat_key IS NOT NULL")]
     if model is not None:
         _relink(conn, _mark_furniture(conn, keys), model[0], None)
-
-
-_WORD_COUNTS = (
-    "CREATE TABLE word_counts (word TEXT PRIMARY KEY, lowercase INTEGER NOT NULL, "
-    "capitalised INTEGER NOT NULL, naming INTEGER NOT NULL) WITHOUT ROWID"
-)
-_SHINGLES = (
-    "CREATE TABLE shingles (hash INTEGER NOT NULL, article TEXT NOT NULL, PRIMARY KEY (hash, article)) WITHOUT ROWID",
-    "CREATE INDEX shingles_article ON shingles (article)",
-)
 
 
 def _find_near_copies_in_old_store(conn: sqlite3.Connection) -> None:
@@ -681,7 +677,7 @@ def _stories(conn: sqlite3.Connection) -> tuple[Story, ...]:
     return story_grouping.stories_from_links(_profiles(conn), links)
 
 
-def _window(conn: sqlite3.Connection, new: Sequence[story_grouping.ArticleProfile], model: str) -> list[story_grouping.ArticleProfile]:
+def _window(conn: sqlite3.Connection, new: Sequence[story_grouping.ArticleProfile]) -> list[story_grouping.ArticleProfile]:
     """Stored articles that could share a story with one of ``new``: no explicit story,
     some claim sentence, and either dates compatible (an indexed range query) or, where
     one of the two is undated, mean vectors within ``UNDATED_CENTROID_FLOOR`` (the
@@ -703,52 +699,46 @@ def _window(conn: sqlite3.Connection, new: Sequence[story_grouping.ArticleProfil
         for p in _profiles(conn, base + where, args):
             found[p.id] = p
     if dates:
-        undated = [p.id for p in new if not p.story and p.date is None]
-        queries = _centroids(conn, "id IN ({marks})", [p.id for p in new if not p.story])
-        # Undated new articles may meet any stored one; dated ones only the undated.
-        near = set(_close_to(queries, undated, _centroids(conn, "1", [])) if undated else ())
-        near |= set(_close_to(queries, list(queries), _centroids(conn, "month IS NULL", [])))
-        for p in _profiles_of(conn, sorted(near), base):
+        for p in _profiles_of(conn, _near_undated(conn, [p for p in new if not p.story]), base):
             found[p.id] = p
     return list(found.values())
 
 
-def _centroids(conn: sqlite3.Connection, where: str, ids: Sequence[str]) -> dict[str, np.ndarray]:
-    """Stored mean vectors (unit length) of the articles ``where`` selects."""
-    sql = f"SELECT id, centroid FROM articles WHERE centroid IS NOT NULL AND {where}"
-    rows = _select(conn, sql, list(ids)) if ids else conn.execute(sql).fetchall()
-    return {i: np.frombuffer(blob, dtype=np.float32) for i, blob in rows}
-
-
-def _close_to(queries: Mapping[str, np.ndarray], asking: Sequence[str], stored: Mapping[str, np.ndarray]) -> list[str]:
-    """The ``stored`` articles whose mean vector is near enough one of ``asking``'s to
-    link an undated article (``stories.UNDATED_CENTROID_FLOOR``)."""
-    asking = [q for q in asking if q in queries]
-    if not asking or not stored:
+def _near_undated(conn: sqlite3.Connection, new: Sequence[story_grouping.ArticleProfile]) -> list[str]:
+    """The stored articles whose mean vector is near enough one of ``new``'s to link
+    although one of the two is undated: an undated new article may meet any stored one, a
+    dated one only the undated."""
+    mine = dict(_select(conn, "SELECT id, centroid FROM articles WHERE centroid IS NOT NULL AND id IN ({marks})",
+                        [p.id for p in new]))
+    asking = [p for p in new if p.id in mine]
+    if not asking:
         return []
-    ids = list(stored)
-    close = np.vstack([queries[q] for q in asking]) @ np.vstack([stored[i] for i in ids]).T
-    hit = (close >= story_grouping.UNDATED_CENTROID_FLOOR - story_grouping.CUT_MARGIN).any(axis=0)
-    return [i for i, h in zip(ids, hit.tolist()) if h]
+    any_undated = any(p.date is None for p in asking)
+    rows = conn.execute("SELECT id, centroid, month IS NULL FROM articles WHERE centroid IS NOT NULL"
+                        + ("" if any_undated else " AND month IS NULL")).fetchall()
+    if not rows:
+        return []
+    queries = np.vstack([np.frombuffer(mine[p.id], dtype=np.float32) for p in asking])
+    stored = np.vstack([np.frombuffer(blob, dtype=np.float32) for _, blob, _ in rows])
+    close = queries @ stored.T >= story_grouping.UNDATED_CENTROID_FLOOR - story_grouping.CUT_MARGIN
+    either = np.array([p.date is None for p in asking])[:, None] | np.array([bool(u) for *_, u in rows])[None, :]
+    return sorted(i for (i, *_), hit in zip(rows, (close & either).any(axis=0).tolist()) if hit)
 
 
 def _store_centroids(conn: sqlite3.Connection, ids: Sequence[str], model: str) -> None:
-    """Keep each article's mean claim-sentence vector, of unit length (None without one)."""
+    """Keep each article's mean claim-sentence vector, of unit length (``stories.unit_means``;
+    None without one)."""
     mats = _article_vectors(conn, ids, model)
-    rows = []
-    for i in ids:
-        blob = None
-        if i in mats:
-            mean = mats[i].mean(axis=0).astype(np.float32)
-            blob = (mean / np.linalg.norm(mean)).astype(np.float32).tobytes()
-        rows.append((blob, i))
-    conn.executemany("UPDATE articles SET centroid = ? WHERE id = ?", rows)
+    having = [i for i in ids if i in mats]
+    means = story_grouping.unit_means([mats[i] for i in having]) if having else []
+    blobs = dict(zip(having, (m.tobytes() for m in means)))
+    conn.executemany("UPDATE articles SET centroid = ? WHERE id = ?", [(blobs.get(i), i) for i in ids])
 
 
 def _links_for(conn: sqlite3.Connection, ids: Sequence[str], model: str, exact_up_to: int | None) -> list[story_grouping.StoryLink]:
     """Links between the just-written articles ``ids`` and every stored article."""
     new = _profiles_of(conn, ids)
-    window = {p.id: p for p in _window(conn, new, model)}
+    window = {p.id: p for p in _window(conn, new)}
     window.update({p.id: p for p in new})
     profiles = sorted(window.values(), key=lambda p: p.id)
     mats = _article_vectors(conn, [p.id for p in profiles], model)

@@ -361,8 +361,7 @@ def _blocked_pairs(
     # matrix when the articles' matrices are (``_stacked``).
     stack = _stacked([mats[a] for a in ids])
     distinct, distinct_of = _distinct_rows(stack)
-    centroids = np.vstack([mats[a].mean(axis=0) for a in ids]).astype(np.float32)
-    centroids /= np.linalg.norm(centroids, axis=1, keepdims=True)
+    centroids = unit_means([mats[a] for a in ids])
     position = {g: k for k, g in enumerate(eligible)}
     # Undated articles may join any date. When all of them are queries, their own pass
     # (against every article near enough) finds their pairs, and dated windows can leave
@@ -410,6 +409,14 @@ def _blocked_pairs(
     low, high = np.minimum(a, b), np.maximum(a, b)
     order = np.lexsort((high, low))
     return list(zip(low[order].tolist(), high[order].tolist()))
+
+
+def unit_means(matrices: Sequence[np.ndarray]) -> np.ndarray:
+    """Each article's mean sentence vector, of unit length, one row per matrix: what an
+    undated article's link is measured on first (``UNDATED_CENTROID_FLOOR``)."""
+    centroids = np.vstack([m.mean(axis=0) for m in matrices]).astype(np.float32)
+    centroids /= np.linalg.norm(centroids, axis=1, keepdims=True)
+    return centroids
 
 
 def _in_memory_order(positions: list[int], matrices: Sequence[np.ndarray]) -> list[int]:

@@ -243,8 +243,7 @@ def test_an_undated_article_meets_only_the_stored_articles_near_it(tmp_path, emb
     (story,) = [s for s in stored.stories if os.path.relpath(undated) in s.articles]
     assert len(story.articles) == 3  # it joined the flood story
     with sqlite3.connect(store.path) as conn:
-        model = conn.execute("SELECT value FROM meta WHERE key = 'model'").fetchone()[0]
-        window = _window(conn, _profiles(conn, "WHERE id = ?", [os.path.relpath(undated)]), model)
+        window = _window(conn, _profiles(conn, "WHERE id = ?", [os.path.relpath(undated)]))
     assert {p.id for p in window} <= set(story.articles)  # not the port strike's articles
 
 
