@@ -208,12 +208,12 @@ class WordCounts:
 
     def add(self, text: str, sign: int = 1) -> None:
         """Count one more sentence (``sign=-1``: one fewer)."""
-        for table, counted in zip((self.lowercase, self.capitalised, self.naming), sentence_word_counts(text)):
+        for table, counted in zip((self.lowercase, self.capitalised, self.naming), _sentence_word_counts(text)):
             for word, n in counted.items():
                 table[word] += sign * n
 
 
-def sentence_word_counts(text: str) -> tuple[Counter[str], Counter[str], Counter[str]]:
+def _sentence_word_counts(text: str) -> tuple[Counter[str], Counter[str], Counter[str]]:
     """One sentence's share of :class:`WordCounts` (naming: 1 per word it names)."""
     lowercase: Counter[str] = Counter()
     capitalised: Counter[str] = Counter()

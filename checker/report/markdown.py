@@ -118,11 +118,14 @@ def _top_findings(result: CheckResult) -> list[str]:
     is listed once, with the number of other stories that have it."""
     stories = _stories_of_difference(result.findings)
     top: list[Finding] = []
+    shown: set[tuple[str, str]] = set()
     for f in top_findings(result.findings, limit=len(result.findings)):
         if len(top) == TOP_FINDINGS:
             break
-        if not any(_difference(f) == _difference(t) and f.key for t in top):
-            top.append(f)
+        if f.key and _difference(f) in shown:
+            continue
+        shown.add(_difference(f))
+        top.append(f)
     if not top:
         return []
     lines = ["", "Top findings:", ""]

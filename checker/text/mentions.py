@@ -40,6 +40,10 @@ class Mention:
     listing: int | None = None
 
 
+# "Reps. Collin Peterson and Jeff Van Drew", "Sens. Charles E. Schumer and Michael F.
+# Bennet": a plural before two names is each one's title, as US copy writes them (without
+# them "Democratic Sens" read as a name on the whole AllSides archive).
+PLURAL_TITLES = {"reps": "rep", "sens": "sen", "govs": "gov"}
 # Title words that head a role ("Prime Minister", "Secretary General", "Dr.") ...
 _ROLE_HEADS = _word_set(
     """
@@ -50,11 +54,8 @@ _ROLE_HEADS = _word_set(
     ayatollah colonel captain admiral marshal commander ceo chief representative
     congressman congresswoman lawmaker mr mrs ms dr prof sir dame lord lady gen col lt
     capt sgt rep sen gov monsieur madame herr frau adviser advisor aide strategist
-    reps sens govs
     """
-)
-# "Reps. Collin Peterson and Jeff Van Drew": the plural before two names is each one's title.
-PLURAL_TITLES = {"reps": "rep", "sens": "sen", "govs": "gov"}
+) | frozenset(PLURAL_TITLES)
 # ... "General" only after these ("Secretary General", not "General Motors") ...
 _GENERAL_AFTER = _word_set("secretary attorney surgeon inspector solicitor director")
 # ... and words that only qualify a head ("Foreign Minister", "Vice President").
@@ -67,9 +68,7 @@ _ROLE_MODIFIERS = _word_set(
 )
 _ROLE_WORDS = _ROLE_HEADS | _ROLE_MODIFIERS
 # Abbreviated titles written with a full stop.
-# Plurals before two names ("Sens. Charles E. Schumer and Michael F. Bennet"), as US copy
-# writes them; without them "Democratic Sens" read as a name (whole AllSides archive).
-_TITLE_ABBREVIATIONS = _word_set("mr mrs ms dr prof gen col lt capt sgt rep sen gov st reps sens govs")
+_TITLE_ABBREVIATIONS = _word_set("mr mrs ms dr prof gen col lt capt sgt rep sen gov st") | frozenset(PLURAL_TITLES)
 # Words that end an organisation's name: a title before them is part of the name
 # ("Prime Minister's Office", "UN General Assembly"), not a role.
 _ORGANISATION_WORDS = _word_set(
