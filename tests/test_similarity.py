@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +13,8 @@ from conftest import ROOT, SEEDS
 from checker.ingest import read_articles
 from checker.segment import segment
 from checker.similarity import (
+    BACKGROUND_MIN_SENTENCES,
+    BACKGROUND_SHARE,
     CLAIM_THRESHOLD,
     PairFeatures,
     ScoringContext,
@@ -231,3 +234,8 @@ def test_the_scoring_context_from_kept_counts_is_the_one_from_the_texts() -> Non
     expected = ScoringContext.from_texts(rest)
     assert ScoringContext.from_counts(counts, len(rest)) == expected
     assert "kishida" in expected.background_names  # the case that matters is covered
+    # And the counts mean what the scorer reads: background names are the names
+    # ``sentence_terms`` finds, given the common words, in more than the cut of sentences.
+    naming = Counter(n for t in rest for n in sentence_terms(t, ScoringContext(common_words=expected.common_words)).names)
+    cut = max(BACKGROUND_MIN_SENTENCES, BACKGROUND_SHARE * len(rest))
+    assert expected.background_names == {n for n, k in naming.items() if k > cut}
