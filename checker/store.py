@@ -351,6 +351,13 @@ class Store:
             if conn.execute("SELECT count(*) FROM articles").fetchone()[0]:
                 if _kept_stories(conn) != _stories(conn):
                     problems.append("stored stories differ from the stories of the stored links")
+            model = conn.execute("SELECT value FROM meta WHERE key = 'model'").fetchone()
+            kept = dict(conn.execute("SELECT id, centroid FROM articles"))
+            mats = _article_vectors(conn, sorted(kept), model[0]) if model else {}
+            fresh = dict(zip(mats, story_grouping.unit_means(list(mats.values())))) if mats else {}
+            problems += [f"mean vector out of date: {i}" for i, blob in sorted(kept.items())
+                         if (blob is None) != (i not in fresh) or (blob is not None
+                         and not np.allclose(np.frombuffer(blob, dtype=np.float32), fresh[i], atol=1e-6))][:3]
         return problems
 
     # --- writing: what the stages made, a batch per transaction ---------------------------

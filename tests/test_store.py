@@ -245,6 +245,10 @@ def test_an_undated_article_meets_only_the_stored_articles_near_it(tmp_path, emb
     with sqlite3.connect(store.path) as conn:
         window = _window(conn, _profiles(conn, "WHERE id = ?", [os.path.relpath(undated)]))
     assert {p.id for p in window} <= set(story.articles)  # not the port strike's articles
+    assert store.integrity_problems() == []
+    with sqlite3.connect(store.path) as conn:  # the kept mean vectors are checked too
+        conn.execute("UPDATE articles SET centroid = NULL WHERE id = ?", (os.path.relpath(undated),))
+    assert store.integrity_problems() == [f"mean vector out of date: {os.path.relpath(undated)}"]
 
 
 def test_re_adding_is_a_no_op_and_changed_text_replaces(tmp_path, embedder, cache_path) -> None:
