@@ -696,6 +696,48 @@ def test_general_term_families_compare_only_words_in_one_slot() -> None:
     assert run_rules(elsewhere, rules, Selection(select=("news-framing",)))[0] == ()
 
 
+def _framing(*texts_by_outlet: tuple[str, str]) -> list[tuple[str, list[str], str]]:
+    rules = load_rules(selection=Selection(select=("news-framing",)))
+    found, _ = run_rules(story_of(*texts_by_outlet), rules, Selection(select=("news-framing",)))
+    return [(f.rule, sorted(e.text for e in f.evidence), f.message) for f in found]
+
+
+def test_labels_pinned_on_one_named_ruler_are_compared_across_the_story() -> None:
+    """``named: true``: the sentences do not line up, but both label Kim (AllSides, Vice and
+    NPR, December 2019); and "the Assad regime" / "the Assad government" (2013)."""
+    assert _framing(
+        ("Vice", "Nuclear negotiations failed in February, and North Korean dictator Kim Jong Un has created an end-of-year deadline to restart talks."),
+        ("NPR", "Its card would probably have a picture of the nation's leader, Kim Jong Un, riding a white horse through a snowy wilderness."),
+    ) == [("ruler-label", ["dictator", "leader"], "Outlets label the ruler differently: Kim Jong Un: Vice writes dictator; NPR writes leader")]
+    assert _framing(
+        ("USA TODAY", "The Obama administration has accused the Assad regime of an attack with chemical weapons near Damascus."),
+        ("Fox News", "Syrian state television has denied any use of poison gas by the Assad government."),
+    ) == [("regime-label", ["government", "regime"], "Outlets name the government differently: Assad: Fox News writes government; USA TODAY writes regime")]
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        # two rulers, each labelled by one outlet
+        ("Vox said Trump wanted to assassinate Syrian dictator Bashar al-Assad.", "Trump plans to meet North Korean leader Kim Jong Un in Vietnam."),
+        # the label is tied to the name through a clause: it is someone else's
+        ("Kim Jong Un, the son of the late dictator, met Trump in Hanoi.", "Kim Jong Un met the Chinese leader in Beijing."),
+        # quoted: the speaker's word
+        ('Trump called Kim Jong Un "a dictator" at the rally.', "North Korean leader Kim Jong Un met Trump in Singapore."),
+    ],
+)
+def test_named_labels_need_one_actor_and_the_outlets_own_words(a: str, b: str) -> None:
+    assert _framing(("A", a), ("B", b)) == []
+
+
+def test_an_outlet_that_uses_both_labels_has_not_chosen_against_the_other() -> None:
+    from checker.rules.language.named import _disagree
+
+    assert _disagree([{"dictator"}, {"leader"}])
+    assert not _disagree([{"dictator", "leader"}, {"leader"}])
+    assert _disagree([{"dictator", "leader"}, {"leader"}, {"dictator"}])
+
+
 def test_a_party_and_state_tag_is_not_a_name() -> None:
     """Held out (AllSides 27,001-35,000): "D-Calif." / "D-Calf." was flagged as two spellings
     of a name; a lawmaker's party and state tag is not one (the names beside it still are)."""

@@ -168,9 +168,19 @@ rules:
                 "for general words (\"leader\", \"government\") that name different things in one story.",
                 default=False,
             ),
+            Field(
+                "named",
+                "bool",
+                "Also compare the labels outlets pin on one named actor anywhere in the story: a term right "
+                "before a name (\"dictator Kim Jong Un\"), right after it (\"the Assad regime\") or in "
+                "apposition (\"Kim Jong Un, the North Korean dictator\"), the names linked across outlets as "
+                "the name-variant rule links them. One finding per actor, the outlets grouped by the labels "
+                "they use.",
+                default=False,
+            ),
         ),
         placeholders=("concept",),
-        finding_keys="`family/family` for outlets using different families, `discouraged:family`, `story:family/family`",
+        finding_keys="`family/family` for outlets using different families, `discouraged:family`, `story:family/family`, `named:NAME:family/family`",
         example="""\
 rules:
   - id: protest-framing

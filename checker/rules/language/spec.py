@@ -91,6 +91,7 @@ class TermsRule(YamlRule):
     families: tuple[TermFamily, ...]
     context: tuple[str, ...] = ()  # a term counts only in sentences naming one of these
     aligned: bool = False  # only terms that stand in one slot of two lined-up sentences
+    named: bool = False  # also: the labels outlets pin on one named actor, across the story
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -17,6 +17,7 @@ from ...text.alignment import Token, around, slots, tokens
 from ...text.connotation import part_of_speech
 from .._common import quotes
 from ..base import Rule, RuleContext
+from .named import named_label_findings
 from .patterns import any_of, format_message, words_gate
 from .spec import TermsRule
 
@@ -133,6 +134,24 @@ def term_family_findings(ctx: RuleContext, rule: Rule, terms: TermsRule) -> Iter
     covered = {(f.story, frozenset(e.outlet for e in f.evidence)) for f in in_claims}
     for story in ctx.result.stories:
         yield from _story_terms(ctx, rule, story, terms, covered, uses)
+    if terms.named:
+        flagged = {(f.story, f.key) for f in in_claims}
+        yield from named_label_findings(ctx, rule, terms, _outlet_words(ctx, uses), flagged)
+
+
+def _outlet_words(ctx: RuleContext, uses: _TermUses) -> Iterator[tuple[Story, dict[tuple[str, int], list[TermUse]]]]:
+    """Each story whose outlets (two or more) use terms in their own voice, with those uses
+    by (article, sentence index)."""
+    for story in ctx.result.stories:
+        by_sentence: dict[tuple[str, int], list[TermUse]] = {}
+        outlets = set()
+        for s in ctx.claim_sentences(story):
+            own = [u for u in uses(s) if not (u.quoted or u.spoken)]
+            if own:
+                by_sentence[(s.article, s.index)] = own
+                outlets.add(ctx.outlet(s.article))
+        if len(outlets) > 1:
+            yield story, by_sentence
 
 
 def _outlet_use(uses: Iterable[TermUse], family: str) -> TermUse:

@@ -504,6 +504,7 @@ def _build_terms(f: _File, kind: Kind, rule_id: str, values: dict, nodes: dict, 
         families=tuple(families),
         context=values.get("context", ()),
         aligned=bool(values.get("aligned", False)),
+        named=bool(values.get("named", False)),
     )
 
 
