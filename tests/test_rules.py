@@ -724,6 +724,13 @@ def test_labels_pinned_on_one_named_ruler_are_compared_across_the_story() -> Non
         ("Kim Jong Un, the son of the late dictator, met Trump in Hanoi.", "Kim Jong Un met the Chinese leader in Beijing."),
         # quoted: the speaker's word
         ('Trump called Kim Jong Un "a dictator" at the rally.', "North Korean leader Kim Jong Un met Trump in Singapore."),
+        # held out (AllSides): a quotation the splitter cut, open at the sentence's end ...
+        (
+            'Mrs May said: "President Putin\'s regime is carrying out acts of aggression against our shared values.',
+            "More than 100 Russian diplomats were sent home to punish President Vladimir Putin's government.",
+        ),
+        # ... or closed in it without an opening
+        ("the Assad regime wants to retake the north,\u201d the senator said.", "Turkey warned the Assad government on Monday."),
     ],
 )
 def test_named_labels_need_one_actor_and_the_outlets_own_words(a: str, b: str) -> None:

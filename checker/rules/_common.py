@@ -75,6 +75,22 @@ def quotes(text: str, min_words: int = 1) -> tuple[tuple[int, int, str], ...]:
     return tuple(out)
 
 
+def in_cut_quotation(text: str, start: int) -> bool:
+    """Whether ``start`` stands inside a quotation that the sentence splitter cut: opened
+    before it and not closed in the sentence (an odd number of straight double marks
+    before it, more curly openings than closings, or a single mark opening the text, as
+    British copy quotes), or closed after it without an opening (the quotation began in
+    an earlier sentence). 'Mrs May said: "President Putin's regime is ...' has no closing
+    mark: the quotation goes on in the next sentence."""
+    before, after = text[:start], text[start:]
+    if before.count('"') % 2 or before.count("\u201c") > before.count("\u201d"):
+        return True
+    if after.count("\u201d") > after.count("\u201c") or (text.count('"') % 2 and not before.count('"')):
+        return True
+    lead = before.lstrip()
+    return lead[:1] in ("'", "\u2018") and not re.search(r"\w['\u2019][\s,.;:!?]|[^\w\s]['\u2019]", lead[1:])
+
+
 def normalise_text(text: str) -> str:
     """Case-, width- and whitespace-insensitive form used in fingerprints."""
     text = unicodedata.normalize("NFKC", text).casefold()

@@ -143,11 +143,14 @@ def _finding(ctx: RuleContext, rule: Rule, terms: TermsRule, story: Story, entit
         f"{_and(outlets)} {'write' if len(outlets) > 1 else 'writes'} {' and '.join(fams)}"
         for fams, outlets in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
     )
-    union = sorted(set().union(*families.values()))
+    # Who wrote what is part of the key: the bare words ("dictator", "leader") are the same
+    # for every outlet pair in every story of the actor, and the difference is which
+    # outlets chose them (the same outlets and labels in two stories are one difference).
+    chosen = ";".join(f"{'/'.join(fams)}={','.join(outlets)}" for fams, outlets in sorted(groups.items()))
     return ctx.finding(
         rule,
         story=story.id,
-        key=f"named:{name_key(entity.canonical)}:{'/'.join(union)}",
+        key=f"named:{name_key(entity.canonical)}:{chosen}",
         message=f"{format_message(terms.message, {'concept': terms.concept})}: {entity.canonical}: {sides}",
         evidence=evidence,
         confidence=0.5,

@@ -180,7 +180,7 @@ rules:
             ),
         ),
         placeholders=("concept",),
-        finding_keys="`family/family` for outlets using different families, `discouraged:family`, `story:family/family`, `named:NAME:family/family`",
+        finding_keys="`family/family` for outlets using different families, `discouraged:family`, `story:family/family`, `named:NAME:family=outlet,outlet;family=outlet` (who wrote which labels of the named actor)",
         example="""\
 rules:
   - id: protest-framing

@@ -15,7 +15,7 @@ from itertools import combinations
 from ...models import Claim, Finding, Sentence, Severity, Story
 from ...text.alignment import Token, around, slots, tokens
 from ...text.connotation import part_of_speech
-from .._common import quotes
+from .._common import in_cut_quotation, quotes
 from ..base import Rule, RuleContext
 from .named import named_label_findings
 from .patterns import any_of, format_message, words_gate
@@ -141,12 +141,14 @@ def term_family_findings(ctx: RuleContext, rule: Rule, terms: TermsRule) -> Iter
 
 def _outlet_words(ctx: RuleContext, uses: _TermUses) -> Iterator[tuple[Story, dict[tuple[str, int], list[TermUse]]]]:
     """Each story whose outlets (two or more) use terms in their own voice, with those uses
-    by (article, sentence index)."""
+    by (article, sentence index). A quotation cut into sentences is the speaker's voice
+    too: on the whole AllSides archive, three of six wrong named labels stood in a
+    quotation whose first sentence had no closing mark."""
     for story in ctx.result.stories:
         by_sentence: dict[tuple[str, int], list[TermUse]] = {}
         outlets = set()
         for s in ctx.claim_sentences(story):
-            own = [u for u in uses(s) if not (u.quoted or u.spoken)]
+            own = [u for u in uses(s) if not (u.quoted or u.spoken or in_cut_quotation(s.text, u.start))]
             if own:
                 by_sentence[(s.article, s.index)] = own
                 outlets.add(ctx.outlet(s.article))
