@@ -758,8 +758,12 @@ def _links_for(conn: sqlite3.Connection, ids: Sequence[str], model: str, exact_u
 def _article_vectors(conn: sqlite3.Connection, ids: Sequence[str], model: str) -> dict[str, np.ndarray]:
     """Each article's claim-sentence vectors in sentence order (as ``story_grouping.article_matrices``)."""
     rows: dict[str, list[np.ndarray]] = {}
+    # CROSS JOIN fixes the join order (SQLite's documented way): sentences by article, then
+    # each one's vector. With the ``sentences_text`` index there, the planner chose to walk
+    # every stored vector of the model and look its sentences up by text, 38x slower per
+    # 500 articles at archive scale.
     sql = (
-        "SELECT s.article, s.idx, e.vector FROM sentences s JOIN embeddings e ON e.model = ? AND e.key = s.text_key "
+        "SELECT s.article, s.idx, e.vector FROM sentences s CROSS JOIN embeddings e ON e.model = ? AND e.key = s.text_key "
         "WHERE s.kind = 'body' AND s.article IN ({marks}) ORDER BY s.article, s.idx"
     )
     for article, _, blob in _select(conn, sql, list(ids), first=[model]):

@@ -39,7 +39,10 @@ def test_paused_leaves_a_programs_frozen_objects_frozen() -> None:
         frozen_before = gc.get_freeze_count()
         with collector.paused():
             made = [[n] for n in range(1_000)]
-        assert gc.get_freeze_count() == frozen_before and gc.isenabled() and made
+        # Not frozen again nor unfrozen (that would give 0); the count may still fall by a
+        # few when frozen objects lose their last reference meanwhile (seen on a fresh
+        # clone's full suite: 622,343 -> 622,341).
+        assert frozen_before - 100 <= gc.get_freeze_count() <= frozen_before and gc.isenabled() and made
     finally:
         gc.unfreeze()
 
