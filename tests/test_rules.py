@@ -737,6 +737,37 @@ def test_named_labels_need_one_actor_and_the_outlets_own_words(a: str, b: str) -
     assert _framing(("A", a), ("B", b)) == []
 
 
+def test_political_labels_of_one_group_are_compared_across_the_story() -> None:
+    """AllSides, May 2018: The Hill's "far-right Freedom Caucus" against Townhall's
+    "conservative House Freedom Caucus", one caucus under two names."""
+    found = _framing(
+        ("The Hill", "Members of the far-right Freedom Caucus teamed with moderate Republicans on Friday to sink the farm bill."),
+        ("Townhall", "Passage of the farm bill remains in doubt as the conservative House Freedom Caucus threatens to withhold support."),
+    )
+    assert [(rule, texts) for rule, texts, _ in found] == [("political-label", ["conservative", "far-right"])]
+    assert found[0][2].endswith("House Freedom Caucus: Townhall writes conservative; The Hill writes far-right")
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        # held out: an adjective before a party's plural picks some of its members
+        ("Several liberal Democrats lobbied against Landrieu on the vote.", "Environmentalists dared moderate and conservative Democrats to cross it."),
+        # held out: after a name, an adjective qualifies something else
+        (
+            "The Supreme Court's conservative majority found Congress could not order people to buy insurance.",
+            "Roberts forged a compromise with the four Supreme Court liberal justices.",
+        ),
+        # held out: a verb between the term and the name: the group is liberal, not Kavanaugh
+        ("Another influential liberal group opposing Kavanaugh told Fox News it would fight.", "Kavanaugh, the conservative federal appeals court judge, testified for seven hours."),
+        # held out: a capitalised term inside a sentence is a party's name
+        ("Boris Johnson's Conservative Party was swept back into government on Friday.", "Johnson, a liberal on immigration, won a majority of 80."),
+    ],
+)
+def test_political_labels_need_a_label_of_the_actor_itself(a: str, b: str) -> None:
+    assert [rule for rule, _, _ in _framing(("A", a), ("B", b)) if rule == "political-label"] == []
+
+
 def test_an_outlet_that_uses_both_labels_has_not_chosen_against_the_other() -> None:
     from checker.rules.language.named import _disagree
 

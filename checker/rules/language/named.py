@@ -2,8 +2,10 @@
 
 A term counts here only where it labels a name of the story, as news copy writes it:
 
-- right before the name: "North Korean *dictator* Kim Jong Un", "the *leader*, Kim Jong
-  Un," (a comma only in a closed apposition after "the" or a possessive);
+- right before the name, or before its title, with at most two plain lowercase words
+  between: "North Korean *dictator* Kim Jong Un", "the *far-right* National Front",
+  "*far-right* candidate Marine Le Pen", "*conservative* Sen. Ted Cruz", "the *leader*,
+  Kim Jong Un," (a comma only in a closed apposition after "the" or a possessive);
 - right after it: "the Assad *regime*", "Kim's *regime*", "Hamas *militants*";
 - in apposition after it: "Kim Jong Un, the North Korean *dictator*", "Maduro, Venezuela's
   *strongman*".
@@ -29,6 +31,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from ...models import Finding, Sentence, Story
 from ...text.entities import Entity
+from ...text.connotation import part_of_speech
 from ...text.names import name_key
 from ..base import Rule, RuleContext
 from .patterns import format_message
@@ -36,7 +39,7 @@ from .spec import TermsRule
 
 #: Between a term and the name after it: a space ("dictator Kim"), or a comma closing
 #: "the ... leader," when the name is followed by the apposition's close.
-_BEFORE_NAME = re.compile(r"\s+")
+_BEFORE_NAME = re.compile(r"\s+(?:[a-z][a-z\-]*\s+){0,2}")
 _BEFORE_NAME_COMMA = re.compile(r",\s+")
 _OPENS_APPOSITION = re.compile(r"(?:\bthe|['’]s)(?:\s+[\w'’.\-]+){0,3}\s+$", re.IGNORECASE)
 _CLOSES_APPOSITION = re.compile(r"\s*(?:[,.;:)]|$)")
@@ -47,14 +50,53 @@ _AFTER_NAME = re.compile(r"(?:['’]s)?\s+")
 #: the term, none of which opens a clause or a relation to someone else.
 _APPOSITION = re.compile(r",\s+(?:the|an?|[A-Z][\w.\-]*['’]s)((?:\s+[\w'’.\-]+){0,3})\s+")
 _CLAUSE_WORDS = frozenset("of who whom whose that which and or with to for by from as than said says".split())
+#: Words that put another noun phrase between a term and a name ("dictator and the
+#: president"): the term is not the name's label then.
+_NOT_BETWEEN = _CLAUSE_WORDS | frozenset("a an the his her their its this that these those in on at over about against into after is was are were has had".split())
 
 
-def _labels(text: str, start: int, end: int, mention_start: int, mention_end: int) -> bool:
+def _between(gap: str) -> bool:
+    """The words between a term and the name after it are a label's own nouns and
+    adjectives ("far-right *candidate* Marine Le Pen", "right-wing *radio host* Curt
+    Schilling"), not a verb or preposition that puts the term on something else ("liberal
+    group *opposing* Kavanaugh", "conservative outcry *over* Rep. Omar")."""
+    if not _BEFORE_NAME.fullmatch(gap):
+        return False
+    words = gap.split()
+    return not _NOT_BETWEEN.intersection(words) and all(_nominal(part_of_speech(w)) for w in words)
+
+
+def _nominal(tag: str) -> bool:
+    return not tag or tag.startswith(("NN", "JJ"))  # words the tagger does not know are mostly nouns ("pundit")
+
+
+def _is_noun(term: str) -> bool:
+    """A label after a name must be a noun ("the Assad *regime*"); an adjective there
+    qualifies something else ("the Supreme Court's *conservative* majority")."""
+    return not part_of_speech(term.split()[-1].casefold()).startswith("JJ")
+
+
+def _is_actor(name: str) -> bool:
+    """A name a label can be pinned on. Not a party or faith word alone ("Democrats",
+    "Republican", "Christian"): an adjective before it picks some of its members ("liberal
+    Democrats", "conservative Democrats" in one story are two sets of people), it does not
+    label one actor."""
+    if " " in name.strip():
+        return True
+    word = name.casefold()
+    return not (part_of_speech(word).startswith(("JJ", "NNS")) or word.endswith(("ans", "ats", "ian")))
+
+
+def _labels(text: str, start: int, end: int, mention_start: int, mention_end: int, role: str | None = None) -> bool:
     """Whether the term at ``text[start:end]`` labels the name at
-    ``text[mention_start:mention_end]`` (offsets into one sentence's article text)."""
+    ``text[mention_start:mention_end]`` (offsets into one sentence's article text), whose
+    title ``role`` (as ``Mention.role``) stands right before it."""
     if end <= mention_start:
+        head = text[:mention_start].rstrip()
+        if role and head.endswith(role) and end <= len(head) - len(role):
+            mention_start = len(head) - len(role)  # "conservative Sen. Ted Cruz": the title is the name's
         gap = text[end:mention_start]
-        if _BEFORE_NAME.fullmatch(gap):
+        if _between(gap):
             return True
         return bool(
             _BEFORE_NAME_COMMA.fullmatch(gap)
@@ -64,7 +106,7 @@ def _labels(text: str, start: int, end: int, mention_start: int, mention_end: in
     if mention_end <= start:
         gap = text[mention_end:start]
         if _AFTER_NAME.fullmatch(gap):
-            return True
+            return _is_noun(text[start:end])
         m = _APPOSITION.fullmatch(gap)
         return bool(m) and not any(w.casefold() in _CLAUSE_WORDS for w in m.group(1).split())
     return False
@@ -74,11 +116,11 @@ def _labelled(ctx: RuleContext, story: Story, uses_by_sentence: Mapping[tuple[st
     """For each entity (by index in ``ctx.entities(story)``), each outlet's term uses that
     label it."""
     entities = ctx.entities(story)
-    by_sentence: dict[tuple[str, int], list[tuple[int, int, int]]] = {}
+    by_sentence: dict[tuple[str, int], list[tuple[int, int, str | None, int]]] = {}
     for i, entity in enumerate(entities):
         for m in entity.mentions:
-            if (m.article, m.sentence) in uses_by_sentence:
-                by_sentence.setdefault((m.article, m.sentence), []).append((m.start, m.end, i))
+            if (m.article, m.sentence) in uses_by_sentence and _is_actor(m.text):
+                by_sentence.setdefault((m.article, m.sentence), []).append((m.start, m.end, m.role, i))
     out: dict[int, dict[str, list]] = {}
     for key, uses in uses_by_sentence.items():
         names = by_sentence.get(key)
@@ -87,9 +129,11 @@ def _labelled(ctx: RuleContext, story: Story, uses_by_sentence: Mapping[tuple[st
         text = ctx.articles[key[0]].text
         for use in uses:
             s: Sentence = use.sentence
+            if s.text[use.start].isupper() and use.start > 0 and s.kind != "headline":
+                continue  # "Boris Johnson's Conservative Party", "Conservative MP": a name, not a label
             start, end = s.start + use.start, s.start + use.end
             # The nearest name the term labels: "Kim Jong Un, the dictator" labels Kim.
-            labelled = [(min(abs(ms - end), abs(start - me)), i) for ms, me, i in names if _labels(text, start, end, ms, me)]
+            labelled = [(min(abs(ms - end), abs(start - me)), i) for ms, me, role, i in names if _labels(text, start, end, ms, me, role)]
             if labelled:
                 out.setdefault(min(labelled)[1], {}).setdefault(ctx.outlet(key[0]), []).append(use)
     return out
