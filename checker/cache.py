@@ -93,9 +93,16 @@ class Cache:
             )
 
     def get_result(self, key: str) -> str | None:
-        """A whole run's result as JSON (see ``memo.py``), or None."""
-        with closing(self._connect()) as conn:
+        """A whole run's result as JSON (see ``memo.py``), or None. A result read counts as
+        new again, so the one a desk re-reports every hour is not pushed out by a few
+        small runs that share its cache (the newest ``KEEP_RESULTS`` used are kept)."""
+        with closing(self._connect()) as conn, conn:
             row = conn.execute("SELECT data FROM results WHERE key = ?", (key,)).fetchone()
+            if row:
+                try:
+                    conn.execute("UPDATE results SET stored = (SELECT max(stored) + 1 FROM results) WHERE key = ?", (key,))
+                except sqlite3.OperationalError:
+                    pass  # a read-only cache still answers; it just keeps its order
         return zlib.decompress(row[0]).decode("utf-8") if row else None
 
     def put_result(self, key: str, data: str) -> None:

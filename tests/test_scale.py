@@ -566,3 +566,18 @@ def test_article_matrices_are_views_of_the_runs_matrix(corpus) -> None:
     order = events._in_memory_order(list(range(len(by_id))), [mats[a] for a in by_id])
     assert order != sorted(order)
     assert np.shares_memory(events._stacked([mats[by_id[k]] for k in order]), matrix)
+
+
+def test_a_result_read_again_is_kept_as_if_new(tmp_path: Path) -> None:
+    """The memo keeps the newest KEEP_RESULTS results; one that is read counts as new, so
+    a big run re-reported now and then outlives the small runs that share its cache."""
+    from checker.cache import KEEP_RESULTS, Cache
+
+    cache = Cache(tmp_path / "cache.sqlite")
+    cache.put_result("archive", "{}")
+    for n in range(KEEP_RESULTS - 1):
+        cache.put_result(f"small-{n}", "{}")
+    assert cache.get_result("archive") == "{}"
+    cache.put_result("small-last", "{}")
+    assert cache.get_result("archive") == "{}"
+    assert cache.get_result("small-0") is None
