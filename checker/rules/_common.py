@@ -75,6 +75,13 @@ def quotes(text: str, min_words: int = 1) -> tuple[tuple[int, int, str], ...]:
     return tuple(out)
 
 
+def in_open_quotation(text: str, start: int) -> bool:
+    """A quotation mark before ``start`` that is not closed by then: an odd number of
+    straight double marks, or more curly openings than closings."""
+    before = text[:start]
+    return before.count('"') % 2 == 1 or before.count("\u201c") > before.count("\u201d")
+
+
 def in_cut_quotation(text: str, start: int) -> bool:
     """Whether ``start`` stands inside a quotation that the sentence splitter cut: opened
     before it and not closed in the sentence (an odd number of straight double marks
@@ -82,9 +89,9 @@ def in_cut_quotation(text: str, start: int) -> bool:
     British copy quotes), or closed after it without an opening (the quotation began in
     an earlier sentence). 'Mrs May said: "President Putin's regime is ...' has no closing
     mark: the quotation goes on in the next sentence."""
-    before, after = text[:start], text[start:]
-    if before.count('"') % 2 or before.count("\u201c") > before.count("\u201d"):
+    if in_open_quotation(text, start):
         return True
+    before, after = text[:start], text[start:]
     if after.count("\u201d") > after.count("\u201c") or (text.count('"') % 2 and not before.count('"')):
         return True
     lead = before.lstrip()

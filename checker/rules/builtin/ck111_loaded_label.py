@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 from ...models import Finding, Sentence, Severity, Story
 from ...text.connotation import evaluative_polarity, is_noun, may_judge, part_of_speech
-from .._common import stem
+from .._common import in_open_quotation, stem
 from ..base import Rule, RuleContext, register
 
 #: Words a determiner may open before the adjective ("the", "Obama's").
@@ -72,14 +72,6 @@ def _is_possessive(word: str) -> bool:
     return word.endswith(("'s", "’s"))
 
 
-def _quoted(text: str, start: int) -> bool:
-    """An odd number of quotation marks before ``start`` (straight or curly) opens a quote."""
-    before = text[:start]
-    straight = before.count('"')
-    opened = before.count("“") - before.count("”")
-    return straight % 2 == 1 or opened > 0
-
-
 def labelled_heads(sentence: Sentence) -> list[LabelledHead]:
     """Each "determiner [adverb] judging-adjective [modifiers] head-noun" phrase of the
     sentence, in the outlet's own voice."""
@@ -109,7 +101,7 @@ def labelled_heads(sentence: Sentence) -> list[LabelledHead]:
                 head_at = k
             elif not (nxt[0].isupper() or part_of_speech(nxt.casefold()).startswith(("JJ", "NN"))):
                 break
-        if head_at is None or _quoted(text, start) or tokens[head_at][2].casefold() in _TIME_HEADS:
+        if head_at is None or in_open_quotation(text, start) or tokens[head_at][2].casefold() in _TIME_HEADS:
             continue
         phrase_start, phrase_end = tokens[j][0], tokens[head_at][1]
         if any(c in text[phrase_start:phrase_end] for c in _QUOTE_MARKS.replace("’", "")):
@@ -150,7 +142,7 @@ def _names_the_thing(text: str, at: int, word: str) -> bool:
     is mostly a verb ("needs") must follow a determiner or an adjective, not a name
     ("Romney needs")."""
     before = _words_before(text, at, 1)
-    if not before or _quoted(text, at):
+    if not before or in_open_quotation(text, at):
         return False
     prev = before[0]
     if prev.casefold() in _INDEFINITE:

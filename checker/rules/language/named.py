@@ -149,7 +149,6 @@ def named_label_findings(
     finding would repeat.
     """
     for story, uses in stories:
-        entities = None
         for index, by_outlet in sorted(_labelled(ctx, story, uses).items()):
             families = {o: {u.family for u in us} for o, us in by_outlet.items()}
             if not _disagree(families.values()):
@@ -157,8 +156,7 @@ def named_label_findings(
             union = set().union(*families.values())
             if (story.id, "/".join(sorted(union))) in flagged:
                 continue
-            entities = entities or ctx.entities(story)
-            yield _finding(ctx, rule, terms, story, entities[index], by_outlet, families)
+            yield _finding(ctx, rule, terms, story, ctx.entities(story)[index], by_outlet, families)  # computed once per story
 
 
 def _disagree(families: Iterable[set[str]]) -> bool:
